@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# virtio-extra: entry points for people. Kbuild reads ./Kbuild, not this file.
+#
+#   make [KVER=<release> | KDIR=<kernel build dir>]  build the modules
+#   make modules_install                              install them
+#   make test-modules                                 build the test modules
+#   make regen                                        headers from the specs
+#   make check                                        all tests, all kernels
+#   make demo                                         the modules at work in VMs
+#   make clean
+#
+# Each kernel builds in its own build/<release>/ (a tree of links to the
+# sources), so several kernels are built side by side without cleaning.
+
+ifneq ($(KDIR),)
+KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+endif
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+
+PYTHON := /usr/bin/python3
+BUILD_DIR := $(CURDIR)/build/$(KVER)
+SPECS := $(sort $(wildcard Documentation/virtio/specs/*.yaml))
+LAYOUT_TABLE := tools/testing/uapi/uapi_layouts.h
+PACKAGE_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+.PHONY: all modules modules_install test-modules tree kernel-check \
+	regen regen-check check demo clean
+
+all: modules
+
+kernel-check:
+	@if [ ! -e "$(KDIR)/Makefile" ]; then \
+		echo "virtio-extra: no kernel build tree for $(KVER) at $(KDIR)." >&2; \
+		echo "virtio-extra: install linux-headers-$(KVER), or pass KVER= or KDIR=" >&2; \
+		echo "virtio-extra: (scripts/install-deps installs the tested kernels)." >&2; \
+		exit 1; \
+	fi
+
+tree: kernel-check
+	@mkdir -p $(BUILD_DIR)/tools/testing
+	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/compat $(CURDIR)/drivers \
+		$(CURDIR)/include $(BUILD_DIR)/
+	@cp -rsf $(CURDIR)/tools/testing/modules $(CURDIR)/tools/testing/uapi \
+		$(BUILD_DIR)/tools/testing/
+	@find $(BUILD_DIR) -xtype l -delete
+
+modules: tree
+	$(MAKE) -C $(KDIR) M=$(BUILD_DIR) modules
+	@grep -qsE '^CONFIG_VHOST_VDPA=[ym]' $(KDIR)/.config && \
+	 grep -qsE '^CONFIG_VDPA=[ym]' $(KDIR)/.config || \
+	 echo "virtio-extra: $(KVER) has no CONFIG_VDPA and CONFIG_VHOST_VDPA:" \
+	      "the vhost back-ends are skipped, the front-ends are built."
+
+modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(BUILD_DIR) INSTALL_MOD_DIR=updates/virtio-extra \
+		modules_install
+
+test-modules: tree
+	$(MAKE) -C $(KDIR) M=$(BUILD_DIR)/tools/testing/modules \
+		VX_KSELFTEST_DIR=$$(scripts/kernel-tools)/tools/testing/selftests \
+		modules
+
+regen:
+	$(PYTHON) tools/virtio-spec/vspec-gen.py --layout-out $(LAYOUT_TABLE) $(SPECS)
+
+regen-check:
+	$(PYTHON) tools/virtio-spec/vspec-gen.py --check --layout-out $(LAYOUT_TABLE) $(SPECS)
+
+check:
+	scripts/check
+
+demo:
+	scripts/demo
+
+clean:
+	rm -rf build

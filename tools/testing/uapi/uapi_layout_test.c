@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checks the generated uapi layouts in userspace: the headers compile
+ * without the kernel, and every struct has the sizes, offsets and byte order
+ * the specs state.
+ */
+#include <endian.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+
+#define vx_cpu_to_le16 htole16
+#define vx_cpu_to_le32 htole32
+#define vx_cpu_to_le64 htole64
+#define vx_cpu_to_be16 htobe16
+#define vx_cpu_to_be32 htobe32
+#define vx_cpu_to_be64 htobe64
+
+struct vx_layout_ctx;
+static void vx_layout_report(struct vx_layout_ctx *ctx, const char *what,
+			     unsigned long byte, unsigned int got,
+			     unsigned int want)
+{
+	ksft_print_msg("%s: mismatch at byte %lu (0x%02x, expected 0x%02x)\n",
+		       what, byte, got, want);
+}
+
+#include "uapi_layout_check.h"
+
+TEST(layouts)
+{
+	struct vx_layout_ctx ctx = { 0 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vx_uapi_layouts); i++) {
+		unsigned int failures = ctx.failures;
+
+		vx_uapi_layouts[i].check(&ctx);
+		EXPECT_EQ(failures, ctx.failures)
+			TH_LOG("struct %s", vx_uapi_layouts[i].name);
+	}
+	ksft_print_msg("%u layout checks in %zu structs\n", ctx.checks,
+		       ARRAY_SIZE(vx_uapi_layouts));
+	ASSERT_GT(ctx.checks, ARRAY_SIZE(vx_uapi_layouts));
+}
+
+TEST_HARNESS_MAIN
