@@ -296,19 +296,37 @@ def gen_uapi(spec):
     return "\n".join(out) + "\n"
 
 
+# Value written into each scalar kind by the layout tests; uapi_layout_check.h
+# knows which bytes each must produce.
+LAYOUT_PATTERNS = {
+    "u8": ("", "0x5a"),
+    "le16": ("vx_cpu_to_le16", "0x0102"),
+    "be16": ("vx_cpu_to_be16", "0x0102"),
+    "le32": ("vx_cpu_to_le32", "0x01020304"),
+    "be32": ("vx_cpu_to_be32", "0x01020304"),
+    "le64": ("vx_cpu_to_le64", "0x0102030405060708ULL"),
+    "be64": ("vx_cpu_to_be64", "0x0102030405060708ULL"),
+}
+
+
+def call(fn, first, rest):
+    """A call statement with its arguments after the first on a line aligned
+    with the open parenthesis, as kernel style has it."""
+    col = 8 + len(fn) + 1
+    indent = "\t" * (col // 8) + " " * (col % 8)
+    return [f"\t{fn}({first},", f"{indent}{rest});"]
+
+
 def gen_layout(specs):
     guard = "VX_UAPI_LAYOUTS_H"
     out = [f"/* SPDX-License-Identifier: {LICENSE} */", "/*",
            " * Do not edit directly, auto-generated from:"]
     out += [f" *\t{os.path.relpath(s.path, ROOT)}" for s in specs]
     out += [" * by tools/virtio-spec/vspec-gen.py (layout).", " *",
-            " * One check function per struct of every spec, listed in",
-            " * vx_uapi_layouts[]. The includer defines struct vx_layout_ctx",
-            " * and the checks: VX_CHECK_STRUCT(ctx, struct, size) and, per",
-            " * member, VX_CHECK_<kind>(ctx, struct, member, offset) for the",
-            " * scalars U8, LE16 ... BE64, VX_CHECK_BYTES(ctx, struct, member,",
-            " * offset, size) for arrays and nested structs, VX_CHECK_FLEX for",
-            " * a trailing flexible array.",
+            " * One check per struct of every spec, listed in",
+            " * vx_uapi_layouts[]: each member is written through its",
+            " * declared type, converted to its wire byte order, and",
+            " * uapi_layout_check.h compares the bytes with the spec.",
             " */", LAYOUT_MARKER, f"#ifndef {guard}", f"#define {guard}", ""]
     for spec in specs:
         out.append(f"#include <linux/virtio_extra/{spec.raw['uapi-header']}>")
@@ -318,17 +336,23 @@ def gen_layout(specs):
             fn = f"vx_layout_{s.cname}"
             table.append(f"\t{{ \"{s.cname}\", {fn} }},")
             out += ["", f"static void {fn}(struct vx_layout_ctx *ctx)", "{",
-                    f"\tVX_CHECK_STRUCT(ctx, {s.cname}, {s.size});"]
+                    f"\tstruct {s.cname} *p = vx_layout_struct(ctx, "
+                    f"sizeof(*p), {s.size});", ""]
             for m in s.members:
+                first = f"ctx, \"{m.name}\""
+                where = f"offsetof(typeof(*p), {m.name}), {m.offset}"
                 if m.flexible:
-                    out.append(f"\tVX_CHECK_FLEX(ctx, {s.cname}, {m.name}, "
-                               f"{m.offset});")
+                    out += call("vx_layout_flex", first, where)
                 elif m.is_array or m.kind == "struct":
-                    out.append(f"\tVX_CHECK_BYTES(ctx, {s.cname}, {m.name}, "
-                               f"{m.offset}, {m.size});")
+                    out.append(f"\tmemset(&p->{m.name}, VX_LAYOUT_FILL, "
+                               f"sizeof(p->{m.name}));")
+                    out += call("vx_layout_bytes", first,
+                                f"{where}, {m.size}")
                 else:
-                    out.append(f"\tVX_CHECK_{c_upper(m.kind)}(ctx, "
-                               f"{s.cname}, {m.name}, {m.offset});")
+                    conv, value = LAYOUT_PATTERNS[m.kind]
+                    out.append(f"\tp->{m.name} = {conv}({value});")
+                    out += call("vx_layout_scalar", first,
+                                f"{where}, VX_{c_upper(m.kind)}")
             out.append("}")
     out += ["", "static const struct vx_layout vx_uapi_layouts[] = {"]
     out += table + ["};", "", f"#endif /* {guard} */"]

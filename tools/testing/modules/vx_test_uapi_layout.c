@@ -21,13 +21,12 @@
 #define vx_cpu_to_be32 cpu_to_be32
 #define vx_cpu_to_be64 cpu_to_be64
 
-struct vx_layout_ctx;
-static void vx_layout_report(struct vx_layout_ctx *ctx, const char *what,
+static void vx_layout_report(const char *name, const char *member,
 			     unsigned long byte, unsigned int got,
 			     unsigned int want)
 {
-	pr_err("%s: mismatch at byte %lu (0x%02x, expected 0x%02x)\n",
-	       what, byte, got, want);
+	pr_err("struct %s: %s differs from the spec at byte %lu (0x%02x, want 0x%02x)\n",
+	       name, member, byte, got, want);
 }
 
 #include "uapi_layout_check.h"
@@ -42,6 +41,7 @@ static void __init selftest(void)
 
 	for (i = 0; i < ARRAY_SIZE(vx_uapi_layouts); i++) {
 		failures = ctx.failures;
+		ctx.name = vx_uapi_layouts[i].name;
 		vx_uapi_layouts[i].check(&ctx);
 		KSTM_CHECK_ZERO(ctx.failures != failures);
 	}

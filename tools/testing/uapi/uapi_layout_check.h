@@ -3,24 +3,48 @@
  * Layout checks of the generated uapi headers, shared by the kernel test
  * module and the userspace test so both environments run the same checks.
  *
- * Each scalar member is written through its declared type with the byte-order
- * conversion its wire type demands; the raw bytes must then be exactly what
- * the spec puts at that offset, and nothing elsewhere. Under sparse the
- * assignment also proves the member carries the right __le/__be type.
+ * The generated checks (uapi_layouts.h) write each member through its
+ * declared type, converted to its wire byte order; the raw bytes must then
+ * be exactly what the spec puts at that offset, and nothing elsewhere. Under
+ * sparse the assignments also prove each member has the right __le/__be type.
  *
  * The includer provides vx_cpu_to_{le,be}{16,32,64}(), offsetof, memset and
- * vx_layout_report(ctx, what, byte, got, want) for a mismatch.
+ * vx_layout_report(struct name, member, byte, got, want).
  */
 #ifndef VX_UAPI_LAYOUT_CHECK_H
 #define VX_UAPI_LAYOUT_CHECK_H
 
 /* Large enough for the largest struct of any spec. */
 #define VX_LAYOUT_BUF_SIZE 1024
+#define VX_LAYOUT_FILL 0xa5
+
+enum vx_layout_kind { VX_U8, VX_LE16, VX_BE16, VX_LE32, VX_BE32, VX_LE64, VX_BE64 };
+
+/* The bytes each kind's test value must produce, lowest address first. */
+static const unsigned char vx_layout_wire[][8] = {
+	[VX_U8] = { 0x5a },
+	[VX_LE16] = { 2, 1 },
+	[VX_BE16] = { 1, 2 },
+	[VX_LE32] = { 4, 3, 2, 1 },
+	[VX_BE32] = { 1, 2, 3, 4 },
+	[VX_LE64] = { 8, 7, 6, 5, 4, 3, 2, 1 },
+	[VX_BE64] = { 1, 2, 3, 4, 5, 6, 7, 8 },
+};
+
+static const unsigned char vx_layout_width[] = {
+	[VX_U8] = 1, [VX_LE16] = 2, [VX_BE16] = 2, [VX_LE32] = 4,
+	[VX_BE32] = 4, [VX_LE64] = 8, [VX_BE64] = 8,
+};
 
 struct vx_layout_ctx {
+	const char *name;
+	unsigned long size;
 	unsigned int checks;
 	unsigned int failures;
-	unsigned char buf[VX_LAYOUT_BUF_SIZE] __attribute__((aligned(8)));
+	union {
+		unsigned char buf[VX_LAYOUT_BUF_SIZE];
+		unsigned long long align;	/* for the widest member */
+	};
 };
 
 struct vx_layout {
@@ -28,95 +52,76 @@ struct vx_layout {
 	void (*check)(struct vx_layout_ctx *ctx);
 };
 
-/*
- * Compare ctx->buf[0..size) with: want[] (or fill when want is NULL) at
- * [off, off + len), zero elsewhere.
- */
-static void vx_layout_expect(struct vx_layout_ctx *ctx, const char *what,
-			     unsigned long size, unsigned long off,
-			     const unsigned char *want, unsigned long len,
-			     unsigned char fill)
-{
-	unsigned long i;
-	unsigned char expected;
-
-	ctx->checks++;
-	if (size > VX_LAYOUT_BUF_SIZE || off + len > size) {
-		vx_layout_report(ctx, what, off + len, 0, 0);
-		ctx->failures++;
-		return;
-	}
-	for (i = 0; i < size; i++) {
-		expected = 0;
-		if (i >= off && i < off + len)
-			expected = want ? want[i - off] : fill;
-		if (ctx->buf[i] != expected) {
-			vx_layout_report(ctx, what, i, ctx->buf[i], expected);
-			ctx->failures++;
-			return;
-		}
-	}
-}
-
-static void vx_layout_expect_true(struct vx_layout_ctx *ctx, const char *what,
-				  int ok)
+static void vx_layout_result(struct vx_layout_ctx *ctx, const char *member,
+			     int ok, unsigned long byte, unsigned int got,
+			     unsigned int want)
 {
 	ctx->checks++;
 	if (!ok) {
-		vx_layout_report(ctx, what, 0, 0, 0);
+		vx_layout_report(ctx->name, member, byte, got, want);
 		ctx->failures++;
 	}
 }
 
-#define VX_CHECK_STRUCT(ctx, s, size) \
-	vx_layout_expect_true(ctx, #s " size", sizeof(struct s) == (size))
+/* Start the checks of a struct: its size, and a zeroed buffer to write. */
+static void *vx_layout_struct(struct vx_layout_ctx *ctx, unsigned long size,
+			      unsigned long spec_size)
+{
+	ctx->size = size < VX_LAYOUT_BUF_SIZE ? size : VX_LAYOUT_BUF_SIZE;
+	vx_layout_result(ctx, "size", size == spec_size, size, 0, 0);
+	memset(ctx->buf, 0, sizeof(ctx->buf));
+	return ctx->buf;
+}
 
-#define VX_CHECK_SCALAR(ctx, s, m, off, conv, value, ...)		\
-	do {								\
-		static const unsigned char want[] = { __VA_ARGS__ };	\
-									\
-		vx_layout_expect_true(ctx, #s "." #m " offset",		\
-				      offsetof(struct s, m) == (off));	\
-		memset((ctx)->buf, 0, sizeof((ctx)->buf));		\
-		((struct s *)(ctx)->buf)->m = conv(value);		\
-		vx_layout_expect(ctx, #s "." #m, sizeof(struct s), off,	\
-				 want, sizeof(want), 0);		\
-	} while (0)
+/*
+ * The buffer must hold want[] (or fill when want is NULL) at [off, off + len)
+ * and zeroes elsewhere; it is zeroed again for the next member.
+ */
+static void vx_layout_expect(struct vx_layout_ctx *ctx, const char *member,
+			     unsigned long off, const unsigned char *want,
+			     unsigned long len)
+{
+	unsigned long i;
+	unsigned char expected;
+	int ok = off + len <= ctx->size;
 
-#define vx_u8(x) (x)
-#define VX_CHECK_U8(ctx, s, m, off) \
-	VX_CHECK_SCALAR(ctx, s, m, off, vx_u8, 0x5a, 0x5a)
-#define VX_CHECK_LE16(ctx, s, m, off) \
-	VX_CHECK_SCALAR(ctx, s, m, off, vx_cpu_to_le16, 0x0102, 2, 1)
-#define VX_CHECK_BE16(ctx, s, m, off) \
-	VX_CHECK_SCALAR(ctx, s, m, off, vx_cpu_to_be16, 0x0102, 1, 2)
-#define VX_CHECK_LE32(ctx, s, m, off) \
-	VX_CHECK_SCALAR(ctx, s, m, off, vx_cpu_to_le32, 0x01020304, 4, 3, 2, 1)
-#define VX_CHECK_BE32(ctx, s, m, off) \
-	VX_CHECK_SCALAR(ctx, s, m, off, vx_cpu_to_be32, 0x01020304, 1, 2, 3, 4)
-#define VX_CHECK_LE64(ctx, s, m, off) \
-	VX_CHECK_SCALAR(ctx, s, m, off, vx_cpu_to_le64, 0x0102030405060708ULL, \
-			8, 7, 6, 5, 4, 3, 2, 1)
-#define VX_CHECK_BE64(ctx, s, m, off) \
-	VX_CHECK_SCALAR(ctx, s, m, off, vx_cpu_to_be64, 0x0102030405060708ULL, \
-			1, 2, 3, 4, 5, 6, 7, 8)
+	for (i = 0; ok && i < ctx->size; i++) {
+		expected = 0;
+		if (i >= off && i < off + len)
+			expected = want ? want[i - off] : VX_LAYOUT_FILL;
+		ok = ctx->buf[i] == expected;
+	}
+	if (ok)
+		i = 1;
+	vx_layout_result(ctx, member, ok, i - 1, ctx->buf[i - 1], expected);
+	memset(ctx->buf, 0, sizeof(ctx->buf));
+}
 
-#define VX_CHECK_BYTES(ctx, s, m, off, size)				\
-	do {								\
-		vx_layout_expect_true(ctx, #s "." #m " offset",		\
-				      offsetof(struct s, m) == (off));	\
-		memset((ctx)->buf, 0, sizeof((ctx)->buf));		\
-		memset(&((struct s *)(ctx)->buf)->m, 0xa5,		\
-		       sizeof(((struct s *)(ctx)->buf)->m));		\
-		vx_layout_expect(ctx, #s "." #m, sizeof(struct s), off,	\
-				 NULL, size, 0xa5);			\
-	} while (0)
+static void vx_layout_scalar(struct vx_layout_ctx *ctx, const char *member,
+			     unsigned long offset, unsigned long spec_offset,
+			     enum vx_layout_kind kind)
+{
+	vx_layout_result(ctx, member, offset == spec_offset, offset, 0, 0);
+	vx_layout_expect(ctx, member, spec_offset, vx_layout_wire[kind],
+			 vx_layout_width[kind]);
+}
+
+static void vx_layout_bytes(struct vx_layout_ctx *ctx, const char *member,
+			    unsigned long offset, unsigned long spec_offset,
+			    unsigned long len)
+{
+	vx_layout_result(ctx, member, offset == spec_offset, offset, 0, 0);
+	vx_layout_expect(ctx, member, spec_offset, NULL, len);
+}
 
 /* A trailing flexible array starts where the fixed part ends. */
-#define VX_CHECK_FLEX(ctx, s, m, off)					\
-	vx_layout_expect_true(ctx, #s "." #m " offset",		\
-			      offsetof(struct s, m) == (off) &&		\
-			      sizeof(struct s) == (off))
+static void vx_layout_flex(struct vx_layout_ctx *ctx, const char *member,
+			   unsigned long offset, unsigned long spec_offset)
+{
+	vx_layout_result(ctx, member,
+			 offset == spec_offset && ctx->size == spec_offset,
+			 offset, 0, 0);
+}
 
 #include "uapi_layouts.h"
 

@@ -18,25 +18,25 @@
 #define vx_cpu_to_be32 htobe32
 #define vx_cpu_to_be64 htobe64
 
-struct vx_layout_ctx;
-static void vx_layout_report(struct vx_layout_ctx *ctx, const char *what,
+static void vx_layout_report(const char *name, const char *member,
 			     unsigned long byte, unsigned int got,
 			     unsigned int want)
 {
-	ksft_print_msg("%s: mismatch at byte %lu (0x%02x, expected 0x%02x)\n",
-		       what, byte, got, want);
+	ksft_print_msg("struct %s: %s differs from the spec at byte %lu (0x%02x, want 0x%02x)\n",
+		       name, member, byte, got, want);
 }
 
 #include "uapi_layout_check.h"
 
 TEST(layouts)
 {
-	struct vx_layout_ctx ctx = { 0 };
+	static struct vx_layout_ctx ctx;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(vx_uapi_layouts); i++) {
 		unsigned int failures = ctx.failures;
 
+		ctx.name = vx_uapi_layouts[i].name;
 		vx_uapi_layouts[i].check(&ctx);
 		EXPECT_EQ(failures, ctx.failures)
 			TH_LOG("struct %s", vx_uapi_layouts[i].name);

@@ -9,13 +9,10 @@
  *	Documentation/virtio/specs/scmi.yaml
  * by tools/virtio-spec/vspec-gen.py (layout).
  *
- * One check function per struct of every spec, listed in
- * vx_uapi_layouts[]. The includer defines struct vx_layout_ctx
- * and the checks: VX_CHECK_STRUCT(ctx, struct, size) and, per
- * member, VX_CHECK_<kind>(ctx, struct, member, offset) for the
- * scalars U8, LE16 ... BE64, VX_CHECK_BYTES(ctx, struct, member,
- * offset, size) for arrays and nested structs, VX_CHECK_FLEX for
- * a trailing flexible array.
+ * One check per struct of every spec, listed in
+ * vx_uapi_layouts[]: each member is written through its
+ * declared type, converted to its wire byte order, and
+ * uapi_layout_check.h compares the bytes with the spec.
  */
 /* VSPEC-GEN layout table */
 #ifndef VX_UAPI_LAYOUTS_H
@@ -30,236 +27,429 @@
 
 static void vx_layout_virtio_can_config(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_can_config, 2);
-	VX_CHECK_LE16(ctx, virtio_can_config, status, 0);
+	struct virtio_can_config *p = vx_layout_struct(ctx, sizeof(*p), 2);
+
+	p->status = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "status",
+			 offsetof(typeof(*p), status), 0, VX_LE16);
 }
 
 static void vx_layout_virtio_can_tx_out(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_can_tx_out, 16);
-	VX_CHECK_LE16(ctx, virtio_can_tx_out, msg_type, 0);
-	VX_CHECK_LE16(ctx, virtio_can_tx_out, length, 2);
-	VX_CHECK_U8(ctx, virtio_can_tx_out, reserved_classic_dlc, 4);
-	VX_CHECK_U8(ctx, virtio_can_tx_out, padding, 5);
-	VX_CHECK_LE16(ctx, virtio_can_tx_out, reserved_xl_priority, 6);
-	VX_CHECK_LE32(ctx, virtio_can_tx_out, flags, 8);
-	VX_CHECK_LE32(ctx, virtio_can_tx_out, can_id, 12);
-	VX_CHECK_FLEX(ctx, virtio_can_tx_out, sdu, 16);
+	struct virtio_can_tx_out *p = vx_layout_struct(ctx, sizeof(*p), 16);
+
+	p->msg_type = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "msg_type",
+			 offsetof(typeof(*p), msg_type), 0, VX_LE16);
+	p->length = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "length",
+			 offsetof(typeof(*p), length), 2, VX_LE16);
+	p->reserved_classic_dlc = (0x5a);
+	vx_layout_scalar(ctx, "reserved_classic_dlc",
+			 offsetof(typeof(*p), reserved_classic_dlc), 4, VX_U8);
+	p->padding = (0x5a);
+	vx_layout_scalar(ctx, "padding",
+			 offsetof(typeof(*p), padding), 5, VX_U8);
+	p->reserved_xl_priority = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "reserved_xl_priority",
+			 offsetof(typeof(*p), reserved_xl_priority), 6, VX_LE16);
+	p->flags = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "flags",
+			 offsetof(typeof(*p), flags), 8, VX_LE32);
+	p->can_id = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "can_id",
+			 offsetof(typeof(*p), can_id), 12, VX_LE32);
+	vx_layout_flex(ctx, "sdu",
+		       offsetof(typeof(*p), sdu), 16);
 }
 
 static void vx_layout_virtio_can_tx_in(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_can_tx_in, 1);
-	VX_CHECK_U8(ctx, virtio_can_tx_in, result, 0);
+	struct virtio_can_tx_in *p = vx_layout_struct(ctx, sizeof(*p), 1);
+
+	p->result = (0x5a);
+	vx_layout_scalar(ctx, "result",
+			 offsetof(typeof(*p), result), 0, VX_U8);
 }
 
 static void vx_layout_virtio_can_rx(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_can_rx, 16);
-	VX_CHECK_LE16(ctx, virtio_can_rx, msg_type, 0);
-	VX_CHECK_LE16(ctx, virtio_can_rx, length, 2);
-	VX_CHECK_U8(ctx, virtio_can_rx, reserved_classic_dlc, 4);
-	VX_CHECK_U8(ctx, virtio_can_rx, padding, 5);
-	VX_CHECK_LE16(ctx, virtio_can_rx, reserved_xl_priority, 6);
-	VX_CHECK_LE32(ctx, virtio_can_rx, flags, 8);
-	VX_CHECK_LE32(ctx, virtio_can_rx, can_id, 12);
-	VX_CHECK_FLEX(ctx, virtio_can_rx, sdu, 16);
+	struct virtio_can_rx *p = vx_layout_struct(ctx, sizeof(*p), 16);
+
+	p->msg_type = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "msg_type",
+			 offsetof(typeof(*p), msg_type), 0, VX_LE16);
+	p->length = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "length",
+			 offsetof(typeof(*p), length), 2, VX_LE16);
+	p->reserved_classic_dlc = (0x5a);
+	vx_layout_scalar(ctx, "reserved_classic_dlc",
+			 offsetof(typeof(*p), reserved_classic_dlc), 4, VX_U8);
+	p->padding = (0x5a);
+	vx_layout_scalar(ctx, "padding",
+			 offsetof(typeof(*p), padding), 5, VX_U8);
+	p->reserved_xl_priority = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "reserved_xl_priority",
+			 offsetof(typeof(*p), reserved_xl_priority), 6, VX_LE16);
+	p->flags = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "flags",
+			 offsetof(typeof(*p), flags), 8, VX_LE32);
+	p->can_id = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "can_id",
+			 offsetof(typeof(*p), can_id), 12, VX_LE32);
+	vx_layout_flex(ctx, "sdu",
+		       offsetof(typeof(*p), sdu), 16);
 }
 
 static void vx_layout_virtio_can_control_out(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_can_control_out, 2);
-	VX_CHECK_LE16(ctx, virtio_can_control_out, msg_type, 0);
+	struct virtio_can_control_out *p = vx_layout_struct(ctx, sizeof(*p), 2);
+
+	p->msg_type = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "msg_type",
+			 offsetof(typeof(*p), msg_type), 0, VX_LE16);
 }
 
 static void vx_layout_virtio_can_control_in(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_can_control_in, 1);
-	VX_CHECK_U8(ctx, virtio_can_control_in, result, 0);
+	struct virtio_can_control_in *p = vx_layout_struct(ctx, sizeof(*p), 1);
+
+	p->result = (0x5a);
+	vx_layout_scalar(ctx, "result",
+			 offsetof(typeof(*p), result), 0, VX_U8);
 }
 
 static void vx_layout_virtio_i2c_out_hdr(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_i2c_out_hdr, 8);
-	VX_CHECK_LE16(ctx, virtio_i2c_out_hdr, addr, 0);
-	VX_CHECK_LE16(ctx, virtio_i2c_out_hdr, padding, 2);
-	VX_CHECK_LE32(ctx, virtio_i2c_out_hdr, flags, 4);
+	struct virtio_i2c_out_hdr *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	p->addr = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "addr",
+			 offsetof(typeof(*p), addr), 0, VX_LE16);
+	p->padding = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "padding",
+			 offsetof(typeof(*p), padding), 2, VX_LE16);
+	p->flags = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "flags",
+			 offsetof(typeof(*p), flags), 4, VX_LE32);
 }
 
 static void vx_layout_virtio_i2c_in_hdr(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_i2c_in_hdr, 1);
-	VX_CHECK_U8(ctx, virtio_i2c_in_hdr, status, 0);
+	struct virtio_i2c_in_hdr *p = vx_layout_struct(ctx, sizeof(*p), 1);
+
+	p->status = (0x5a);
+	vx_layout_scalar(ctx, "status",
+			 offsetof(typeof(*p), status), 0, VX_U8);
 }
 
 static void vx_layout_virtio_media_config(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_config, 40);
-	VX_CHECK_LE32(ctx, virtio_media_config, device_caps, 0);
-	VX_CHECK_LE32(ctx, virtio_media_config, device_type, 4);
-	VX_CHECK_BYTES(ctx, virtio_media_config, card, 8, 32);
+	struct virtio_media_config *p = vx_layout_struct(ctx, sizeof(*p), 40);
+
+	p->device_caps = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "device_caps",
+			 offsetof(typeof(*p), device_caps), 0, VX_LE32);
+	p->device_type = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "device_type",
+			 offsetof(typeof(*p), device_type), 4, VX_LE32);
+	memset(&p->card, VX_LAYOUT_FILL, sizeof(p->card));
+	vx_layout_bytes(ctx, "card",
+			offsetof(typeof(*p), card), 8, 32);
 }
 
 static void vx_layout_virtio_media_cmd_header(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_cmd_header, 8);
-	VX_CHECK_LE32(ctx, virtio_media_cmd_header, cmd, 0);
-	VX_CHECK_LE32(ctx, virtio_media_cmd_header, reserved, 4);
+	struct virtio_media_cmd_header *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	p->cmd = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "cmd",
+			 offsetof(typeof(*p), cmd), 0, VX_LE32);
+	p->reserved = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 4, VX_LE32);
 }
 
 static void vx_layout_virtio_media_resp_header(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_resp_header, 8);
-	VX_CHECK_LE32(ctx, virtio_media_resp_header, status, 0);
-	VX_CHECK_LE32(ctx, virtio_media_resp_header, reserved, 4);
+	struct virtio_media_resp_header *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	p->status = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "status",
+			 offsetof(typeof(*p), status), 0, VX_LE32);
+	p->reserved = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 4, VX_LE32);
 }
 
 static void vx_layout_virtio_media_cmd_open(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_cmd_open, 8);
-	VX_CHECK_BYTES(ctx, virtio_media_cmd_open, hdr, 0, 8);
+	struct virtio_media_cmd_open *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	memset(&p->hdr, VX_LAYOUT_FILL, sizeof(p->hdr));
+	vx_layout_bytes(ctx, "hdr",
+			offsetof(typeof(*p), hdr), 0, 8);
 }
 
 static void vx_layout_virtio_media_resp_open(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_resp_open, 16);
-	VX_CHECK_BYTES(ctx, virtio_media_resp_open, hdr, 0, 8);
-	VX_CHECK_LE32(ctx, virtio_media_resp_open, session_id, 8);
-	VX_CHECK_LE32(ctx, virtio_media_resp_open, reserved, 12);
+	struct virtio_media_resp_open *p = vx_layout_struct(ctx, sizeof(*p), 16);
+
+	memset(&p->hdr, VX_LAYOUT_FILL, sizeof(p->hdr));
+	vx_layout_bytes(ctx, "hdr",
+			offsetof(typeof(*p), hdr), 0, 8);
+	p->session_id = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "session_id",
+			 offsetof(typeof(*p), session_id), 8, VX_LE32);
+	p->reserved = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 12, VX_LE32);
 }
 
 static void vx_layout_virtio_media_cmd_close(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_cmd_close, 16);
-	VX_CHECK_BYTES(ctx, virtio_media_cmd_close, hdr, 0, 8);
-	VX_CHECK_LE32(ctx, virtio_media_cmd_close, session_id, 8);
-	VX_CHECK_LE32(ctx, virtio_media_cmd_close, reserved, 12);
+	struct virtio_media_cmd_close *p = vx_layout_struct(ctx, sizeof(*p), 16);
+
+	memset(&p->hdr, VX_LAYOUT_FILL, sizeof(p->hdr));
+	vx_layout_bytes(ctx, "hdr",
+			offsetof(typeof(*p), hdr), 0, 8);
+	p->session_id = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "session_id",
+			 offsetof(typeof(*p), session_id), 8, VX_LE32);
+	p->reserved = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 12, VX_LE32);
 }
 
 static void vx_layout_virtio_media_cmd_ioctl(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_cmd_ioctl, 16);
-	VX_CHECK_BYTES(ctx, virtio_media_cmd_ioctl, hdr, 0, 8);
-	VX_CHECK_LE32(ctx, virtio_media_cmd_ioctl, session_id, 8);
-	VX_CHECK_LE32(ctx, virtio_media_cmd_ioctl, code, 12);
+	struct virtio_media_cmd_ioctl *p = vx_layout_struct(ctx, sizeof(*p), 16);
+
+	memset(&p->hdr, VX_LAYOUT_FILL, sizeof(p->hdr));
+	vx_layout_bytes(ctx, "hdr",
+			offsetof(typeof(*p), hdr), 0, 8);
+	p->session_id = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "session_id",
+			 offsetof(typeof(*p), session_id), 8, VX_LE32);
+	p->code = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "code",
+			 offsetof(typeof(*p), code), 12, VX_LE32);
 }
 
 static void vx_layout_virtio_media_resp_ioctl(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_resp_ioctl, 8);
-	VX_CHECK_BYTES(ctx, virtio_media_resp_ioctl, hdr, 0, 8);
+	struct virtio_media_resp_ioctl *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	memset(&p->hdr, VX_LAYOUT_FILL, sizeof(p->hdr));
+	vx_layout_bytes(ctx, "hdr",
+			offsetof(typeof(*p), hdr), 0, 8);
 }
 
 static void vx_layout_virtio_media_cmd_mmap(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_cmd_mmap, 20);
-	VX_CHECK_BYTES(ctx, virtio_media_cmd_mmap, hdr, 0, 8);
-	VX_CHECK_LE32(ctx, virtio_media_cmd_mmap, session_id, 8);
-	VX_CHECK_LE32(ctx, virtio_media_cmd_mmap, flags, 12);
-	VX_CHECK_LE32(ctx, virtio_media_cmd_mmap, offset, 16);
+	struct virtio_media_cmd_mmap *p = vx_layout_struct(ctx, sizeof(*p), 20);
+
+	memset(&p->hdr, VX_LAYOUT_FILL, sizeof(p->hdr));
+	vx_layout_bytes(ctx, "hdr",
+			offsetof(typeof(*p), hdr), 0, 8);
+	p->session_id = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "session_id",
+			 offsetof(typeof(*p), session_id), 8, VX_LE32);
+	p->flags = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "flags",
+			 offsetof(typeof(*p), flags), 12, VX_LE32);
+	p->offset = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "offset",
+			 offsetof(typeof(*p), offset), 16, VX_LE32);
 }
 
 static void vx_layout_virtio_media_resp_mmap(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_resp_mmap, 24);
-	VX_CHECK_BYTES(ctx, virtio_media_resp_mmap, hdr, 0, 8);
-	VX_CHECK_LE64(ctx, virtio_media_resp_mmap, driver_addr, 8);
-	VX_CHECK_LE64(ctx, virtio_media_resp_mmap, len, 16);
+	struct virtio_media_resp_mmap *p = vx_layout_struct(ctx, sizeof(*p), 24);
+
+	memset(&p->hdr, VX_LAYOUT_FILL, sizeof(p->hdr));
+	vx_layout_bytes(ctx, "hdr",
+			offsetof(typeof(*p), hdr), 0, 8);
+	p->driver_addr = vx_cpu_to_le64(0x0102030405060708ULL);
+	vx_layout_scalar(ctx, "driver_addr",
+			 offsetof(typeof(*p), driver_addr), 8, VX_LE64);
+	p->len = vx_cpu_to_le64(0x0102030405060708ULL);
+	vx_layout_scalar(ctx, "len",
+			 offsetof(typeof(*p), len), 16, VX_LE64);
 }
 
 static void vx_layout_virtio_media_cmd_munmap(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_cmd_munmap, 16);
-	VX_CHECK_BYTES(ctx, virtio_media_cmd_munmap, hdr, 0, 8);
-	VX_CHECK_LE64(ctx, virtio_media_cmd_munmap, driver_addr, 8);
+	struct virtio_media_cmd_munmap *p = vx_layout_struct(ctx, sizeof(*p), 16);
+
+	memset(&p->hdr, VX_LAYOUT_FILL, sizeof(p->hdr));
+	vx_layout_bytes(ctx, "hdr",
+			offsetof(typeof(*p), hdr), 0, 8);
+	p->driver_addr = vx_cpu_to_le64(0x0102030405060708ULL);
+	vx_layout_scalar(ctx, "driver_addr",
+			 offsetof(typeof(*p), driver_addr), 8, VX_LE64);
 }
 
 static void vx_layout_virtio_media_resp_munmap(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_resp_munmap, 8);
-	VX_CHECK_BYTES(ctx, virtio_media_resp_munmap, hdr, 0, 8);
+	struct virtio_media_resp_munmap *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	memset(&p->hdr, VX_LAYOUT_FILL, sizeof(p->hdr));
+	vx_layout_bytes(ctx, "hdr",
+			offsetof(typeof(*p), hdr), 0, 8);
 }
 
 static void vx_layout_virtio_media_sg_entry(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_sg_entry, 16);
-	VX_CHECK_LE64(ctx, virtio_media_sg_entry, start, 0);
-	VX_CHECK_LE32(ctx, virtio_media_sg_entry, len, 8);
-	VX_CHECK_LE32(ctx, virtio_media_sg_entry, reserved, 12);
+	struct virtio_media_sg_entry *p = vx_layout_struct(ctx, sizeof(*p), 16);
+
+	p->start = vx_cpu_to_le64(0x0102030405060708ULL);
+	vx_layout_scalar(ctx, "start",
+			 offsetof(typeof(*p), start), 0, VX_LE64);
+	p->len = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "len",
+			 offsetof(typeof(*p), len), 8, VX_LE32);
+	p->reserved = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 12, VX_LE32);
 }
 
 static void vx_layout_virtio_media_event_header(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_event_header, 8);
-	VX_CHECK_LE32(ctx, virtio_media_event_header, event, 0);
-	VX_CHECK_LE32(ctx, virtio_media_event_header, session_id, 4);
+	struct virtio_media_event_header *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	p->event = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "event",
+			 offsetof(typeof(*p), event), 0, VX_LE32);
+	p->session_id = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "session_id",
+			 offsetof(typeof(*p), session_id), 4, VX_LE32);
 }
 
 static void vx_layout_virtio_media_event_error(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_event_error, 16);
-	VX_CHECK_BYTES(ctx, virtio_media_event_error, hdr, 0, 8);
-	VX_CHECK_LE32(ctx, virtio_media_event_error, errnum, 8);
-	VX_CHECK_LE32(ctx, virtio_media_event_error, reserved, 12);
+	struct virtio_media_event_error *p = vx_layout_struct(ctx, sizeof(*p), 16);
+
+	memset(&p->hdr, VX_LAYOUT_FILL, sizeof(p->hdr));
+	vx_layout_bytes(ctx, "hdr",
+			offsetof(typeof(*p), hdr), 0, 8);
+	p->errnum = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "errnum",
+			 offsetof(typeof(*p), errnum), 8, VX_LE32);
+	p->reserved = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 12, VX_LE32);
 }
 
 static void vx_layout_virtio_media_event_dqbuf(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_event_dqbuf, 608);
-	VX_CHECK_BYTES(ctx, virtio_media_event_dqbuf, hdr, 0, 8);
-	VX_CHECK_BYTES(ctx, virtio_media_event_dqbuf, buffer, 8, 88);
-	VX_CHECK_BYTES(ctx, virtio_media_event_dqbuf, planes, 96, 512);
+	struct virtio_media_event_dqbuf *p = vx_layout_struct(ctx, sizeof(*p), 608);
+
+	memset(&p->hdr, VX_LAYOUT_FILL, sizeof(p->hdr));
+	vx_layout_bytes(ctx, "hdr",
+			offsetof(typeof(*p), hdr), 0, 8);
+	memset(&p->buffer, VX_LAYOUT_FILL, sizeof(p->buffer));
+	vx_layout_bytes(ctx, "buffer",
+			offsetof(typeof(*p), buffer), 8, 88);
+	memset(&p->planes, VX_LAYOUT_FILL, sizeof(p->planes));
+	vx_layout_bytes(ctx, "planes",
+			offsetof(typeof(*p), planes), 96, 512);
 }
 
 static void vx_layout_virtio_media_event_event(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_media_event_event, 144);
-	VX_CHECK_BYTES(ctx, virtio_media_event_event, hdr, 0, 8);
-	VX_CHECK_BYTES(ctx, virtio_media_event_event, event, 8, 136);
+	struct virtio_media_event_event *p = vx_layout_struct(ctx, sizeof(*p), 144);
+
+	memset(&p->hdr, VX_LAYOUT_FILL, sizeof(p->hdr));
+	vx_layout_bytes(ctx, "hdr",
+			offsetof(typeof(*p), hdr), 0, 8);
+	memset(&p->event, VX_LAYOUT_FILL, sizeof(p->event));
+	vx_layout_bytes(ctx, "event",
+			offsetof(typeof(*p), event), 8, 136);
 }
 
 static void vx_layout_virtio_rpmb_config(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_rpmb_config, 3);
-	VX_CHECK_U8(ctx, virtio_rpmb_config, capacity, 0);
-	VX_CHECK_U8(ctx, virtio_rpmb_config, max_wr_cnt, 1);
-	VX_CHECK_U8(ctx, virtio_rpmb_config, max_rd_cnt, 2);
+	struct virtio_rpmb_config *p = vx_layout_struct(ctx, sizeof(*p), 3);
+
+	p->capacity = (0x5a);
+	vx_layout_scalar(ctx, "capacity",
+			 offsetof(typeof(*p), capacity), 0, VX_U8);
+	p->max_wr_cnt = (0x5a);
+	vx_layout_scalar(ctx, "max_wr_cnt",
+			 offsetof(typeof(*p), max_wr_cnt), 1, VX_U8);
+	p->max_rd_cnt = (0x5a);
+	vx_layout_scalar(ctx, "max_rd_cnt",
+			 offsetof(typeof(*p), max_rd_cnt), 2, VX_U8);
 }
 
 static void vx_layout_virtio_rpmb_frame(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_rpmb_frame, 512);
-	VX_CHECK_BYTES(ctx, virtio_rpmb_frame, stuff, 0, 196);
-	VX_CHECK_BYTES(ctx, virtio_rpmb_frame, key_mac, 196, 32);
-	VX_CHECK_BYTES(ctx, virtio_rpmb_frame, data, 228, 256);
-	VX_CHECK_BYTES(ctx, virtio_rpmb_frame, nonce, 484, 16);
-	VX_CHECK_BE32(ctx, virtio_rpmb_frame, write_counter, 500);
-	VX_CHECK_BE16(ctx, virtio_rpmb_frame, address, 504);
-	VX_CHECK_BE16(ctx, virtio_rpmb_frame, block_count, 506);
-	VX_CHECK_BE16(ctx, virtio_rpmb_frame, result, 508);
-	VX_CHECK_BE16(ctx, virtio_rpmb_frame, req_resp, 510);
+	struct virtio_rpmb_frame *p = vx_layout_struct(ctx, sizeof(*p), 512);
+
+	memset(&p->stuff, VX_LAYOUT_FILL, sizeof(p->stuff));
+	vx_layout_bytes(ctx, "stuff",
+			offsetof(typeof(*p), stuff), 0, 196);
+	memset(&p->key_mac, VX_LAYOUT_FILL, sizeof(p->key_mac));
+	vx_layout_bytes(ctx, "key_mac",
+			offsetof(typeof(*p), key_mac), 196, 32);
+	memset(&p->data, VX_LAYOUT_FILL, sizeof(p->data));
+	vx_layout_bytes(ctx, "data",
+			offsetof(typeof(*p), data), 228, 256);
+	memset(&p->nonce, VX_LAYOUT_FILL, sizeof(p->nonce));
+	vx_layout_bytes(ctx, "nonce",
+			offsetof(typeof(*p), nonce), 484, 16);
+	p->write_counter = vx_cpu_to_be32(0x01020304);
+	vx_layout_scalar(ctx, "write_counter",
+			 offsetof(typeof(*p), write_counter), 500, VX_BE32);
+	p->address = vx_cpu_to_be16(0x0102);
+	vx_layout_scalar(ctx, "address",
+			 offsetof(typeof(*p), address), 504, VX_BE16);
+	p->block_count = vx_cpu_to_be16(0x0102);
+	vx_layout_scalar(ctx, "block_count",
+			 offsetof(typeof(*p), block_count), 506, VX_BE16);
+	p->result = vx_cpu_to_be16(0x0102);
+	vx_layout_scalar(ctx, "result",
+			 offsetof(typeof(*p), result), 508, VX_BE16);
+	p->req_resp = vx_cpu_to_be16(0x0102);
+	vx_layout_scalar(ctx, "req_resp",
+			 offsetof(typeof(*p), req_resp), 510, VX_BE16);
 }
 
 static void vx_layout_virtio_scmi_request(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_scmi_request, 4);
-	VX_CHECK_LE32(ctx, virtio_scmi_request, hdr, 0);
-	VX_CHECK_FLEX(ctx, virtio_scmi_request, params, 4);
+	struct virtio_scmi_request *p = vx_layout_struct(ctx, sizeof(*p), 4);
+
+	p->hdr = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "hdr",
+			 offsetof(typeof(*p), hdr), 0, VX_LE32);
+	vx_layout_flex(ctx, "params",
+		       offsetof(typeof(*p), params), 4);
 }
 
 static void vx_layout_virtio_scmi_response(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_scmi_response, 8);
-	VX_CHECK_LE32(ctx, virtio_scmi_response, hdr, 0);
-	VX_CHECK_LE32(ctx, virtio_scmi_response, status, 4);
-	VX_CHECK_FLEX(ctx, virtio_scmi_response, ret_values, 8);
+	struct virtio_scmi_response *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	p->hdr = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "hdr",
+			 offsetof(typeof(*p), hdr), 0, VX_LE32);
+	p->status = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "status",
+			 offsetof(typeof(*p), status), 4, VX_LE32);
+	vx_layout_flex(ctx, "ret_values",
+		       offsetof(typeof(*p), ret_values), 8);
 }
 
 static void vx_layout_virtio_scmi_event_msg(struct vx_layout_ctx *ctx)
 {
-	VX_CHECK_STRUCT(ctx, virtio_scmi_event_msg, 4);
-	VX_CHECK_LE32(ctx, virtio_scmi_event_msg, hdr, 0);
-	VX_CHECK_FLEX(ctx, virtio_scmi_event_msg, payload, 4);
+	struct virtio_scmi_event_msg *p = vx_layout_struct(ctx, sizeof(*p), 4);
+
+	p->hdr = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "hdr",
+			 offsetof(typeof(*p), hdr), 0, VX_LE32);
+	vx_layout_flex(ctx, "payload",
+		       offsetof(typeof(*p), payload), 4);
 }
 
 static const struct vx_layout vx_uapi_layouts[] = {
