@@ -8,6 +8,7 @@
 #   make regen                                        headers from the specs
 #   make check                                        all tests, all kernels
 #   make demo                                         the modules at work in VMs
+#   make dkms-install                                 register with DKMS
 #   make clean
 #
 # Each kernel builds in its own build/<release>/ (a tree of links to the
@@ -24,9 +25,12 @@ BUILD_DIR := $(CURDIR)/build/$(KVER)
 SPECS := $(sort $(wildcard Documentation/virtio/specs/*.yaml))
 LAYOUT_TABLE := tools/testing/uapi/uapi_layouts.h
 PACKAGE_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+# What DKMS needs to build the modules: no tests, no tools.
+DKMS_SOURCES := Kbuild dkms.conf compat drivers include
+DKMS_DEST ?= /usr/src/virtio-extra-$(PACKAGE_VERSION)
 
 .PHONY: all modules modules_install test-modules tree kernel-check \
-	regen regen-check check demo clean
+	regen regen-check check demo dkms-source dkms-install clean
 
 all: modules
 
@@ -68,11 +72,23 @@ regen:
 regen-check:
 	$(PYTHON) tools/virtio-spec/vspec-gen.py --check --layout-out $(LAYOUT_TABLE) $(SPECS)
 
+# Both install what the machine lacks first (quick when all is there).
 check:
-	scripts/check
+	@scripts/install-deps
+	@scripts/check
 
 demo:
-	scripts/demo
+	@scripts/install-deps
+	@scripts/demo
+
+dkms-source:
+	rm -rf $(DKMS_DEST)
+	mkdir -p $(DKMS_DEST)
+	cp -r $(DKMS_SOURCES) $(DKMS_DEST)/
+
+dkms-install: dkms-source
+	dkms add virtio-extra/$(PACKAGE_VERSION)
+	dkms autoinstall
 
 clean:
 	rm -rf build
