@@ -5,6 +5,7 @@
 #   make [KVER=<release> | KDIR=<kernel build dir>]  build the modules
 #   make modules_install                              install them
 #   make test-modules                                 build the test modules
+#   make selftests                                    build the userspace tests
 #   make regen                                        headers from the specs
 #   make check                                        all tests, all kernels
 #   make demo                                         the modules at work in VMs
@@ -30,7 +31,7 @@ DKMS_SOURCES := Kbuild dkms.conf compat drivers include
 DKMS_DEST ?= /usr/src/virtio-extra-$(PACKAGE_VERSION)
 
 .PHONY: all modules modules_install test-modules tree kernel-check \
-	regen regen-check check demo dkms-source dkms-install clean
+	selftests regen regen-check check demo dkms-source dkms-install clean
 
 all: modules
 
@@ -65,6 +66,18 @@ test-modules: tree
 	$(MAKE) -C $(KDIR) M=$(BUILD_DIR)/tools/testing/modules \
 		VX_KSELFTEST_DIR=$$(scripts/kernel-tools)/tools/testing/selftests \
 		modules
+
+# Userspace tests, built against the kselftest harness of linux-source.
+SELFTESTS := build/tests/uapi_layout_test
+
+selftests: $(SELFTESTS)
+
+build/tests/uapi_layout_test: tools/testing/uapi/uapi_layout_test.c \
+		tools/testing/uapi/uapi_layout_check.h $(LAYOUT_TABLE) \
+		$(wildcard include/uapi/linux/virtio_extra/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi \
+		-I$$(scripts/kernel-tools)/tools/testing/selftests $< -o $@
 
 regen:
 	$(PYTHON) tools/virtio-spec/vspec-gen.py --layout-out $(LAYOUT_TABLE) $(SPECS)
