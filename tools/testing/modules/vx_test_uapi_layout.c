@@ -21,13 +21,7 @@
 #define vx_cpu_to_be32 cpu_to_be32
 #define vx_cpu_to_be64 cpu_to_be64
 
-static void vx_layout_report(const char *name, const char *member,
-			     unsigned long byte, unsigned int got,
-			     unsigned int want)
-{
-	pr_err("struct %s: %s differs from the spec at byte %lu (0x%02x, want 0x%02x)\n",
-	       name, member, byte, got, want);
-}
+#define vx_layout_print pr_err
 
 #include "uapi_layout_check.h"
 
@@ -37,14 +31,10 @@ static struct vx_layout_ctx ctx __initdata;
 
 static void __init selftest(void)
 {
-	unsigned int i, failures;
+	unsigned long i;
 
-	for (i = 0; i < ARRAY_SIZE(vx_uapi_layouts); i++) {
-		failures = ctx.failures;
-		ctx.name = vx_uapi_layouts[i].name;
-		vx_uapi_layouts[i].check(&ctx);
-		KSTM_CHECK_ZERO(ctx.failures != failures);
-	}
+	for (i = 0; i < ARRAY_SIZE(vx_uapi_layouts); i++)
+		KSTM_CHECK_ZERO(!vx_layout_run(&ctx, i));
 	pr_info("%u layout checks in %zu structs\n", ctx.checks,
 		ARRAY_SIZE(vx_uapi_layouts));
 }

@@ -9,7 +9,7 @@
  * sparse the assignments also prove each member has the right __le/__be type.
  *
  * The includer provides vx_cpu_to_{le,be}{16,32,64}(), offsetof, memset and
- * vx_layout_report(struct name, member, byte, got, want).
+ * vx_layout_print(fmt, ...) to report a mismatch.
  */
 #ifndef VX_UAPI_LAYOUT_CHECK_H
 #define VX_UAPI_LAYOUT_CHECK_H
@@ -58,7 +58,8 @@ static void vx_layout_result(struct vx_layout_ctx *ctx, const char *member,
 {
 	ctx->checks++;
 	if (!ok) {
-		vx_layout_report(ctx->name, member, byte, got, want);
+		vx_layout_print("struct %s: %s: byte %lu is 0x%02x, the spec says 0x%02x\n",
+				ctx->name, member, byte, got, want);
 		ctx->failures++;
 	}
 }
@@ -124,5 +125,15 @@ static void vx_layout_flex(struct vx_layout_ctx *ctx, const char *member,
 }
 
 #include "uapi_layouts.h"
+
+/* Run the checks of vx_uapi_layouts[i]; true when they all pass. */
+static int vx_layout_run(struct vx_layout_ctx *ctx, unsigned long i)
+{
+	unsigned int failures = ctx->failures;
+
+	ctx->name = vx_uapi_layouts[i].name;
+	vx_uapi_layouts[i].check(ctx);
+	return ctx->failures == failures;
+}
 
 #endif /* VX_UAPI_LAYOUT_CHECK_H */
