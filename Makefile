@@ -48,7 +48,7 @@ tree: kernel-check
 	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/compat $(CURDIR)/drivers \
 		$(CURDIR)/include $(BUILD_DIR)/
 	@cp -rsf $(CURDIR)/tools/testing/modules $(CURDIR)/tools/testing/uapi \
-		$(BUILD_DIR)/tools/testing/
+		$(CURDIR)/tools/testing/virtio-lab $(BUILD_DIR)/tools/testing/
 	@find $(BUILD_DIR) -xtype l -delete
 
 modules: tree
@@ -67,17 +67,29 @@ test-modules: tree
 		VX_KSELFTEST_DIR=$$(scripts/kernel-tools)/tools/testing/selftests \
 		modules
 
-# Userspace tests, built against the kselftest harness of linux-source.
-SELFTESTS := build/tests/uapi_layout_test
+# Userspace tests and device models, built against the generated headers and
+# the kselftest harness of linux-source.
+LAB := tools/testing/virtio-lab
+SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test build/tests/vlab-entropy
+SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB)
+LAB_LIB := $(LAB)/libvlab.c $(LAB)/entropy_model.c
+LAB_HEADERS := $(wildcard $(LAB)/*.h) $(wildcard include/uapi/linux/virtio_extra/*.h)
 
 selftests: $(SELFTESTS)
 
 build/tests/uapi_layout_test: tools/testing/uapi/uapi_layout_test.c \
-		tools/testing/uapi/uapi_layout_check.h $(LAYOUT_TABLE) \
-		$(wildcard include/uapi/linux/virtio_extra/*.h)
+		tools/testing/uapi/uapi_layout_check.h $(LAYOUT_TABLE) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi \
-		-I$$(scripts/kernel-tools)/tools/testing/selftests $< -o $@
+	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests $< -o $@
+
+build/tests/lab_test: $(LAB)/lab_test.c $(LAB_LIB) $(LAB_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests \
+		$< $(LAB_LIB) -lpthread -o $@
+
+build/tests/vlab-entropy: $(LAB)/vlab-entropy.c $(LAB_LIB) $(LAB_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) $< $(LAB_LIB) -o $@
 
 regen:
 	$(PYTHON) tools/virtio-spec/vspec-gen.py --layout-out $(LAYOUT_TABLE) $(SPECS)

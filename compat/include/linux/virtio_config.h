@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Interfaces of newer kernels, supplied on kernels that lack them. Probes in
- * compat/Kbuild.include decide what is needed; drivers never test versions.
+ * Stands first on the include path (compat/Kbuild.include): the kernel's
+ * linux/virtio_config.h, plus what the probes found missing.
  */
-#ifndef VX_COMPAT_H
-#define VX_COMPAT_H
+#include_next <linux/virtio_config.h>
+
+#ifndef VX_COMPAT_VIRTIO_CONFIG_H
+#define VX_COMPAT_VIRTIO_CONFIG_H
 
 #ifndef VX_HAVE_VIRTQUEUE_INFO
 #include <linux/slab.h>
-#include <linux/virtio_config.h>
 
 /* Before 6.11, find_vqs() took parallel arrays of callbacks, names and ctx. */
 struct virtqueue_info {
@@ -48,6 +49,7 @@ static inline int vx_compat_virtio_find_vqs(struct virtio_device *vdev,
 }
 
 #define virtio_find_vqs vx_compat_virtio_find_vqs
+
 #endif /* VX_HAVE_VIRTQUEUE_INFO */
 
-#endif /* VX_COMPAT_H */
+#endif /* VX_COMPAT_VIRTIO_CONFIG_H */

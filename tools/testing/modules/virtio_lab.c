@@ -1,0 +1,1069 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio lab: a virtio transport whose devices are played by userspace.
+ *
+ * A process creates a device through /dev/virtio-lab (virtio_lab.h). The
+ * kernel's drivers bind to it as to hardware; the process sees every status
+ * change, reset, configuration write and available buffer chain as events,
+ * and answers with ioctls: complete a chain with any data and any reported
+ * length, rewrite the configuration, interrupt, remove the device. It exists
+ * to test front-ends against well-behaved and hostile devices; it is test
+ * equipment and never installed.
+ *
+ * The device side of the split rings is here: vringh is not built by
+ * distribution kernels. Rings and buffers are kernel memory (no
+ * VIRTIO_F_ACCESS_PLATFORM), so descriptor addresses are physical addresses
+ * in the direct map.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/interrupt.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+#include <linux/workqueue.h>
+
+#include "virtio_lab.h"
+
+/* Events not yet read may hold this much before the lab stops pulling. */
+#define VLAB_MAX_PENDING (16U << 20)
+/* Bound on the descriptors of one chain, indirect tables included. */
+#define VLAB_MAX_SEGMENTS 4096
+
+struct vlab_segment {
+	void *addr;
+	u32 len;
+	bool writable;
+};
+
+/* A chain taken from the avail ring and not yet completed. */
+struct vlab_chain {
+	u32 in_len;
+	u32 nseg;
+	struct vlab_segment seg[];
+};
+
+struct vlab_queue {
+	u16 size;
+	struct virtqueue *vq;
+	const struct vring *vring;
+	u16 last_avail;
+	u16 used_idx;
+	bool broken;
+	struct vlab_chain **chains;	/* by head index */
+};
+
+struct vlab_pending {
+	struct list_head node;
+	struct vlab_event ev;		/* followed by ev.out_len bytes */
+};
+
+/**
+ * struct vlab_dev - one lab device
+ * @vdev: the virtio device.
+ * @lock: serializes the process's requests, ring processing, reset and
+ *	queue setup and teardown.
+ * @status: device status as the driver wrote it.
+ * @features: features offered.
+ * @config_lock: protects @config and @config_gen (read in atomic context).
+ * @config: configuration space.
+ * @config_size: its size.
+ * @config_gen: configuration generation.
+ * @events: events for the process, protected by @events_lock.
+ * @events_lock: protects @events, @pending_bytes and @gone.
+ * @pending_bytes: bytes held by @events.
+ * @gone: the device is unregistered; no event follows.
+ * @readers: the process waits here for events.
+ * @kicked: queues notified by the driver since the last ring processing.
+ * @ring_work: processes the rings of the kicked queues.
+ * @register_work: registers the device without holding up the creator.
+ * @registered: register_virtio_device() succeeded.
+ * @shm: shared memory regions.
+ * @shm_size: their sizes.
+ * @num_shm: how many.
+ * @num_queues: number of queues.
+ * @queues: the queues.
+ * @walk: segments of the chain being walked, under @lock.
+ */
+struct vlab_dev {
+	struct virtio_device vdev;
+	struct mutex lock;		/* see above */
+	u8 status;
+	u64 features;
+	spinlock_t config_lock;		/* see above */
+	u8 *config;
+	u32 config_size;
+	u32 config_gen;
+	struct list_head events;
+	spinlock_t events_lock;		/* see above */
+	size_t pending_bytes;
+	bool gone;
+	wait_queue_head_t readers;
+	unsigned long kicked;
+	struct work_struct ring_work;
+	struct work_struct register_work;
+	bool registered;
+	void *shm[VLAB_MAX_SHM];
+	u64 shm_size[VLAB_MAX_SHM];
+	u32 num_shm;
+	u32 num_queues;
+	struct vlab_queue queues[VLAB_MAX_QUEUES];
+	struct vlab_segment walk[VLAB_MAX_SEGMENTS];
+};
+
+/* The state of one open /dev/virtio-lab. */
+struct vlab_file {
+	struct mutex lock;		/* protects dev (created once) */
+	struct vlab_dev *dev;
+	bool removed;
+};
+
+static struct device *vlab_parent;
+
+static struct vlab_dev *to_vlab(struct virtio_device *vdev)
+{
+	return container_of(vdev, struct vlab_dev, vdev);
+}
+
+static void vlab_push(struct vlab_dev *dev, struct vlab_pending *p)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->events_lock, flags);
+	list_add_tail(&p->node, &dev->events);
+	dev->pending_bytes += p->ev.size;
+	spin_unlock_irqrestore(&dev->events_lock, flags);
+	wake_up_interruptible(&dev->readers);
+}
+
+/* Queue an event without data; may be called in atomic context. */
+static void vlab_event(struct vlab_dev *dev, u32 type, u64 value)
+{
+	struct vlab_pending *p = kzalloc(sizeof(*p), GFP_ATOMIC);
+
+	if (!p)
+		return;
+	p->ev.type = type;
+	p->ev.size = sizeof(p->ev);
+	p->ev.value = value;
+	vlab_push(dev, p);
+}
+
+static bool vlab_backlogged(struct vlab_dev *dev)
+{
+	unsigned long flags;
+	bool full;
+
+	spin_lock_irqsave(&dev->events_lock, flags);
+	full = dev->pending_bytes >= VLAB_MAX_PENDING;
+	spin_unlock_irqrestore(&dev->events_lock, flags);
+	return full;
+}
+
+/*
+ * Translate a descriptor's buffer. The driver side is the kernel's own ring
+ * code, but a buggy driver can still post anything: refuse what is not RAM
+ * in the direct map rather than touch it.
+ */
+static void *vlab_map(u64 addr, u32 len)
+{
+	if (!len || addr + len < addr || !pfn_valid(PHYS_PFN(addr)) ||
+	    !pfn_valid(PHYS_PFN(addr + len - 1)))
+		return NULL;
+	return phys_to_virt(addr);
+}
+
+/*
+ * Walk the chain at head: every descriptor followed, indirect tables
+ * included, with loops and over-long chains refused.
+ */
+static struct vlab_chain *vlab_walk(struct vlab_dev *dev, struct vlab_queue *q,
+				    u16 head)
+{
+	struct virtio_device *vdev = &dev->vdev;
+	const struct vring_desc *table = q->vring->desc;
+	u32 table_size = q->size, steps = 0, nseg = 0, in_len = 0;
+	struct vlab_segment *seg;
+	struct vlab_chain *chain;
+	bool indirect = false, seen_writable = false;
+	u16 i = head, flags;
+	u64 addr;
+	u32 len;
+
+	for (;;) {
+		if (i >= table_size || ++steps > table_size)
+			return ERR_PTR(-ELOOP);
+		addr = virtio64_to_cpu(vdev, READ_ONCE(table[i].addr));
+		len = virtio32_to_cpu(vdev, READ_ONCE(table[i].len));
+		flags = virtio16_to_cpu(vdev, READ_ONCE(table[i].flags));
+
+		if (flags & VRING_DESC_F_INDIRECT) {
+			if (indirect || (flags & VRING_DESC_F_NEXT) ||
+			    len % sizeof(*table) || !len)
+				return ERR_PTR(-EINVAL);
+			table = vlab_map(addr, len);
+			if (!table)
+				return ERR_PTR(-EFAULT);
+			table_size = len / sizeof(*table);
+			indirect = true;
+			steps = 0;
+			i = 0;
+			continue;
+		}
+		if (flags & VRING_DESC_F_WRITE) {
+			seen_writable = true;
+			in_len += len;
+		} else if (seen_writable) {
+			return ERR_PTR(-EINVAL);	/* readable after writable */
+		}
+		if (len) {
+			if (nseg >= VLAB_MAX_SEGMENTS)
+				return ERR_PTR(-E2BIG);
+			seg = &dev->walk[nseg++];
+			seg->addr = vlab_map(addr, len);
+			if (!seg->addr)
+				return ERR_PTR(-EFAULT);
+			seg->len = len;
+			seg->writable = flags & VRING_DESC_F_WRITE;
+		}
+		if (!(flags & VRING_DESC_F_NEXT))
+			break;
+		i = virtio16_to_cpu(vdev, READ_ONCE(table[i].next));
+	}
+
+	chain = kvmalloc(struct_size(chain, seg, nseg), GFP_KERNEL);
+	if (!chain)
+		return ERR_PTR(-ENOMEM);
+	chain->in_len = in_len;
+	chain->nseg = nseg;
+	memcpy(chain->seg, dev->walk, nseg * sizeof(*seg));
+	return chain;
+}
+
+/* Hand a chain to the process: its id, capacity and driver-written bytes. */
+static int vlab_post_chain(struct vlab_dev *dev, u32 qi, u16 head,
+			   struct vlab_chain *chain)
+{
+	struct vlab_pending *p;
+	size_t out_len = 0;
+	u8 *data;
+	u32 s;
+
+	for (s = 0; s < chain->nseg; s++)
+		if (!chain->seg[s].writable)
+			out_len += chain->seg[s].len;
+	if (out_len > VLAB_MAX_CHAIN_OUT)
+		return -EMSGSIZE;
+
+	p = kvzalloc(sizeof(*p) + out_len, GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->ev.type = VLAB_EVENT_CHAIN;
+	p->ev.size = sizeof(p->ev) + out_len;
+	p->ev.queue = qi;
+	p->ev.id = head;
+	p->ev.out_len = out_len;
+	p->ev.in_len = chain->in_len;
+	data = p->ev.data;
+	for (s = 0; s < chain->nseg; s++) {
+		if (chain->seg[s].writable)
+			continue;
+		memcpy(data, chain->seg[s].addr, chain->seg[s].len);
+		data += chain->seg[s].len;
+	}
+	vlab_push(dev, p);
+	return 0;
+}
+
+static void vlab_queue_broken(struct vlab_dev *dev, struct vlab_queue *q,
+			      u32 qi, const char *why, int err)
+{
+	q->broken = true;
+	dev_err_ratelimited(&dev->vdev.dev, "queue %u: %s (%d); queue stopped\n",
+			    qi, why, err);
+}
+
+/* Take every new chain of queue qi. Called with dev->lock held. */
+static void vlab_process_queue(struct vlab_dev *dev, u32 qi)
+{
+	struct virtio_device *vdev = &dev->vdev;
+	struct vlab_queue *q = &dev->queues[qi];
+	struct vlab_chain *chain;
+	u16 avail_idx, head;
+	int err;
+
+	if (!q->vring || q->broken)
+		return;
+	for (;;) {
+		avail_idx = virtio16_to_cpu(vdev, READ_ONCE(q->vring->avail->idx));
+		if (avail_idx == q->last_avail) {
+			if (!virtio_has_feature(vdev, VIRTIO_RING_F_EVENT_IDX))
+				return;
+			/* Ask for a kick at the next buffer, then look again. */
+			vring_avail_event(q->vring) = cpu_to_virtio16(vdev, avail_idx);
+			virtio_mb(true);
+			if (virtio16_to_cpu(vdev, READ_ONCE(q->vring->avail->idx)) == avail_idx)
+				return;
+			continue;
+		}
+		if ((u16)(avail_idx - q->last_avail) > q->size) {
+			vlab_queue_broken(dev, q, qi, "avail index ran ahead", -EINVAL);
+			return;
+		}
+		if (vlab_backlogged(dev))
+			return;	/* resumed when the process reads */
+		virtio_rmb(true);
+		head = virtio16_to_cpu(vdev,
+				       READ_ONCE(q->vring->avail->ring[q->last_avail % q->size]));
+		if (head >= q->size || q->chains[head]) {
+			vlab_queue_broken(dev, q, qi, "bad or busy head", -EINVAL);
+			return;
+		}
+		chain = vlab_walk(dev, q, head);
+		if (IS_ERR(chain)) {
+			vlab_queue_broken(dev, q, qi, "bad descriptor chain", PTR_ERR(chain));
+			return;
+		}
+		err = vlab_post_chain(dev, qi, head, chain);
+		if (err) {
+			kvfree(chain);
+			vlab_queue_broken(dev, q, qi, "chain not passed on", err);
+			return;
+		}
+		q->chains[head] = chain;
+		q->last_avail++;
+	}
+}
+
+static void vlab_ring_work(struct work_struct *work)
+{
+	struct vlab_dev *dev = container_of(work, struct vlab_dev, ring_work);
+	u32 qi;
+
+	mutex_lock(&dev->lock);
+	for (qi = 0; qi < dev->num_queues; qi++)
+		if (test_and_clear_bit(qi, &dev->kicked))
+			vlab_process_queue(dev, qi);
+	mutex_unlock(&dev->lock);
+}
+
+/* The driver kicked a queue; may run in atomic context. */
+static bool vlab_notify(struct virtqueue *vq)
+{
+	struct vlab_dev *dev = to_vlab(vq->vdev);
+
+	set_bit(vq->index, &dev->kicked);
+	queue_work(system_unbound_wq, &dev->ring_work);
+	return true;
+}
+
+/* Interrupt the driver as a device's interrupt would, irqs off. */
+static void vlab_interrupt(struct vlab_queue *q)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	vring_interrupt(0, q->vq);
+	local_irq_restore(flags);
+}
+
+static void vlab_free_chains(struct vlab_queue *q)
+{
+	u32 i;
+
+	if (!q->chains)
+		return;
+	for (i = 0; i < q->size; i++) {
+		kvfree(q->chains[i]);
+		q->chains[i] = NULL;
+	}
+}
+
+/* --- virtio_config_ops: what the driver does to the device --- */
+
+static void vlab_get(struct virtio_device *vdev, unsigned int offset,
+		     void *buf, unsigned int len)
+{
+	struct vlab_dev *dev = to_vlab(vdev);
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->config_lock, flags);
+	if (offset <= dev->config_size && len <= dev->config_size - offset)
+		memcpy(buf, dev->config + offset, len);
+	else
+		memset(buf, 0, len);
+	spin_unlock_irqrestore(&dev->config_lock, flags);
+}
+
+static void vlab_set(struct virtio_device *vdev, unsigned int offset,
+		     const void *buf, unsigned int len)
+{
+	struct vlab_dev *dev = to_vlab(vdev);
+	struct vlab_pending *p;
+	unsigned long flags;
+
+	if (offset > dev->config_size || len > dev->config_size - offset)
+		return;
+	spin_lock_irqsave(&dev->config_lock, flags);
+	memcpy(dev->config + offset, buf, len);
+	spin_unlock_irqrestore(&dev->config_lock, flags);
+
+	p = kzalloc(sizeof(*p) + len, GFP_ATOMIC);
+	if (!p)
+		return;
+	p->ev.type = VLAB_EVENT_CONFIG_WRITE;
+	p->ev.size = sizeof(p->ev) + len;
+	p->ev.offset = offset;
+	p->ev.out_len = len;
+	memcpy(p->ev.data, buf, len);
+	vlab_push(dev, p);
+}
+
+static u32 vlab_generation(struct virtio_device *vdev)
+{
+	struct vlab_dev *dev = to_vlab(vdev);
+
+	return READ_ONCE(dev->config_gen);
+}
+
+static u8 vlab_get_status(struct virtio_device *vdev)
+{
+	return READ_ONCE(to_vlab(vdev)->status);
+}
+
+static void vlab_set_status(struct virtio_device *vdev, u8 status)
+{
+	struct vlab_dev *dev = to_vlab(vdev);
+
+	WRITE_ONCE(dev->status, status);
+	vlab_event(dev, VLAB_EVENT_STATUS, status);
+}
+
+static void vlab_reset(struct virtio_device *vdev)
+{
+	struct vlab_dev *dev = to_vlab(vdev);
+	u32 qi;
+
+	/*
+	 * The driver will take back and free every buffer it posted: forget
+	 * the chains and leave the rings alone until the queues are set up
+	 * again.
+	 */
+	mutex_lock(&dev->lock);
+	WRITE_ONCE(dev->status, 0);
+	for (qi = 0; qi < dev->num_queues; qi++) {
+		vlab_free_chains(&dev->queues[qi]);
+		dev->queues[qi].vring = NULL;
+	}
+	mutex_unlock(&dev->lock);
+	vlab_event(dev, VLAB_EVENT_RESET, 0);
+}
+
+static void vlab_del_vqs(struct virtio_device *vdev)
+{
+	struct vlab_dev *dev = to_vlab(vdev);
+	struct vlab_queue *q;
+	u32 qi;
+
+	mutex_lock(&dev->lock);
+	for (qi = 0; qi < dev->num_queues; qi++) {
+		q = &dev->queues[qi];
+		if (!q->vq)
+			continue;
+		vlab_free_chains(q);
+		kfree(q->chains);
+		q->chains = NULL;
+		vring_del_virtqueue(q->vq);
+		q->vq = NULL;
+		q->vring = NULL;
+	}
+	dev->kicked = 0;
+	mutex_unlock(&dev->lock);
+}
+
+static int vlab_setup_vqs(struct virtio_device *vdev, unsigned int nvqs,
+			  struct virtqueue *vqs[],
+			  struct virtqueue_info vqs_info[],
+			  struct irq_affinity *desc)
+{
+	struct vlab_dev *dev = to_vlab(vdev);
+	struct vlab_queue *q;
+	unsigned int i;
+
+	if (nvqs > dev->num_queues)
+		return -ENOENT;
+	for (i = 0; i < nvqs; i++) {
+		vqs[i] = NULL;
+		if (!vqs_info[i].name)
+			continue;
+		q = &dev->queues[i];
+		q->vq = vring_create_virtqueue(i, q->size, SMP_CACHE_BYTES, vdev,
+					       true, false, vqs_info[i].ctx,
+					       vlab_notify, vqs_info[i].callback,
+					       vqs_info[i].name);
+		q->chains = kcalloc(q->size, sizeof(*q->chains), GFP_KERNEL);
+		if (!q->vq || !q->chains) {
+			if (q->vq)
+				vring_del_virtqueue(q->vq);
+			q->vq = NULL;
+			kfree(q->chains);
+			q->chains = NULL;
+			vlab_del_vqs(vdev);
+			return -ENOMEM;
+		}
+		mutex_lock(&dev->lock);
+		q->vring = virtqueue_get_vring(q->vq);
+		q->last_avail = 0;
+		q->used_idx = 0;
+		q->broken = false;
+		mutex_unlock(&dev->lock);
+		vqs[i] = q->vq;
+	}
+	return 0;
+}
+
+#define VX_FIND_VQS_IMPL vlab_setup_vqs
+#include <vx-compat/find_vqs_op.h>
+
+static u64 vlab_get_features(struct virtio_device *vdev)
+{
+	return to_vlab(vdev)->features;
+}
+
+static int vlab_finalize_features(struct virtio_device *vdev)
+{
+	vring_transport_features(vdev);
+	vlab_event(to_vlab(vdev), VLAB_EVENT_FEATURES, vdev->features);
+	return 0;
+}
+
+static const char *vlab_bus_name(struct virtio_device *vdev)
+{
+	return "virtio-lab";
+}
+
+static bool vlab_get_shm_region(struct virtio_device *vdev,
+				struct virtio_shm_region *region, u8 id)
+{
+	struct vlab_dev *dev = to_vlab(vdev);
+
+	if (id >= dev->num_shm)
+		return false;
+	region->addr = virt_to_phys(dev->shm[id]);
+	region->len = dev->shm_size[id];
+	return true;
+}
+
+static const struct virtio_config_ops vlab_config_ops = {
+	.get = vlab_get,
+	.set = vlab_set,
+	.generation = vlab_generation,
+	.get_status = vlab_get_status,
+	.set_status = vlab_set_status,
+	.reset = vlab_reset,
+	.find_vqs = vx_find_vqs_op,
+	.del_vqs = vlab_del_vqs,
+	.get_features = vlab_get_features,
+	.finalize_features = vlab_finalize_features,
+	.bus_name = vlab_bus_name,
+	.get_shm_region = vlab_get_shm_region,
+};
+
+/* --- the device's life --- */
+
+static void vlab_release_dev(struct device *d)
+{
+	struct vlab_dev *dev = to_vlab(dev_to_virtio(d));
+	struct vlab_pending *p, *tmp;
+	u32 i;
+
+	list_for_each_entry_safe(p, tmp, &dev->events, node)
+		kvfree(p);
+	for (i = 0; i < dev->num_shm; i++)
+		free_pages_exact(dev->shm[i], dev->shm_size[i]);
+	kfree(dev->config);
+	kvfree(dev);
+}
+
+static void vlab_mark_gone(struct vlab_dev *dev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->events_lock, flags);
+	dev->gone = true;
+	spin_unlock_irqrestore(&dev->events_lock, flags);
+	wake_up_interruptible(&dev->readers);
+}
+
+static void vlab_register_work(struct work_struct *work)
+{
+	struct vlab_dev *dev = container_of(work, struct vlab_dev, register_work);
+	int err;
+
+	/*
+	 * On failure the device keeps the one reference its initialization
+	 * gave it, which becomes the file's; on success the file takes its own,
+	 * as unregistering drops the bus's.
+	 */
+	err = register_virtio_device(&dev->vdev);
+	if (err) {
+		dev_err(vlab_parent, "registering the device failed (%d)\n", err);
+		vlab_event(dev, VLAB_EVENT_REMOVED, err);
+		vlab_mark_gone(dev);
+		return;
+	}
+	get_device(&dev->vdev.dev);
+	dev->registered = true;
+}
+
+/* Unregister the device; the file keeps its reference for the events. */
+static void vlab_remove(struct vlab_file *f, bool surprise)
+{
+	struct vlab_dev *dev = f->dev;
+
+	if (!dev || f->removed)
+		return;
+	f->removed = true;
+	flush_work(&dev->register_work);
+	if (dev->registered) {
+		if (surprise)
+			virtio_break_device(&dev->vdev);
+		unregister_virtio_device(&dev->vdev);
+		vlab_event(dev, VLAB_EVENT_REMOVED, 0);
+	}
+	vlab_mark_gone(dev);
+	cancel_work_sync(&dev->ring_work);
+}
+
+static int vlab_check_create(const struct vlab_create *c)
+{
+	u32 i;
+
+	if (c->features & (BIT_ULL(VIRTIO_F_RING_PACKED) |
+			   BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)))
+		return -EOPNOTSUPP;
+	if (!c->device_id || c->num_queues > VLAB_MAX_QUEUES ||
+	    c->config_size > VLAB_MAX_CONFIG || c->num_shm > VLAB_MAX_SHM ||
+	    c->reserved)
+		return -EINVAL;
+	for (i = 0; i < c->num_queues; i++)
+		if (!c->queue_size[i] || c->queue_size[i] > VLAB_MAX_QUEUE_SIZE ||
+		    !is_power_of_2(c->queue_size[i]))
+			return -EINVAL;
+	for (i = 0; i < c->num_shm; i++)
+		if (!c->shm_size[i] || c->shm_size[i] > VLAB_MAX_SHM_SIZE ||
+		    !PAGE_ALIGNED(c->shm_size[i]))
+			return -EINVAL;
+	return 0;
+}
+
+static long vlab_create(struct vlab_file *f, void __user *arg)
+{
+	struct vlab_create c;
+	struct vlab_dev *dev;
+	u32 i;
+	int err;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	err = vlab_check_create(&c);
+	if (err)
+		return err;
+	if (f->dev)
+		return -EBUSY;
+
+	dev = kvzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	mutex_init(&dev->lock);
+	spin_lock_init(&dev->config_lock);
+	spin_lock_init(&dev->events_lock);
+	INIT_LIST_HEAD(&dev->events);
+	init_waitqueue_head(&dev->readers);
+	INIT_WORK(&dev->ring_work, vlab_ring_work);
+	INIT_WORK(&dev->register_work, vlab_register_work);
+	dev->features = c.features;
+	dev->num_queues = c.num_queues;
+	for (i = 0; i < c.num_queues; i++)
+		dev->queues[i].size = c.queue_size[i];
+
+	dev->config_size = c.config_size;
+	dev->config = kzalloc(max(c.config_size, 1U), GFP_KERNEL);
+	if (!dev->config) {
+		err = -ENOMEM;
+		goto free;
+	}
+	if (copy_from_user(dev->config, u64_to_user_ptr(c.config), c.config_size)) {
+		err = -EFAULT;
+		goto free;
+	}
+	for (i = 0; i < c.num_shm; i++) {
+		dev->shm[i] = alloc_pages_exact(c.shm_size[i], GFP_KERNEL | __GFP_ZERO);
+		if (!dev->shm[i]) {
+			err = -ENOMEM;
+			goto free;
+		}
+		dev->shm_size[i] = c.shm_size[i];
+		dev->num_shm++;
+	}
+
+	dev->vdev.id.device = c.device_id;
+	dev->vdev.id.vendor = c.vendor_id;
+	dev->vdev.config = &vlab_config_ops;
+	dev->vdev.dev.parent = vlab_parent;
+	dev->vdev.dev.release = vlab_release_dev;
+	f->dev = dev;
+	queue_work(system_unbound_wq, &dev->register_work);
+	return 0;
+free:
+	for (i = 0; i < dev->num_shm; i++)
+		free_pages_exact(dev->shm[i], dev->shm_size[i]);
+	kfree(dev->config);
+	kvfree(dev);
+	return err;
+}
+
+/* Copy the process's bytes into the chain's device-writable segments. */
+static int vlab_fill(struct vlab_chain *chain, const u8 __user *data, u32 len)
+{
+	u32 s, n;
+
+	for (s = 0; s < chain->nseg && len; s++) {
+		if (!chain->seg[s].writable)
+			continue;
+		n = min(len, chain->seg[s].len);
+		if (copy_from_user(chain->seg[s].addr, data, n))
+			return -EFAULT;
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static long vlab_complete(struct vlab_dev *dev, void __user *arg)
+{
+	struct virtio_device *vdev = &dev->vdev;
+	struct vlab_complete c;
+	struct vlab_chain *chain;
+	struct vlab_queue *q;
+	u16 slot;
+	int err;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	if (c.reserved || c.flags & ~VLAB_COMPLETE_NO_INTERRUPT)
+		return -EINVAL;
+	if (c.queue >= dev->num_queues)
+		return -EINVAL;
+
+	mutex_lock(&dev->lock);
+	q = &dev->queues[c.queue];
+	/* After a reset or queue teardown the chain is void: -ESTALE. */
+	if (!q->vring || c.id >= q->size || !q->chains[c.id]) {
+		err = -ESTALE;
+		goto out;
+	}
+	chain = q->chains[c.id];
+	err = vlab_fill(chain, u64_to_user_ptr(c.data), c.data_len);
+	if (err)
+		goto out;
+
+	slot = q->used_idx % q->size;
+	q->vring->used->ring[slot].id = cpu_to_virtio32(vdev, c.id);
+	q->vring->used->ring[slot].len = cpu_to_virtio32(vdev, c.used_len);
+	virtio_wmb(true);
+	q->used_idx++;
+	WRITE_ONCE(q->vring->used->idx, cpu_to_virtio16(vdev, q->used_idx));
+	q->chains[c.id] = NULL;
+	kvfree(chain);
+	if (!(c.flags & VLAB_COMPLETE_NO_INTERRUPT))
+		vlab_interrupt(q);
+out:
+	mutex_unlock(&dev->lock);
+	return err;
+}
+
+static long vlab_set_config(struct vlab_dev *dev, void __user *arg)
+{
+	struct vlab_config c;
+	unsigned long flags;
+	u8 *buf;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	if (c.reserved || c.flags & ~VLAB_CONFIG_NOTIFY ||
+	    c.offset > dev->config_size || c.len > dev->config_size - c.offset)
+		return -EINVAL;
+	buf = memdup_user(u64_to_user_ptr(c.data), c.len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	spin_lock_irqsave(&dev->config_lock, flags);
+	memcpy(dev->config + c.offset, buf, c.len);
+	dev->config_gen++;
+	spin_unlock_irqrestore(&dev->config_lock, flags);
+	kfree(buf);
+	if (c.flags & VLAB_CONFIG_NOTIFY)
+		virtio_config_changed(&dev->vdev);
+	return 0;
+}
+
+static long vlab_raise(struct vlab_dev *dev, u32 __user *arg)
+{
+	u32 qi;
+	int err = 0;
+
+	if (get_user(qi, arg))
+		return -EFAULT;
+	if (qi >= dev->num_queues)
+		return -EINVAL;
+	mutex_lock(&dev->lock);
+	if (dev->queues[qi].vq)
+		vlab_interrupt(&dev->queues[qi]);
+	else
+		err = -ESTALE;
+	mutex_unlock(&dev->lock);
+	return err;
+}
+
+static long vlab_info(struct vlab_dev *dev, void __user *arg)
+{
+	struct vlab_info info = {};
+
+	if (!dev->registered)
+		return -EAGAIN;
+	strscpy(info.name, dev_name(&dev->vdev.dev), sizeof(info.name));
+	info.index = dev->vdev.index;
+	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long vlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct vlab_file *f = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	struct vlab_dev *dev;
+	long ret;
+	u32 flags;
+
+	mutex_lock(&f->lock);
+	if (cmd == VLAB_IOC_CREATE) {
+		ret = vlab_create(f, uarg);
+		goto out;
+	}
+	dev = f->dev;
+	if (!dev) {
+		ret = -ENODEV;
+		goto out;
+	}
+	if (f->removed) {
+		ret = cmd == VLAB_IOC_REMOVE ? 0 : -ENODEV;
+		goto out;
+	}
+	switch (cmd) {
+	case VLAB_IOC_COMPLETE:
+		ret = vlab_complete(dev, uarg);
+		break;
+	case VLAB_IOC_SET_CONFIG:
+		ret = vlab_set_config(dev, uarg);
+		break;
+	case VLAB_IOC_INTERRUPT:
+		ret = vlab_raise(dev, uarg);
+		break;
+	case VLAB_IOC_INFO:
+		flush_work(&dev->register_work);
+		ret = vlab_info(dev, uarg);
+		break;
+	case VLAB_IOC_REMOVE:
+		ret = get_user(flags, (u32 __user *)uarg);
+		if (!ret && flags & ~VLAB_REMOVE_SURPRISE)
+			ret = -EINVAL;
+		if (!ret)
+			vlab_remove(f, flags & VLAB_REMOVE_SURPRISE);
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+out:
+	mutex_unlock(&f->lock);
+	return ret;
+}
+
+static struct vlab_pending *vlab_take(struct vlab_dev *dev, size_t room,
+				      ssize_t *err)
+{
+	struct vlab_pending *p = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->events_lock, flags);
+	if (list_empty(&dev->events)) {
+		*err = dev->gone ? 0 : -EAGAIN;
+	} else {
+		p = list_first_entry(&dev->events, struct vlab_pending, node);
+		if (p->ev.size > room) {
+			*err = -EMSGSIZE;
+			p = NULL;
+		} else {
+			list_del(&p->node);
+			dev->pending_bytes -= p->ev.size;
+		}
+	}
+	spin_unlock_irqrestore(&dev->events_lock, flags);
+	return p;
+}
+
+static bool vlab_readable(struct vlab_dev *dev)
+{
+	unsigned long flags;
+	bool ready;
+
+	spin_lock_irqsave(&dev->events_lock, flags);
+	ready = !list_empty(&dev->events) || dev->gone;
+	spin_unlock_irqrestore(&dev->events_lock, flags);
+	return ready;
+}
+
+static ssize_t vlab_read(struct file *file, char __user *buf, size_t len,
+			 loff_t *ppos)
+{
+	struct vlab_file *f = file->private_data;
+	struct vlab_dev *dev = READ_ONCE(f->dev);
+	struct vlab_pending *p;
+	ssize_t err;
+	bool resume;
+	u32 qi;
+
+	if (!dev)
+		return -ENODEV;
+	for (;;) {
+		p = vlab_take(dev, len, &err);
+		if (p || err != -EAGAIN)
+			break;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (wait_event_interruptible(dev->readers, vlab_readable(dev)))
+			return -ERESTARTSYS;
+	}
+	if (!p)
+		return err;
+	err = copy_to_user(buf, &p->ev, p->ev.size) ? -EFAULT : p->ev.size;
+	resume = p->ev.type == VLAB_EVENT_CHAIN;
+	kvfree(p);
+	/* Reading made room: pull what the backlog held back. */
+	if (resume && !READ_ONCE(dev->gone)) {
+		for (qi = 0; qi < dev->num_queues; qi++)
+			set_bit(qi, &dev->kicked);
+		queue_work(system_unbound_wq, &dev->ring_work);
+	}
+	return err;
+}
+
+static __poll_t vlab_poll(struct file *file, poll_table *wait)
+{
+	struct vlab_file *f = file->private_data;
+	struct vlab_dev *dev = READ_ONCE(f->dev);
+	unsigned long flags;
+	__poll_t mask = 0;
+
+	if (!dev)
+		return EPOLLERR;
+	poll_wait(file, &dev->readers, wait);
+	spin_lock_irqsave(&dev->events_lock, flags);
+	if (!list_empty(&dev->events))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (dev->gone)
+		mask |= EPOLLHUP;
+	spin_unlock_irqrestore(&dev->events_lock, flags);
+	return mask;
+}
+
+static int vlab_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct vlab_file *f = file->private_data;
+	struct vlab_dev *dev = READ_ONCE(f->dev);
+	u64 offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	u64 id = offset / VLAB_SHM_MMAP_STRIDE;
+	u64 len = vma->vm_end - vma->vm_start;
+
+	if (!dev || offset % VLAB_SHM_MMAP_STRIDE || id >= dev->num_shm ||
+	    len > dev->shm_size[id])
+		return -EINVAL;
+	return remap_pfn_range(vma, vma->vm_start,
+			       virt_to_phys(dev->shm[id]) >> PAGE_SHIFT, len,
+			       vma->vm_page_prot);
+}
+
+static int vlab_open(struct inode *inode, struct file *file)
+{
+	struct vlab_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return -ENOMEM;
+	mutex_init(&f->lock);
+	file->private_data = f;
+	return 0;
+}
+
+/* The process closed the file or died: the device vanishes. */
+static int vlab_release(struct inode *inode, struct file *file)
+{
+	struct vlab_file *f = file->private_data;
+
+	if (f->dev) {
+		vlab_remove(f, true);
+		/* No read() can run now to queue it again. */
+		cancel_work_sync(&f->dev->ring_work);
+		put_device(&f->dev->vdev.dev);
+	}
+	kfree(f);
+	return 0;
+}
+
+static const struct file_operations vlab_fops = {
+	.owner = THIS_MODULE,
+	.open = vlab_open,
+	.release = vlab_release,
+	.read = vlab_read,
+	.poll = vlab_poll,
+	.mmap = vlab_mmap,
+	.unlocked_ioctl = vlab_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice vlab_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "virtio-lab",
+	.fops = &vlab_fops,
+};
+
+static int __init vlab_init(void)
+{
+	int err;
+
+	vlab_parent = root_device_register("virtio-lab");
+	if (IS_ERR(vlab_parent))
+		return PTR_ERR(vlab_parent);
+	err = misc_register(&vlab_misc);
+	if (err)
+		root_device_unregister(vlab_parent);
+	return err;
+}
+
+static void __exit vlab_exit(void)
+{
+	misc_deregister(&vlab_misc);
+	root_device_unregister(vlab_parent);
+}
+
+module_init(vlab_init);
+module_exit(vlab_exit);
+MODULE_DESCRIPTION("virtio lab: virtio devices played by userspace, for tests");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the virtio lab against a driver written elsewhere: the stock
+ * virtio_rng bound to the lab's entropy model. Needs virtio_lab and
+ * virtio_rng loaded (run through tools/testing/vm/vm-run).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+#include <linux/virtio_extra/virtio_rng.h>
+
+#include "kselftest_harness.h"
+#include "entropy_model.h"
+
+#define TIMEOUT_MS 10000
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = 0;
+	return 0;
+}
+
+static int device_present(const char *name)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s", name);
+	return stat(path, &st) == 0;
+}
+
+/* Poll cond for up to ms milliseconds. */
+static int wait_for(int (*cond)(const char *), const char *arg, int want,
+		    int ms)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	for (; ms > 0; ms -= 10) {
+		if (!!cond(arg) == want)
+			return 1;
+		nanosleep(&tick, NULL);
+	}
+	return !!cond(arg) == want;
+}
+
+/*
+ * Make this device's hwrng the one /dev/hwrng reads, and keep the kernel's
+ * own hwrng thread from consuming its bytes where the kernel allows that.
+ */
+static int select_hwrng(struct vlab *lab)
+{
+	struct vlab_info info;
+	char avail[512], *name;
+	int err, tries;
+
+	write_file("/sys/module/rng_core/parameters/default_quality", "0");
+	err = vlab_info(lab, &info);
+	if (err)
+		return err;
+	/* virtio_rng names its hwrng after an index of its own: take the last. */
+	for (tries = 0; tries < 500; tries++) {
+		err = read_file("/sys/class/misc/hw_random/rng_available", avail,
+				sizeof(avail));
+		if (err)
+			return err;
+		name = strstr(avail, "virtio_rng");
+		if (name)
+			break;
+		usleep(10000);
+	}
+	if (!name)
+		return -ENOENT;
+	while (strstr(name + 1, "virtio_rng"))
+		name = strstr(name + 1, "virtio_rng");
+	name[strcspn(name, " ")] = 0;
+	return write_file("/sys/class/misc/hw_random/rng_current", name);
+}
+
+struct server {
+	struct entropy_model *m;
+	uint64_t max_bytes;
+	int err;
+};
+
+static void *serve(void *arg)
+{
+	struct server *s = arg;
+
+	s->err = entropy_model_serve(s->m, s->max_bytes, TIMEOUT_MS);
+	return NULL;
+}
+
+FIXTURE(entropy) {
+	struct entropy_model m;
+};
+
+FIXTURE_SETUP(entropy)
+{
+	ASSERT_EQ(0, entropy_model_create(&self->m, ENTROPY_COUNTER));
+}
+
+FIXTURE_TEARDOWN(entropy)
+{
+	vlab_close(&self->m.lab);
+}
+
+/* The driver negotiates, brings the device up, and the lab reports it. */
+TEST_F(entropy, negotiation)
+{
+	struct vlab_event *ev;
+	struct vlab_info info;
+	char path[128], features[128];
+
+	ev = vlab_wait(&self->m.lab, VLAB_EVENT_FEATURES, -1, TIMEOUT_MS, NULL);
+	ASSERT_NE(NULL, ev);
+	EXPECT_EQ(1ULL << VIRTIO_F_VERSION_1, ev->value);
+	ASSERT_EQ(0, vlab_wait_status(&self->m.lab, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+				      VIRTIO_CONFIG_S_DRIVER |
+				      VIRTIO_CONFIG_S_FEATURES_OK |
+				      VIRTIO_CONFIG_S_DRIVER_OK, TIMEOUT_MS));
+	ASSERT_EQ(0, vlab_info(&self->m.lab, &info));
+	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/features", info.name);
+	ASSERT_EQ(0, read_file(path, features, sizeof(features)));
+	/* Bit 32, VIRTIO_F_VERSION_1, is the 33rd character. */
+	ASSERT_GT(strlen(features), 32U);
+	EXPECT_EQ('1', features[32]);
+	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/driver", info.name);
+	EXPECT_EQ(0, access(path, F_OK));
+}
+
+/* /dev/hwrng serves exactly the bytes the model writes, in order. */
+TEST_F(entropy, bytes_reach_hwrng)
+{
+	struct server s = { .m = &self->m };
+	uint8_t buf[4096];
+	size_t got = 0, breaks = 0, i;
+	pthread_t thread;
+	ssize_t n;
+	int fd;
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, serve, &s));
+	ASSERT_EQ(0, select_hwrng(&self->m.lab));
+	fd = open("/dev/hwrng", O_RDONLY);
+	ASSERT_LE(0, fd);
+	while (got < sizeof(buf)) {
+		n = read(fd, buf + got, sizeof(buf) - got);
+		ASSERT_LT(0, n);
+		got += n;
+	}
+	close(fd);
+	vlab_remove(&self->m.lab, 0);
+	pthread_join(thread, NULL);
+	EXPECT_EQ(0, s.err);
+	/* A counter: a break only where another reader took a request. */
+	for (i = 1; i < got; i++)
+		breaks += buf[i] != (uint8_t)(buf[i - 1] + 1);
+	TH_LOG("%zu bytes, %zu breaks in the counter", got, breaks);
+	EXPECT_LE(breaks * 16, got);
+}
+
+struct blocked_reader {
+	int fd;
+	ssize_t n;
+	int done;
+};
+
+static void *read_hwrng(void *arg)
+{
+	struct blocked_reader *r = arg;
+	uint8_t byte;
+
+	r->n = read(r->fd, &byte, 1);
+	__atomic_store_n(&r->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* A device that holds a request forever, then vanishes: nobody hangs. */
+TEST_F(entropy, surprise_removal_with_request_held)
+{
+	struct blocked_reader r = { .n = -2 };
+	struct vlab_event *ev;
+	struct vlab_info info;
+	pthread_t thread;
+	int i;
+
+	ASSERT_EQ(0, select_hwrng(&self->m.lab));
+	ASSERT_EQ(0, vlab_info(&self->m.lab, &info));
+	r.fd = open("/dev/hwrng", O_RDONLY);
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, read_hwrng, &r));
+	/* The request the reader waits for: held, never answered. */
+	ev = vlab_wait(&self->m.lab, VLAB_EVENT_CHAIN, VIRTIO_RNG_VQ_REQUEST,
+		       TIMEOUT_MS, NULL);
+	ASSERT_NE(NULL, ev);
+	usleep(100000);
+	EXPECT_EQ(0, __atomic_load_n(&r.done, __ATOMIC_SEQ_CST));
+
+	ASSERT_EQ(0, vlab_remove(&self->m.lab, VLAB_REMOVE_SURPRISE));
+	for (i = 0; i < 1000 && !__atomic_load_n(&r.done, __ATOMIC_SEQ_CST); i++)
+		usleep(10000);
+	ASSERT_EQ(1, __atomic_load_n(&r.done, __ATOMIC_SEQ_CST));
+	pthread_join(thread, NULL);
+	close(r.fd);
+	EXPECT_FALSE(device_present(info.name));
+	/* The chain held across the removal can no longer be completed. */
+	EXPECT_EQ(-ENODEV, vlab_complete(&self->m.lab, 0, ev->id, NULL, 0, 0, 0));
+	ASSERT_NE(NULL, vlab_wait(&self->m.lab, VLAB_EVENT_REMOVED, -1,
+				  TIMEOUT_MS, NULL));
+}
+
+/* Unbinding resets the device: chains held are void, status goes to 0. */
+TEST_F(entropy, reset_voids_held_chains)
+{
+	struct blocked_reader r = { .n = -2 };
+	struct vlab_event *ev;
+	struct vlab_info info;
+	pthread_t thread;
+	uint8_t byte = 0;
+	uint32_t id;
+
+	ASSERT_EQ(0, select_hwrng(&self->m.lab));
+	ASSERT_EQ(0, vlab_info(&self->m.lab, &info));
+	/*
+	 * A reader makes the driver post a request; it may wait behind the
+	 * kernel's own hwrng thread, so it has a thread of its own.
+	 */
+	r.fd = open("/dev/hwrng", O_RDONLY);
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, read_hwrng, &r));
+	ev = vlab_wait(&self->m.lab, VLAB_EVENT_CHAIN, VIRTIO_RNG_VQ_REQUEST,
+		       TIMEOUT_MS, NULL);
+	ASSERT_NE(NULL, ev);
+	id = ev->id;
+
+	ASSERT_EQ(0, write_file("/sys/bus/virtio/drivers/virtio_rng/unbind", info.name));
+	ASSERT_NE(NULL, vlab_wait(&self->m.lab, VLAB_EVENT_RESET, -1, TIMEOUT_MS, NULL));
+	EXPECT_EQ(-ESTALE, vlab_complete(&self->m.lab, 0, id, &byte, 1, 1, 0));
+	pthread_join(thread, NULL);
+	close(r.fd);
+
+	/* Bound again, it comes back up. */
+	ASSERT_EQ(0, write_file("/sys/bus/virtio/drivers/virtio_rng/bind", info.name));
+	ASSERT_EQ(0, vlab_wait_status(&self->m.lab, VIRTIO_CONFIG_S_DRIVER_OK, TIMEOUT_MS));
+}
+
+/* Interrupts with nothing used, and requests on queues that do not exist. */
+TEST_F(entropy, spurious_and_invalid_requests)
+{
+	struct vlab_complete bad = { .queue = 0, .id = 0, .flags = 1U << 7 };
+	uint8_t bytes[8] = { 0 };
+
+	ASSERT_EQ(0, vlab_wait_status(&self->m.lab, VIRTIO_CONFIG_S_DRIVER_OK, TIMEOUT_MS));
+	EXPECT_EQ(0, vlab_interrupt(&self->m.lab, VIRTIO_RNG_VQ_REQUEST));
+	EXPECT_EQ(0, vlab_interrupt(&self->m.lab, VIRTIO_RNG_VQ_REQUEST));
+	EXPECT_EQ(-EINVAL, vlab_interrupt(&self->m.lab, 5));
+	EXPECT_EQ(-EINVAL, vlab_complete(&self->m.lab, 5, 0, NULL, 0, 0, 0));
+	EXPECT_EQ(-ESTALE, vlab_complete(&self->m.lab, 0, 63, NULL, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, ioctl(self->m.lab.fd, VLAB_IOC_COMPLETE, &bad) ? -errno : 0);
+	EXPECT_EQ(-EINVAL, vlab_set_config(&self->m.lab, 0, bytes, 1, 0));
+	EXPECT_EQ(-ENOTTY, ioctl(self->m.lab.fd, _IO(VLAB_IOC_MAGIC, 99)) ? -errno : 0);
+}
+
+/* The process that plays the device dies: the device goes away cleanly. */
+TEST(process_death)
+{
+	struct entropy_model m;
+	struct vlab_info info;
+	int pipefd[2], status;
+	pid_t child;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		if (entropy_model_create(&m, ENTROPY_CRNG) || vlab_info(&m.lab, &info))
+			_exit(1);
+		write(pipefd[1], &info, sizeof(info));
+		entropy_model_serve(&m, 0, -1);
+		_exit(0);
+	}
+	ASSERT_EQ((ssize_t)sizeof(info), read(pipefd[0], &info, sizeof(info)));
+	ASSERT_TRUE(wait_for(device_present, info.name, 1, TIMEOUT_MS));
+	kill(child, SIGKILL);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(wait_for(device_present, info.name, 0, TIMEOUT_MS));
+}
+
+/* What the lab cannot play is refused precisely. */
+TEST(create_refusals)
+{
+	struct vlab_create c = {
+		.device_id = VIRTIO_ID_RNG,
+		.num_queues = 1,
+		.queue_size = { 64 },
+	};
+	struct vlab lab;
+
+	ASSERT_EQ(0, vlab_open(&lab));
+	c.features = 1ULL << VIRTIO_F_RING_PACKED;
+	EXPECT_EQ(-EOPNOTSUPP, vlab_create(&lab, &c));
+	c.features = 1ULL << VIRTIO_F_ACCESS_PLATFORM;
+	EXPECT_EQ(-EOPNOTSUPP, vlab_create(&lab, &c));
+	c.features = 0;
+	c.queue_size[0] = 100;
+	EXPECT_EQ(-EINVAL, vlab_create(&lab, &c));
+	c.queue_size[0] = 64;
+	c.num_queues = VLAB_MAX_QUEUES + 1;
+	EXPECT_EQ(-EINVAL, vlab_create(&lab, &c));
+	c.num_queues = 1;
+	c.config_size = VLAB_MAX_CONFIG + 1;
+	EXPECT_EQ(-EINVAL, vlab_create(&lab, &c));
+	c.config_size = 0;
+	c.num_shm = 1;
+	c.shm_size[0] = 1000;
+	EXPECT_EQ(-EINVAL, vlab_create(&lab, &c));
+	c.num_shm = 0;
+	EXPECT_EQ(-ENODEV, vlab_interrupt(&lab, 0));
+	EXPECT_EQ(0, vlab_create(&lab, &c));
+	EXPECT_EQ(-EBUSY, vlab_create(&lab, &c));
+	vlab_close(&lab);
+}
+
+/* Shared memory regions are mapped into the process. */
+TEST(shared_memory)
+{
+	struct vlab_create c = {
+		.device_id = 0xfff0,	/* no driver binds to it */
+		.num_shm = 2,
+		.shm_size = { 4096, 65536 },
+	};
+	struct vlab lab;
+	uint8_t *p;
+
+	ASSERT_EQ(0, vlab_open(&lab));
+	ASSERT_EQ(0, vlab_create(&lab, &c));
+	p = vlab_map_shm(&lab, 1, 65536);
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(0, p[65535]);
+	p[65535] = 0x5a;
+	EXPECT_EQ(0x5a, p[65535]);
+	munmap(p, 65536);
+	EXPECT_EQ(NULL, vlab_map_shm(&lab, 2, 4096));
+	EXPECT_EQ(NULL, vlab_map_shm(&lab, 0, 8192));
+	vlab_close(&lab);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libvlab: the device side of a virtio lab device, for device models.
+ *
+ *	struct vlab lab;
+ *	vlab_open(&lab);
+ *	vlab_create(&lab, &(struct vlab_create){ .device_id = 4, ... });
+ *	while ((ev = vlab_next(&lab, 1000)))
+ *		... answer ev with vlab_complete(), vlab_set_config() ...
+ *
+ * Every call returns 0 or a negative errno value.
+ */
+#ifndef LIBVLAB_H
+#define LIBVLAB_H
+
+#include <stdint.h>
+
+#include "virtio_lab.h"
+
+struct vlab {
+	int fd;
+	struct vlab_event *ev;	/* the last event vlab_next() returned */
+};
+
+int vlab_open(struct vlab *lab);
+void vlab_close(struct vlab *lab);
+int vlab_create(struct vlab *lab, const struct vlab_create *create);
+/* The device's name on the virtio bus ("virtioN"), once registered. */
+int vlab_info(struct vlab *lab, struct vlab_info *info);
+
+/*
+ * The next event, waiting up to timeout_ms (-1: forever). NULL on timeout
+ * (errno ETIMEDOUT), at the end of the events of a removed device (errno
+ * ENODEV), or on error. Valid until the next call.
+ */
+struct vlab_event *vlab_next(struct vlab *lab, int timeout_ms);
+
+/*
+ * Wait for an event of this type (and, for VLAB_EVENT_CHAIN, this queue;
+ * -1 for any), handing the events before it to skip (which may be NULL).
+ */
+struct vlab_event *vlab_wait(struct vlab *lab, uint32_t type, int queue,
+			     int timeout_ms,
+			     void (*skip)(struct vlab *lab, struct vlab_event *ev));
+
+/* Wait until the driver has set every bit of status. */
+int vlab_wait_status(struct vlab *lab, uint8_t status, int timeout_ms);
+
+int vlab_complete(struct vlab *lab, uint32_t queue, uint32_t id,
+		  const void *data, uint32_t len, uint32_t used_len,
+		  uint32_t flags);
+int vlab_set_config(struct vlab *lab, uint32_t offset, const void *data,
+		    uint32_t len, uint32_t flags);
+int vlab_interrupt(struct vlab *lab, uint32_t queue);
+int vlab_remove(struct vlab *lab, uint32_t flags);
+/* Map shared memory region id; NULL on failure (errno set). */
+void *vlab_map_shm(struct vlab *lab, unsigned int id, uint64_t size);
+
+#endif /* LIBVLAB_H */

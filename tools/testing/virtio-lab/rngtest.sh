@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# rngtest (FIPS 140-2) on a large sample of /dev/hwrng, served by the stock
+# virtio_rng driver from the lab's entropy model fed by the CRNG. TAP.
+# Needs virtio_lab and virtio_rng loaded; run through vm-run.
+
+set -uo pipefail
+cd "$(dirname "$0")/../../.." || exit 1
+blocks=1000
+# About 1 block in 1,000 fails FIPS 140-2 by chance even for a perfect source.
+allowed_failures=3
+
+echo "TAP version 13"
+echo "1..1"
+echo 0 >/sys/module/rng_core/parameters/default_quality 2>/dev/null
+build/tests/vlab-entropy >"$VX_SCRATCH/entropy.log" 2>&1 &
+model=$!
+for _ in $(seq 500); do
+	rng=$(tr ' ' '\n' </sys/class/misc/hw_random/rng_available | grep virtio_rng | tail -n1)
+	[ -n "$rng" ] && break
+	sleep 0.01
+done
+if [ -z "$rng" ]; then
+	sed 's/^/# /' "$VX_SCRATCH/entropy.log"
+	echo "not ok 1 rngtest: no virtio_rng hwrng appeared"
+	exit 1
+fi
+echo "$rng" >/sys/class/misc/hw_random/rng_current
+start=$(date +%s.%N)
+head -c $((blocks * 2500 + 2500)) /dev/hwrng | rngtest -c "$blocks" >"$VX_SCRATCH/rngtest.log" 2>&1
+end=$(date +%s.%N)
+kill "$model"
+wait "$model" 2>/dev/null
+sed 's/^/# /' "$VX_SCRATCH/rngtest.log"
+failures=$(sed -n 's/.*FIPS 140-2 failures: \([0-9]*\).*/\1/p' "$VX_SCRATCH/rngtest.log")
+successes=$(sed -n 's/.*FIPS 140-2 successes: \([0-9]*\).*/\1/p' "$VX_SCRATCH/rngtest.log")
+echo "# $((blocks * 2500)) bytes through $rng in $(echo "$end - $start" | bc) s"
+if [ "${successes:-0}" -ge $((blocks - allowed_failures)) ] && [ "${failures:-99}" -le "$allowed_failures" ]; then
+	echo "ok 1 rngtest accepts $blocks blocks from /dev/hwrng ($failures failures)"
+else
+	echo "not ok 1 rngtest on /dev/hwrng: ${successes:-0} successes, ${failures:-?} failures"
+	exit 1
+fi

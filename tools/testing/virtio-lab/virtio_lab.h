@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/*
+ * Interface of the virtio lab, a test transport: a userspace process creates
+ * a virtio device through /dev/virtio-lab and plays its device side, while
+ * the kernel's virtio drivers bind to it as to real hardware.
+ *
+ * One open file creates at most one device. The process read()s events, one
+ * struct vlab_event (plus data) per call, and acts with the ioctls below.
+ * poll() reports POLLIN when an event is waiting and POLLHUP once the device
+ * is gone. Closing the file removes the device as a surprise removal.
+ */
+#ifndef _VIRTIO_LAB_H
+#define _VIRTIO_LAB_H
+
+#include <linux/const.h>
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define VLAB_MAX_QUEUES 16
+#define VLAB_MAX_QUEUE_SIZE 1024
+#define VLAB_MAX_CONFIG 4096
+#define VLAB_MAX_SHM 4
+#define VLAB_MAX_SHM_SIZE 0x400000
+/* Most driver-written bytes one chain may carry to the process. */
+#define VLAB_MAX_CHAIN_OUT 0x100000
+/* mmap() offset of shared memory region i: i * VLAB_SHM_MMAP_STRIDE. */
+#define VLAB_SHM_MMAP_STRIDE 0x100000000ULL
+
+/**
+ * struct vlab_create - the device to create (VLAB_IOC_CREATE)
+ * @device_id: virtio device ID.
+ * @vendor_id: virtio vendor ID.
+ * @features: feature bits the device offers. VIRTIO_F_RING_PACKED and
+ *	VIRTIO_F_ACCESS_PLATFORM are refused: the lab plays split rings in
+ *	kernel memory.
+ * @num_queues: number of virtqueues, at most VLAB_MAX_QUEUES.
+ * @config_size: bytes of configuration space, at most VLAB_MAX_CONFIG.
+ * @config: user address of its initial contents.
+ * @queue_size: size of each queue, a power of two up to VLAB_MAX_QUEUE_SIZE.
+ * @num_shm: number of shared memory regions, at most VLAB_MAX_SHM.
+ * @reserved: 0.
+ * @shm_size: size of each region, a multiple of the page size up to
+ *	VLAB_MAX_SHM_SIZE; region i has shmid i.
+ */
+struct vlab_create {
+	__u32 device_id;
+	__u32 vendor_id;
+	__u64 features;
+	__u32 num_queues;
+	__u32 config_size;
+	__u64 config;
+	__u16 queue_size[VLAB_MAX_QUEUES];
+	__u32 num_shm;
+	__u32 reserved;
+	__u64 shm_size[VLAB_MAX_SHM];
+};
+
+/* Event types */
+/* The driver wrote the status (value). */
+#define VLAB_EVENT_STATUS 1
+/* The driver accepted these features (value). */
+#define VLAB_EVENT_FEATURES 2
+/* The driver reset the device; every chain the process holds is void. */
+#define VLAB_EVENT_RESET 3
+/* The driver made a chain available: out_len bytes it wrote follow. */
+#define VLAB_EVENT_CHAIN 4
+/* The driver wrote out_len bytes of configuration at offset; they follow. */
+#define VLAB_EVENT_CONFIG_WRITE 5
+/* The device is gone (removed, or probe failed); no event follows. */
+#define VLAB_EVENT_REMOVED 6
+
+/**
+ * struct vlab_event - one event, as read() returns it
+ * @type: VLAB_EVENT_*.
+ * @size: bytes of the record, this header and the data after it.
+ * @value: the status or the features.
+ * @queue: the queue of a chain.
+ * @id: the id to complete a chain with.
+ * @offset: the configuration offset written.
+ * @out_len: bytes of data that follow.
+ * @in_len: bytes the device may write into a chain.
+ * @reserved: 0.
+ * @data: out_len bytes.
+ */
+struct vlab_event {
+	__u32 type;
+	__u32 size;
+	__u64 value;
+	__u32 queue;
+	__u32 id;
+	__u32 offset;
+	__u32 out_len;
+	__u32 in_len;
+	__u32 reserved;
+	__u8 data[];
+};
+
+/* Complete without interrupting the driver (raise it later, or never). */
+#define VLAB_COMPLETE_NO_INTERRUPT _BITUL(0)
+
+/**
+ * struct vlab_complete - return a chain to the driver (VLAB_IOC_COMPLETE)
+ * @queue: the chain's queue.
+ * @id: the chain's id.
+ * @used_len: the length the driver is told was written; need not be true.
+ * @flags: VLAB_COMPLETE_*.
+ * @data: user address of bytes to write into the device-writable part.
+ * @data_len: how many; more than the writable capacity is cut.
+ * @reserved: 0.
+ */
+struct vlab_complete {
+	__u32 queue;
+	__u32 id;
+	__u32 used_len;
+	__u32 flags;
+	__u64 data;
+	__u32 data_len;
+	__u32 reserved;
+};
+
+/* Raise a configuration change interrupt after the write. */
+#define VLAB_CONFIG_NOTIFY _BITUL(0)
+
+/**
+ * struct vlab_config - rewrite configuration space (VLAB_IOC_SET_CONFIG)
+ * @offset: first byte.
+ * @len: bytes; 0 with VLAB_CONFIG_NOTIFY only interrupts.
+ * @data: user address of the new bytes.
+ * @flags: VLAB_CONFIG_*.
+ * @reserved: 0.
+ */
+struct vlab_config {
+	__u32 offset;
+	__u32 len;
+	__u64 data;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/* Break the virtqueues first, as when hardware vanishes. */
+#define VLAB_REMOVE_SURPRISE _BITUL(0)
+
+/**
+ * struct vlab_info - the device as the kernel named it (VLAB_IOC_INFO)
+ * @name: device name on the virtio bus, "virtioN".
+ * @index: N.
+ * @reserved: 0.
+ */
+struct vlab_info {
+	char name[32];
+	__u32 index;
+	__u32 reserved;
+};
+
+#define VLAB_IOC_MAGIC 0xb7
+#define VLAB_IOC_CREATE _IOW(VLAB_IOC_MAGIC, 0, struct vlab_create)
+#define VLAB_IOC_COMPLETE _IOW(VLAB_IOC_MAGIC, 1, struct vlab_complete)
+#define VLAB_IOC_SET_CONFIG _IOW(VLAB_IOC_MAGIC, 2, struct vlab_config)
+/* Interrupt the driver for a queue (__u32), used buffers or not. */
+#define VLAB_IOC_INTERRUPT _IOW(VLAB_IOC_MAGIC, 3, __u32)
+/* Remove the device (__u32 VLAB_REMOVE_* flags). */
+#define VLAB_IOC_REMOVE _IOW(VLAB_IOC_MAGIC, 4, __u32)
+#define VLAB_IOC_INFO _IOR(VLAB_IOC_MAGIC, 5, struct vlab_info)
+
+#endif /* _VIRTIO_LAB_H */
