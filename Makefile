@@ -70,9 +70,10 @@ test-modules: tree
 # Userspace tests and device models, built against the generated headers and
 # the kselftest harness of linux-source.
 LAB := tools/testing/virtio-lab
-SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test build/tests/vlab-entropy
+SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
+	build/tests/console_test build/tests/vlab-entropy
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB)
-LAB_LIB := $(LAB)/libvlab.c $(LAB)/entropy_model.c
+LAB_LIB := $(LAB)/libvlab.c $(LAB)/entropy_model.c $(LAB)/console_model.c
 LAB_HEADERS := $(wildcard $(LAB)/*.h) $(wildcard include/uapi/linux/virtio_extra/*.h)
 
 selftests: $(SELFTESTS)
@@ -82,7 +83,8 @@ build/tests/uapi_layout_test: tools/testing/uapi/uapi_layout_test.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests $< -o $@
 
-build/tests/lab_test: $(LAB)/lab_test.c $(LAB_LIB) $(LAB_HEADERS)
+build/tests/lab_test build/tests/console_test: build/tests/%: $(LAB)/%.c \
+		$(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests \
 		$< $(LAB_LIB) -lpthread -o $@

@@ -70,8 +70,10 @@ struct vlab_pending {
 /**
  * struct vlab_dev - one lab device
  * @vdev: the virtio device.
- * @lock: serializes the process's requests, ring processing, reset and
- *	queue setup and teardown.
+ * @lock: protects the queues' ring state: taken in the driver's kick, which
+ *	may run with interrupts off, so a spinlock.
+ * @irq_lock: keeps each queue's virtqueue alive while its driver is
+ *	interrupted. Separate from @lock, which a callback's kick takes.
  * @status: device status as the driver wrote it.
  * @features: features offered.
  * @config_lock: protects @config and @config_gen (read in atomic context).
@@ -84,7 +86,12 @@ struct vlab_pending {
  * @gone: the device is unregistered; no event follows.
  * @readers: the process waits here for events.
  * @kicked: queues notified by the driver since the last ring processing.
- * @ring_work: processes the rings of the kicked queues.
+ * @irq_pending: queues to interrupt from @ring_work.
+ * @dying: the device is being removed: it answers every chain with nothing,
+ *	under @lock.
+ * @named: completed once the virtio core named the device (or failed to).
+ * @ring_work: processes the rings of the kicked queues and raises the
+ *	interrupts a dying device owes, outside the driver's own kick.
  * @register_work: registers the device without holding up the creator.
  * @registered: register_virtio_device() succeeded.
  * @shm: shared memory regions.
@@ -96,7 +103,8 @@ struct vlab_pending {
  */
 struct vlab_dev {
 	struct virtio_device vdev;
-	struct mutex lock;		/* see above */
+	spinlock_t lock;		/* see above */
+	spinlock_t irq_lock;		/* see above */
 	u8 status;
 	u64 features;
 	spinlock_t config_lock;		/* see above */
@@ -109,6 +117,9 @@ struct vlab_dev {
 	bool gone;
 	wait_queue_head_t readers;
 	unsigned long kicked;
+	unsigned long irq_pending;
+	bool dying;
+	struct completion named;
 	struct work_struct ring_work;
 	struct work_struct register_work;
 	bool registered;
@@ -240,7 +251,7 @@ static struct vlab_chain *vlab_walk(struct vlab_dev *dev, struct vlab_queue *q,
 		i = virtio16_to_cpu(vdev, READ_ONCE(table[i].next));
 	}
 
-	chain = kvmalloc(struct_size(chain, seg, nseg), GFP_KERNEL);
+	chain = kmalloc(struct_size(chain, seg, nseg), GFP_ATOMIC);
 	if (!chain)
 		return ERR_PTR(-ENOMEM);
 	chain->in_len = in_len;
@@ -264,7 +275,7 @@ static int vlab_post_chain(struct vlab_dev *dev, u32 qi, u16 head,
 	if (out_len > VLAB_MAX_CHAIN_OUT)
 		return -EMSGSIZE;
 
-	p = kvzalloc(sizeof(*p) + out_len, GFP_KERNEL);
+	p = kvzalloc(sizeof(*p) + out_len, GFP_ATOMIC);
 	if (!p)
 		return -ENOMEM;
 	p->ev.type = VLAB_EVENT_CHAIN;
@@ -290,6 +301,25 @@ static void vlab_queue_broken(struct vlab_dev *dev, struct vlab_queue *q,
 	q->broken = true;
 	dev_err_ratelimited(&dev->vdev.dev, "queue %u: %s (%d); queue stopped\n",
 			    qi, why, err);
+}
+
+/*
+ * Return chain head to the driver, told len bytes were written. Called with
+ * dev->lock held; the caller interrupts.
+ */
+static void vlab_put_used(struct vlab_dev *dev, u32 qi, u16 head, u32 len)
+{
+	struct virtio_device *vdev = &dev->vdev;
+	struct vlab_queue *q = &dev->queues[qi];
+	u16 slot = q->used_idx % q->size;
+
+	q->vring->used->ring[slot].id = cpu_to_virtio32(vdev, head);
+	q->vring->used->ring[slot].len = cpu_to_virtio32(vdev, len);
+	virtio_wmb(true);
+	q->used_idx++;
+	WRITE_ONCE(q->vring->used->idx, cpu_to_virtio16(vdev, q->used_idx));
+	kfree(q->chains[head]);
+	q->chains[head] = NULL;
 }
 
 /* Take every new chain of queue qi. Called with dev->lock held. */
@@ -319,7 +349,7 @@ static void vlab_process_queue(struct vlab_dev *dev, u32 qi)
 			vlab_queue_broken(dev, q, qi, "avail index ran ahead", -EINVAL);
 			return;
 		}
-		if (vlab_backlogged(dev))
+		if (!dev->dying && vlab_backlogged(dev))
 			return;	/* resumed when the process reads */
 		virtio_rmb(true);
 		head = virtio16_to_cpu(vdev,
@@ -328,6 +358,11 @@ static void vlab_process_queue(struct vlab_dev *dev, u32 qi)
 			vlab_queue_broken(dev, q, qi, "bad or busy head", -EINVAL);
 			return;
 		}
+		if (dev->dying) {
+			vlab_put_used(dev, qi, head, 0);
+			q->last_avail++;
+			continue;
+		}
 		chain = vlab_walk(dev, q, head);
 		if (IS_ERR(chain)) {
 			vlab_queue_broken(dev, q, qi, "bad descriptor chain", PTR_ERR(chain));
@@ -335,7 +370,7 @@ static void vlab_process_queue(struct vlab_dev *dev, u32 qi)
 		}
 		err = vlab_post_chain(dev, qi, head, chain);
 		if (err) {
-			kvfree(chain);
+			kfree(chain);
 			vlab_queue_broken(dev, q, qi, "chain not passed on", err);
 			return;
 		}
@@ -344,36 +379,72 @@ static void vlab_process_queue(struct vlab_dev *dev, u32 qi)
 	}
 }
 
+static void vlab_process_kicked(struct vlab_dev *dev)
+{
+	unsigned long flags;
+	bool owed = false;
+	u32 qi;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	for (qi = 0; qi < dev->num_queues; qi++) {
+		if (!test_and_clear_bit(qi, &dev->kicked))
+			continue;
+		vlab_process_queue(dev, qi);
+		if (dev->dying) {
+			set_bit(qi, &dev->irq_pending);
+			owed = true;
+		}
+	}
+	spin_unlock_irqrestore(&dev->lock, flags);
+	if (owed)
+		queue_work(system_unbound_wq, &dev->ring_work);
+}
+
+static int vlab_interrupt(struct vlab_dev *dev, u32 qi);
+
+/*
+ * Resumes the queues a backlog of unread events held back, and raises the
+ * interrupts a dying device owes: never from inside the driver's kick.
+ */
 static void vlab_ring_work(struct work_struct *work)
 {
 	struct vlab_dev *dev = container_of(work, struct vlab_dev, ring_work);
 	u32 qi;
 
-	mutex_lock(&dev->lock);
+	vlab_process_kicked(dev);
 	for (qi = 0; qi < dev->num_queues; qi++)
-		if (test_and_clear_bit(qi, &dev->kicked))
-			vlab_process_queue(dev, qi);
-	mutex_unlock(&dev->lock);
+		if (test_and_clear_bit(qi, &dev->irq_pending))
+			vlab_interrupt(dev, qi);
 }
 
-/* The driver kicked a queue; may run in atomic context. */
+/*
+ * The driver kicked a queue. Its chains are taken here, in the driver's
+ * context: a driver may spin with interrupts off until the device answers
+ * (virtio_console's transmit does), and a device played on the same CPUs
+ * must not need that CPU to schedule anything first.
+ */
 static bool vlab_notify(struct virtqueue *vq)
 {
 	struct vlab_dev *dev = to_vlab(vq->vdev);
 
 	set_bit(vq->index, &dev->kicked);
-	queue_work(system_unbound_wq, &dev->ring_work);
+	vlab_process_kicked(dev);
 	return true;
 }
 
-/* Interrupt the driver as a device's interrupt would, irqs off. */
-static void vlab_interrupt(struct vlab_queue *q)
+/* Interrupt the driver of queue qi, as its device's interrupt would. */
+static int vlab_interrupt(struct vlab_dev *dev, u32 qi)
 {
 	unsigned long flags;
+	int err = 0;
 
-	local_irq_save(flags);
-	vring_interrupt(0, q->vq);
-	local_irq_restore(flags);
+	spin_lock_irqsave(&dev->irq_lock, flags);
+	if (dev->queues[qi].vq)
+		vring_interrupt(0, dev->queues[qi].vq);
+	else
+		err = -ESTALE;
+	spin_unlock_irqrestore(&dev->irq_lock, flags);
+	return err;
 }
 
 static void vlab_free_chains(struct vlab_queue *q)
@@ -383,7 +454,7 @@ static void vlab_free_chains(struct vlab_queue *q)
 	if (!q->chains)
 		return;
 	for (i = 0; i < q->size; i++) {
-		kvfree(q->chains[i]);
+		kfree(q->chains[i]);
 		q->chains[i] = NULL;
 	}
 }
@@ -445,12 +516,16 @@ static void vlab_set_status(struct virtio_device *vdev, u8 status)
 	struct vlab_dev *dev = to_vlab(vdev);
 
 	WRITE_ONCE(dev->status, status);
+	/* The core names the device before it first acknowledges it. */
+	if (status & VIRTIO_CONFIG_S_ACKNOWLEDGE)
+		complete_all(&dev->named);
 	vlab_event(dev, VLAB_EVENT_STATUS, status);
 }
 
 static void vlab_reset(struct virtio_device *vdev)
 {
 	struct vlab_dev *dev = to_vlab(vdev);
+	unsigned long flags;
 	u32 qi;
 
 	/*
@@ -458,36 +533,42 @@ static void vlab_reset(struct virtio_device *vdev)
 	 * the chains and leave the rings alone until the queues are set up
 	 * again.
 	 */
-	mutex_lock(&dev->lock);
+	spin_lock_irqsave(&dev->lock, flags);
 	WRITE_ONCE(dev->status, 0);
 	for (qi = 0; qi < dev->num_queues; qi++) {
 		vlab_free_chains(&dev->queues[qi]);
 		dev->queues[qi].vring = NULL;
 	}
-	mutex_unlock(&dev->lock);
+	spin_unlock_irqrestore(&dev->lock, flags);
 	vlab_event(dev, VLAB_EVENT_RESET, 0);
 }
 
 static void vlab_del_vqs(struct virtio_device *vdev)
 {
 	struct vlab_dev *dev = to_vlab(vdev);
+	struct virtqueue *vq;
+	struct vlab_chain **chains;
 	struct vlab_queue *q;
+	unsigned long flags;
 	u32 qi;
 
-	mutex_lock(&dev->lock);
 	for (qi = 0; qi < dev->num_queues; qi++) {
 		q = &dev->queues[qi];
-		if (!q->vq)
-			continue;
+		spin_lock_irqsave(&dev->lock, flags);
 		vlab_free_chains(q);
-		kfree(q->chains);
+		chains = q->chains;
+		vq = q->vq;
 		q->chains = NULL;
-		vring_del_virtqueue(q->vq);
-		q->vq = NULL;
 		q->vring = NULL;
+		clear_bit(qi, &dev->kicked);
+		spin_unlock_irqrestore(&dev->lock, flags);
+		spin_lock_irqsave(&dev->irq_lock, flags);
+		q->vq = NULL;
+		spin_unlock_irqrestore(&dev->irq_lock, flags);
+		kfree(chains);
+		if (vq)
+			vring_del_virtqueue(vq);
 	}
-	dev->kicked = 0;
-	mutex_unlock(&dev->lock);
 }
 
 static int vlab_setup_vqs(struct virtio_device *vdev, unsigned int nvqs,
@@ -497,6 +578,7 @@ static int vlab_setup_vqs(struct virtio_device *vdev, unsigned int nvqs,
 {
 	struct vlab_dev *dev = to_vlab(vdev);
 	struct vlab_queue *q;
+	unsigned long flags;
 	unsigned int i;
 
 	if (nvqs > dev->num_queues)
@@ -520,12 +602,12 @@ static int vlab_setup_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			vlab_del_vqs(vdev);
 			return -ENOMEM;
 		}
-		mutex_lock(&dev->lock);
+		spin_lock_irqsave(&dev->lock, flags);
 		q->vring = virtqueue_get_vring(q->vq);
 		q->last_avail = 0;
 		q->used_idx = 0;
 		q->broken = false;
-		mutex_unlock(&dev->lock);
+		spin_unlock_irqrestore(&dev->lock, flags);
 		vqs[i] = q->vq;
 	}
 	return 0;
@@ -619,10 +701,37 @@ static void vlab_register_work(struct work_struct *work)
 		dev_err(vlab_parent, "registering the device failed (%d)\n", err);
 		vlab_event(dev, VLAB_EVENT_REMOVED, err);
 		vlab_mark_gone(dev);
+		complete_all(&dev->named);
 		return;
 	}
 	get_device(&dev->vdev.dev);
 	dev->registered = true;
+}
+
+/*
+ * From now on the device answers every chain with nothing: a driver that
+ * waits for it (a probe reading an hwrng, say) finishes, and can be unbound.
+ */
+static void vlab_kill(struct vlab_dev *dev)
+{
+	struct vlab_queue *q;
+	unsigned long flags;
+	u32 qi, head;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	dev->dying = true;
+	for (qi = 0; qi < dev->num_queues; qi++) {
+		q = &dev->queues[qi];
+		if (!q->vring)
+			continue;
+		for (head = 0; head < q->size; head++)
+			if (q->chains[head])
+				vlab_put_used(dev, qi, head, 0);
+		set_bit(qi, &dev->kicked);
+	}
+	spin_unlock_irqrestore(&dev->lock, flags);
+	vlab_process_kicked(dev);
+	queue_work(system_unbound_wq, &dev->ring_work);
 }
 
 /* Unregister the device; the file keeps its reference for the events. */
@@ -633,6 +742,7 @@ static void vlab_remove(struct vlab_file *f, bool surprise)
 	if (!dev || f->removed)
 		return;
 	f->removed = true;
+	vlab_kill(dev);
 	flush_work(&dev->register_work);
 	if (dev->registered) {
 		if (surprise)
@@ -684,13 +794,15 @@ static long vlab_create(struct vlab_file *f, void __user *arg)
 	dev = kvzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return -ENOMEM;
-	mutex_init(&dev->lock);
+	spin_lock_init(&dev->lock);
+	spin_lock_init(&dev->irq_lock);
 	spin_lock_init(&dev->config_lock);
 	spin_lock_init(&dev->events_lock);
 	INIT_LIST_HEAD(&dev->events);
 	init_waitqueue_head(&dev->readers);
 	INIT_WORK(&dev->ring_work, vlab_ring_work);
 	INIT_WORK(&dev->register_work, vlab_register_work);
+	init_completion(&dev->named);
 	dev->features = c.features;
 	dev->num_queues = c.num_queues;
 	for (i = 0; i < c.num_queues; i++)
@@ -733,7 +845,7 @@ free:
 }
 
 /* Copy the process's bytes into the chain's device-writable segments. */
-static int vlab_fill(struct vlab_chain *chain, const u8 __user *data, u32 len)
+static void vlab_fill(struct vlab_chain *chain, const u8 *data, u32 len)
 {
 	u32 s, n;
 
@@ -741,54 +853,47 @@ static int vlab_fill(struct vlab_chain *chain, const u8 __user *data, u32 len)
 		if (!chain->seg[s].writable)
 			continue;
 		n = min(len, chain->seg[s].len);
-		if (copy_from_user(chain->seg[s].addr, data, n))
-			return -EFAULT;
+		memcpy(chain->seg[s].addr, data, n);
 		data += n;
 		len -= n;
 	}
-	return 0;
 }
 
 static long vlab_complete(struct vlab_dev *dev, void __user *arg)
 {
-	struct virtio_device *vdev = &dev->vdev;
 	struct vlab_complete c;
-	struct vlab_chain *chain;
 	struct vlab_queue *q;
-	u16 slot;
-	int err;
+	unsigned long flags;
+	u8 *data = NULL;
+	int err = 0;
 
 	if (copy_from_user(&c, arg, sizeof(c)))
 		return -EFAULT;
 	if (c.reserved || c.flags & ~VLAB_COMPLETE_NO_INTERRUPT)
 		return -EINVAL;
-	if (c.queue >= dev->num_queues)
+	if (c.queue >= dev->num_queues || c.data_len > VLAB_MAX_CHAIN_OUT)
 		return -EINVAL;
+	/* Bounce the data: the ring is written with the lock held. */
+	if (c.data_len) {
+		data = memdup_user(u64_to_user_ptr(c.data), c.data_len);
+		if (IS_ERR(data))
+			return PTR_ERR(data);
+	}
 
-	mutex_lock(&dev->lock);
+	spin_lock_irqsave(&dev->lock, flags);
 	q = &dev->queues[c.queue];
 	/* After a reset or queue teardown the chain is void: -ESTALE. */
 	if (!q->vring || c.id >= q->size || !q->chains[c.id]) {
 		err = -ESTALE;
 		goto out;
 	}
-	chain = q->chains[c.id];
-	err = vlab_fill(chain, u64_to_user_ptr(c.data), c.data_len);
-	if (err)
-		goto out;
-
-	slot = q->used_idx % q->size;
-	q->vring->used->ring[slot].id = cpu_to_virtio32(vdev, c.id);
-	q->vring->used->ring[slot].len = cpu_to_virtio32(vdev, c.used_len);
-	virtio_wmb(true);
-	q->used_idx++;
-	WRITE_ONCE(q->vring->used->idx, cpu_to_virtio16(vdev, q->used_idx));
-	q->chains[c.id] = NULL;
-	kvfree(chain);
-	if (!(c.flags & VLAB_COMPLETE_NO_INTERRUPT))
-		vlab_interrupt(q);
+	vlab_fill(q->chains[c.id], data, c.data_len);
+	vlab_put_used(dev, c.queue, c.id, c.used_len);
 out:
-	mutex_unlock(&dev->lock);
+	spin_unlock_irqrestore(&dev->lock, flags);
+	kfree(data);
+	if (!err && !(c.flags & VLAB_COMPLETE_NO_INTERRUPT))
+		vlab_interrupt(dev, c.queue);
 	return err;
 }
 
@@ -819,27 +924,23 @@ static long vlab_set_config(struct vlab_dev *dev, void __user *arg)
 static long vlab_raise(struct vlab_dev *dev, u32 __user *arg)
 {
 	u32 qi;
-	int err = 0;
 
 	if (get_user(qi, arg))
 		return -EFAULT;
 	if (qi >= dev->num_queues)
 		return -EINVAL;
-	mutex_lock(&dev->lock);
-	if (dev->queues[qi].vq)
-		vlab_interrupt(&dev->queues[qi]);
-	else
-		err = -ESTALE;
-	mutex_unlock(&dev->lock);
-	return err;
+	return vlab_interrupt(dev, qi);
 }
 
 static long vlab_info(struct vlab_dev *dev, void __user *arg)
 {
 	struct vlab_info info = {};
 
-	if (!dev->registered)
-		return -EAGAIN;
+	/* Not the whole registration: a probe may wait for the device. */
+	if (wait_for_completion_interruptible(&dev->named))
+		return -ERESTARTSYS;
+	if (!dev_name(&dev->vdev.dev))
+		return -ENODEV;
 	strscpy(info.name, dev_name(&dev->vdev.dev), sizeof(info.name));
 	info.index = dev->vdev.index;
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
@@ -878,7 +979,6 @@ static long vlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = vlab_raise(dev, uarg);
 		break;
 	case VLAB_IOC_INFO:
-		flush_work(&dev->register_work);
 		ret = vlab_info(dev, uarg);
 		break;
 	case VLAB_IOC_REMOVE:

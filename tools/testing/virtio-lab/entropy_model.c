@@ -20,17 +20,10 @@ int entropy_model_create(struct entropy_model *m, enum entropy_source source)
 		.num_queues = VIRTIO_RNG_VQ_MAX_CNT,
 		.queue_size = { [VIRTIO_RNG_VQ_REQUEST] = 64 },
 	};
-	int err;
 
 	memset(m, 0, sizeof(*m));
 	m->source = source;
-	err = vlab_open(&m->lab);
-	if (err)
-		return err;
-	err = vlab_create(&m->lab, &create);
-	if (err)
-		vlab_close(&m->lab);
-	return err;
+	return vlab_start(&m->lab, &create);
 }
 
 static int entropy_fill(struct entropy_model *m, uint8_t *buf, uint32_t len)

@@ -79,16 +79,22 @@ static int wait_for(int (*cond)(const char *), const char *arg, int want,
 }
 
 /*
- * Make this device's hwrng the one /dev/hwrng reads, and keep the kernel's
- * own hwrng thread from consuming its bytes where the kernel allows that.
+ * Keep the kernel's own hwrng thread from reading devices registered from
+ * now on: it would consume the model's bytes, and while it waits for a
+ * request a test holds, it holds the lock the driver's probe needs.
  */
+static void quiet_hwrng_thread(void)
+{
+	write_file("/sys/module/rng_core/parameters/default_quality", "0");
+}
+
+/* Make this device's hwrng the one /dev/hwrng reads. */
 static int select_hwrng(struct vlab *lab)
 {
 	struct vlab_info info;
 	char avail[512], *name;
 	int err, tries;
 
-	write_file("/sys/module/rng_core/parameters/default_quality", "0");
 	err = vlab_info(lab, &info);
 	if (err)
 		return err;
@@ -131,6 +137,7 @@ FIXTURE(entropy) {
 
 FIXTURE_SETUP(entropy)
 {
+	quiet_hwrng_thread();
 	ASSERT_EQ(0, entropy_model_create(&self->m, ENTROPY_COUNTER));
 }
 
@@ -209,23 +216,42 @@ static void *read_hwrng(void *arg)
 	return NULL;
 }
 
+/*
+ * Start a reader of /dev/hwrng in a thread of its own (the driver's read
+ * waits for the device, so it must not run in the model) and return the
+ * request it makes the driver post, or NULL.
+ */
+static struct vlab_event *start_reader(struct vlab *lab,
+				       struct blocked_reader *r,
+				       pthread_t *thread)
+{
+	r->n = -2;
+	r->done = 0;
+	if (select_hwrng(lab))
+		return NULL;
+	r->fd = open("/dev/hwrng", O_RDONLY);
+	if (r->fd < 0)
+		return NULL;
+	if (pthread_create(thread, NULL, read_hwrng, r)) {
+		close(r->fd);
+		return NULL;
+	}
+	return vlab_wait(lab, VLAB_EVENT_CHAIN, VIRTIO_RNG_VQ_REQUEST,
+			 TIMEOUT_MS, NULL);
+}
+
 /* A device that holds a request forever, then vanishes: nobody hangs. */
 TEST_F(entropy, surprise_removal_with_request_held)
 {
-	struct blocked_reader r = { .n = -2 };
+	struct blocked_reader r;
 	struct vlab_event *ev;
 	struct vlab_info info;
 	pthread_t thread;
 	int i;
 
-	ASSERT_EQ(0, select_hwrng(&self->m.lab));
 	ASSERT_EQ(0, vlab_info(&self->m.lab, &info));
-	r.fd = open("/dev/hwrng", O_RDONLY);
-	ASSERT_LE(0, r.fd);
-	ASSERT_EQ(0, pthread_create(&thread, NULL, read_hwrng, &r));
 	/* The request the reader waits for: held, never answered. */
-	ev = vlab_wait(&self->m.lab, VLAB_EVENT_CHAIN, VIRTIO_RNG_VQ_REQUEST,
-		       TIMEOUT_MS, NULL);
+	ev = start_reader(&self->m.lab, &r, &thread);
 	ASSERT_NE(NULL, ev);
 	usleep(100000);
 	EXPECT_EQ(0, __atomic_load_n(&r.done, __ATOMIC_SEQ_CST));
@@ -243,27 +269,24 @@ TEST_F(entropy, surprise_removal_with_request_held)
 				  TIMEOUT_MS, NULL));
 }
 
+static void *bind_rng(void *name)
+{
+	write_file("/sys/bus/virtio/drivers/virtio_rng/bind", name);
+	return NULL;
+}
+
 /* Unbinding resets the device: chains held are void, status goes to 0. */
 TEST_F(entropy, reset_voids_held_chains)
 {
-	struct blocked_reader r = { .n = -2 };
+	struct blocked_reader r;
 	struct vlab_event *ev;
 	struct vlab_info info;
 	pthread_t thread;
 	uint8_t byte = 0;
 	uint32_t id;
 
-	ASSERT_EQ(0, select_hwrng(&self->m.lab));
 	ASSERT_EQ(0, vlab_info(&self->m.lab, &info));
-	/*
-	 * A reader makes the driver post a request; it may wait behind the
-	 * kernel's own hwrng thread, so it has a thread of its own.
-	 */
-	r.fd = open("/dev/hwrng", O_RDONLY);
-	ASSERT_LE(0, r.fd);
-	ASSERT_EQ(0, pthread_create(&thread, NULL, read_hwrng, &r));
-	ev = vlab_wait(&self->m.lab, VLAB_EVENT_CHAIN, VIRTIO_RNG_VQ_REQUEST,
-		       TIMEOUT_MS, NULL);
+	ev = start_reader(&self->m.lab, &r, &thread);
 	ASSERT_NE(NULL, ev);
 	id = ev->id;
 
@@ -273,9 +296,20 @@ TEST_F(entropy, reset_voids_held_chains)
 	pthread_join(thread, NULL);
 	close(r.fd);
 
-	/* Bound again, it comes back up. */
-	ASSERT_EQ(0, write_file("/sys/bus/virtio/drivers/virtio_rng/bind", info.name));
-	ASSERT_EQ(0, vlab_wait_status(&self->m.lab, VIRTIO_CONFIG_S_DRIVER_OK, TIMEOUT_MS));
+	/*
+	 * Bound again, it comes back up. Binding waits for the device (the
+	 * hwrng core reads it), so it runs beside the model, not in it.
+	 */
+	ASSERT_EQ(0, pthread_create(&thread, NULL, bind_rng, info.name));
+	do {
+		ev = vlab_next(&self->m.lab, TIMEOUT_MS);
+		ASSERT_NE(NULL, ev);
+		if (ev->type == VLAB_EVENT_CHAIN)
+			ASSERT_EQ(0, vlab_complete(&self->m.lab, ev->queue, ev->id,
+						   &byte, 1, 1, 0));
+	} while (ev->type != VLAB_EVENT_STATUS ||
+		 !(ev->value & VIRTIO_CONFIG_S_DRIVER_OK));
+	pthread_join(thread, NULL);
 }
 
 /* Interrupts with nothing used, and requests on queues that do not exist. */

@@ -48,6 +48,18 @@ int vlab_create(struct vlab *lab, const struct vlab_create *create)
 	return vlab_ioctl(lab, VLAB_IOC_CREATE, (void *)create);
 }
 
+int vlab_start(struct vlab *lab, const struct vlab_create *create)
+{
+	int err = vlab_open(lab);
+
+	if (err)
+		return err;
+	err = vlab_create(lab, create);
+	if (err)
+		vlab_close(lab);
+	return err;
+}
+
 int vlab_info(struct vlab *lab, struct vlab_info *info)
 {
 	return vlab_ioctl(lab, VLAB_IOC_INFO, info);

@@ -3,8 +3,7 @@
  * libvlab: the device side of a virtio lab device, for device models.
  *
  *	struct vlab lab;
- *	vlab_open(&lab);
- *	vlab_create(&lab, &(struct vlab_create){ .device_id = 4, ... });
+ *	vlab_start(&lab, &(struct vlab_create){ .device_id = 4, ... });
  *	while ((ev = vlab_next(&lab, 1000)))
  *		... answer ev with vlab_complete(), vlab_set_config() ...
  *
@@ -25,6 +24,8 @@ struct vlab {
 int vlab_open(struct vlab *lab);
 void vlab_close(struct vlab *lab);
 int vlab_create(struct vlab *lab, const struct vlab_create *create);
+/* vlab_open() and vlab_create(), closing again on failure. */
+int vlab_start(struct vlab *lab, const struct vlab_create *create);
 /* The device's name on the virtio bus ("virtioN"), once registered. */
 int vlab_info(struct vlab *lab, struct vlab_info *info);
 

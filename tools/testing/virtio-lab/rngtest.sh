@@ -13,6 +13,7 @@ allowed_failures=3
 
 echo "TAP version 13"
 echo "1..1"
+# The kernel's own hwrng thread would share the sample; keep it out.
 echo 0 >/sys/module/rng_core/parameters/default_quality 2>/dev/null
 build/tests/vlab-entropy >"$VX_SCRATCH/entropy.log" 2>&1 &
 model=$!
