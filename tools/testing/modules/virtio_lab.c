@@ -379,6 +379,21 @@ static void vlab_process_queue(struct vlab_dev *dev, u32 qi)
 	}
 }
 
+/* Interrupt the driver of queue qi, as its device's interrupt would. */
+static int vlab_interrupt(struct vlab_dev *dev, u32 qi)
+{
+	unsigned long flags;
+	int err = 0;
+
+	spin_lock_irqsave(&dev->irq_lock, flags);
+	if (dev->queues[qi].vq)
+		vring_interrupt(0, dev->queues[qi].vq);
+	else
+		err = -ESTALE;
+	spin_unlock_irqrestore(&dev->irq_lock, flags);
+	return err;
+}
+
 static void vlab_process_kicked(struct vlab_dev *dev)
 {
 	unsigned long flags;
@@ -399,8 +414,6 @@ static void vlab_process_kicked(struct vlab_dev *dev)
 	if (owed)
 		queue_work(system_unbound_wq, &dev->ring_work);
 }
-
-static int vlab_interrupt(struct vlab_dev *dev, u32 qi);
 
 /*
  * Resumes the queues a backlog of unread events held back, and raises the
@@ -430,21 +443,6 @@ static bool vlab_notify(struct virtqueue *vq)
 	set_bit(vq->index, &dev->kicked);
 	vlab_process_kicked(dev);
 	return true;
-}
-
-/* Interrupt the driver of queue qi, as its device's interrupt would. */
-static int vlab_interrupt(struct vlab_dev *dev, u32 qi)
-{
-	unsigned long flags;
-	int err = 0;
-
-	spin_lock_irqsave(&dev->irq_lock, flags);
-	if (dev->queues[qi].vq)
-		vring_interrupt(0, dev->queues[qi].vq);
-	else
-		err = -ESTALE;
-	spin_unlock_irqrestore(&dev->irq_lock, flags);
-	return err;
 }
 
 static void vlab_free_chains(struct vlab_queue *q)

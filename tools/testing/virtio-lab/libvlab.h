@@ -26,7 +26,7 @@ void vlab_close(struct vlab *lab);
 int vlab_create(struct vlab *lab, const struct vlab_create *create);
 /* vlab_open() and vlab_create(), closing again on failure. */
 int vlab_start(struct vlab *lab, const struct vlab_create *create);
-/* The device's name on the virtio bus ("virtioN"), once registered. */
+/* The device's name on the virtio bus ("virtioN"); waits until it has one. */
 int vlab_info(struct vlab *lab, struct vlab_info *info);
 
 /*
