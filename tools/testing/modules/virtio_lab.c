@@ -85,13 +85,14 @@ struct vlab_pending {
  * @pending_bytes: bytes held by @events.
  * @gone: the device is unregistered; no event follows.
  * @readers: the process waits here for events.
- * @kicked: queues notified by the driver since the last ring processing.
- * @irq_pending: queues to interrupt from @ring_work.
+ * @kicked: queues with chains not yet taken: kicked by the driver, or held
+ *	back by a backlog of unread events until the process reads.
+ * @irq_pending: queues to interrupt from @irq_work.
  * @dying: the device is being removed: it answers every chain with nothing,
  *	under @lock.
  * @named: completed once the virtio core named the device (or failed to).
- * @ring_work: processes the rings of the kicked queues and raises the
- *	interrupts a dying device owes, outside the driver's own kick.
+ * @irq_work: raises the interrupts a dying device owes, outside the
+ *	driver's own kick.
  * @register_work: registers the device without holding up the creator.
  * @registered: register_virtio_device() succeeded.
  * @shm: shared memory regions.
@@ -120,7 +121,7 @@ struct vlab_dev {
 	unsigned long irq_pending;
 	bool dying;
 	struct completion named;
-	struct work_struct ring_work;
+	struct work_struct irq_work;
 	struct work_struct register_work;
 	bool registered;
 	void *shm[VLAB_MAX_SHM];
@@ -275,9 +276,11 @@ static int vlab_post_chain(struct vlab_dev *dev, u32 qi, u16 head,
 	if (out_len > VLAB_MAX_CHAIN_OUT)
 		return -EMSGSIZE;
 
-	p = kvzalloc(sizeof(*p) + out_len, GFP_ATOMIC);
+	/* Only the header needs zeroing: the data is copied in whole. */
+	p = kmalloc(sizeof(*p) + out_len, GFP_ATOMIC);
 	if (!p)
 		return -ENOMEM;
+	memset(p, 0, sizeof(*p));
 	p->ev.type = VLAB_EVENT_CHAIN;
 	p->ev.size = sizeof(p->ev) + out_len;
 	p->ev.queue = qi;
@@ -349,8 +352,10 @@ static void vlab_process_queue(struct vlab_dev *dev, u32 qi)
 			vlab_queue_broken(dev, q, qi, "avail index ran ahead", -EINVAL);
 			return;
 		}
-		if (!dev->dying && vlab_backlogged(dev))
-			return;	/* resumed when the process reads */
+		if (!dev->dying && vlab_backlogged(dev)) {
+			set_bit(qi, &dev->kicked);	/* taken when the process reads */
+			return;
+		}
 		virtio_rmb(true);
 		head = virtio16_to_cpu(vdev,
 				       READ_ONCE(q->vring->avail->ring[q->last_avail % q->size]));
@@ -412,19 +417,15 @@ static void vlab_process_kicked(struct vlab_dev *dev)
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
 	if (owed)
-		queue_work(system_unbound_wq, &dev->ring_work);
+		queue_work(system_unbound_wq, &dev->irq_work);
 }
 
-/*
- * Resumes the queues a backlog of unread events held back, and raises the
- * interrupts a dying device owes: never from inside the driver's kick.
- */
-static void vlab_ring_work(struct work_struct *work)
+/* Raise the interrupts a dying device owes: never from inside a kick. */
+static void vlab_irq_work(struct work_struct *work)
 {
-	struct vlab_dev *dev = container_of(work, struct vlab_dev, ring_work);
+	struct vlab_dev *dev = container_of(work, struct vlab_dev, irq_work);
 	u32 qi;
 
-	vlab_process_kicked(dev);
 	for (qi = 0; qi < dev->num_queues; qi++)
 		if (test_and_clear_bit(qi, &dev->irq_pending))
 			vlab_interrupt(dev, qi);
@@ -667,7 +668,7 @@ static void vlab_release_dev(struct device *d)
 	u32 i;
 
 	list_for_each_entry_safe(p, tmp, &dev->events, node)
-		kvfree(p);
+		kfree(p);
 	for (i = 0; i < dev->num_shm; i++)
 		free_pages_exact(dev->shm[i], dev->shm_size[i]);
 	kfree(dev->config);
@@ -729,7 +730,6 @@ static void vlab_kill(struct vlab_dev *dev)
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
 	vlab_process_kicked(dev);
-	queue_work(system_unbound_wq, &dev->ring_work);
 }
 
 /* Unregister the device; the file keeps its reference for the events. */
@@ -749,7 +749,7 @@ static void vlab_remove(struct vlab_file *f, bool surprise)
 		vlab_event(dev, VLAB_EVENT_REMOVED, 0);
 	}
 	vlab_mark_gone(dev);
-	cancel_work_sync(&dev->ring_work);
+	cancel_work_sync(&dev->irq_work);
 }
 
 static int vlab_check_create(const struct vlab_create *c)
@@ -798,7 +798,7 @@ static long vlab_create(struct vlab_file *f, void __user *arg)
 	spin_lock_init(&dev->events_lock);
 	INIT_LIST_HEAD(&dev->events);
 	init_waitqueue_head(&dev->readers);
-	INIT_WORK(&dev->ring_work, vlab_ring_work);
+	INIT_WORK(&dev->irq_work, vlab_irq_work);
 	INIT_WORK(&dev->register_work, vlab_register_work);
 	init_completion(&dev->named);
 	dev->features = c.features;
@@ -1035,8 +1035,6 @@ static ssize_t vlab_read(struct file *file, char __user *buf, size_t len,
 	struct vlab_dev *dev = READ_ONCE(f->dev);
 	struct vlab_pending *p;
 	ssize_t err;
-	bool resume;
-	u32 qi;
 
 	if (!dev)
 		return -ENODEV;
@@ -1052,14 +1050,10 @@ static ssize_t vlab_read(struct file *file, char __user *buf, size_t len,
 	if (!p)
 		return err;
 	err = copy_to_user(buf, &p->ev, p->ev.size) ? -EFAULT : p->ev.size;
-	resume = p->ev.type == VLAB_EVENT_CHAIN;
-	kvfree(p);
-	/* Reading made room: pull what the backlog held back. */
-	if (resume && !READ_ONCE(dev->gone)) {
-		for (qi = 0; qi < dev->num_queues; qi++)
-			set_bit(qi, &dev->kicked);
-		queue_work(system_unbound_wq, &dev->ring_work);
-	}
+	kfree(p);
+	/* Reading made room: take what a backlog held back. */
+	if (READ_ONCE(dev->kicked))
+		vlab_process_kicked(dev);
 	return err;
 }
 
@@ -1116,8 +1110,6 @@ static int vlab_release(struct inode *inode, struct file *file)
 
 	if (f->dev) {
 		vlab_remove(f, true);
-		/* No read() can run now to queue it again. */
-		cancel_work_sync(&f->dev->ring_work);
 		put_device(&f->dev->vdev.dev);
 	}
 	kfree(f);

@@ -13,30 +13,22 @@ allowed_failures=3
 
 echo "TAP version 13"
 echo "1..1"
-# The kernel's own hwrng thread would share the sample; keep it out.
-echo 0 >/sys/module/rng_core/parameters/default_quality 2>/dev/null
-build/tests/vlab-entropy >"$VX_SCRATCH/entropy.log" 2>&1 &
-model=$!
-for _ in $(seq 500); do
-	rng=$(tr ' ' '\n' </sys/class/misc/hw_random/rng_available | grep virtio_rng | tail -n1)
-	[ -n "$rng" ] && break
-	sleep 0.01
-done
-if [ -z "$rng" ]; then
+# shellcheck source=tools/testing/virtio-lab/entropy-hwrng.sh
+. tools/testing/virtio-lab/entropy-hwrng.sh
+if ! entropy_hwrng_start crng; then
 	sed 's/^/# /' "$VX_SCRATCH/entropy.log"
 	echo "not ok 1 rngtest: no virtio_rng hwrng appeared"
 	exit 1
 fi
-echo "$rng" >/sys/class/misc/hw_random/rng_current
 start=$(date +%s.%N)
 head -c $((blocks * 2500 + 2500)) /dev/hwrng | rngtest -c "$blocks" >"$VX_SCRATCH/rngtest.log" 2>&1
 end=$(date +%s.%N)
-kill "$model"
-wait "$model" 2>/dev/null
+kill "$entropy_model"
+wait "$entropy_model" 2>/dev/null
 sed 's/^/# /' "$VX_SCRATCH/rngtest.log"
 failures=$(sed -n 's/.*FIPS 140-2 failures: \([0-9]*\).*/\1/p' "$VX_SCRATCH/rngtest.log")
 successes=$(sed -n 's/.*FIPS 140-2 successes: \([0-9]*\).*/\1/p' "$VX_SCRATCH/rngtest.log")
-echo "# $((blocks * 2500)) bytes through $rng in $(echo "$end - $start" | bc) s"
+echo "# $((blocks * 2500)) bytes through $entropy_rng in $(echo "$end - $start" | bc) s"
 if [ "${successes:-0}" -ge $((blocks - allowed_failures)) ] && [ "${failures:-99}" -le "$allowed_failures" ]; then
 	echo "ok 1 rngtest accepts $blocks blocks from /dev/hwrng ($failures failures)"
 else
