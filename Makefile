@@ -71,9 +71,11 @@ test-modules: tree
 # the kselftest harness of linux-source.
 LAB := tools/testing/virtio-lab
 SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
-	build/tests/console_test build/tests/vlab-entropy
+	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
+	build/tests/vlab-can build/tests/can-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB)
-LAB_LIB := $(LAB)/libvlab.c $(LAB)/entropy_model.c $(LAB)/console_model.c
+LAB_LIB := $(LAB)/libvlab.c $(LAB)/entropy_model.c $(LAB)/console_model.c \
+	$(LAB)/can_model.c
 LAB_HEADERS := $(wildcard $(LAB)/*.h) $(wildcard include/uapi/linux/virtio_extra/*.h)
 
 selftests: $(SELFTESTS)
@@ -83,15 +85,19 @@ build/tests/uapi_layout_test: tools/testing/uapi/uapi_layout_test.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests $< -o $@
 
-build/tests/lab_test build/tests/console_test: build/tests/%: $(LAB)/%.c \
+build/tests/lab_test build/tests/console_test build/tests/can_test: build/tests/%: $(LAB)/%.c \
 		$(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests \
 		$< $(LAB_LIB) -lpthread -o $@
 
-build/tests/vlab-entropy: $(LAB)/vlab-entropy.c $(LAB_LIB) $(LAB_HEADERS)
+build/tests/vlab-entropy build/tests/vlab-can: build/tests/%: $(LAB)/%.c $(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) $< $(LAB_LIB) -o $@
+
+build/tests/can-bench: tools/testing/can/can-bench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -O2 $< -lpthread -o $@
 
 regen:
 	$(PYTHON) tools/virtio-spec/vspec-gen.py --layout-out $(LAYOUT_TABLE) $(SPECS)

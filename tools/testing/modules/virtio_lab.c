@@ -95,6 +95,7 @@ struct vlab_pending {
  *	driver's own kick.
  * @register_work: registers the device without holding up the creator.
  * @registered: register_virtio_device() succeeded.
+ * @frozen: the driver's freeze ran and its restore has not (lab_sleep).
  * @shm: shared memory regions.
  * @shm_size: their sizes.
  * @num_shm: how many.
@@ -124,6 +125,7 @@ struct vlab_dev {
 	struct work_struct irq_work;
 	struct work_struct register_work;
 	bool registered;
+	bool frozen;
 	void *shm[VLAB_MAX_SHM];
 	u64 shm_size[VLAB_MAX_SHM];
 	u32 num_shm;
@@ -685,6 +687,57 @@ static void vlab_mark_gone(struct vlab_dev *dev)
 	wake_up_interruptible(&dev->readers);
 }
 
+#ifdef CONFIG_PM_SLEEP
+/*
+ * lab_sleep: what a system sleep does to this device alone, on demand.
+ * Writing "freeze" runs the driver's freeze callback as the power
+ * management core would, "restore" its restore. A real suspend of the VM
+ * would also reset its other virtio devices, which have no such callbacks.
+ */
+static ssize_t lab_sleep_show(struct device *d, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  to_vlab(dev_to_virtio(d))->frozen ? "frozen" : "awake");
+}
+
+static ssize_t lab_sleep_store(struct device *d, struct device_attribute *attr,
+			       const char *buf, size_t count)
+{
+	struct vlab_dev *dev = to_vlab(dev_to_virtio(d));
+	bool freeze;
+	int err;
+
+	if (sysfs_streq(buf, "freeze"))
+		freeze = true;
+	else if (sysfs_streq(buf, "restore"))
+		freeze = false;
+	else
+		return -EINVAL;
+
+	device_lock(d);
+	if (!d->driver)
+		err = -ENODEV;
+	else if (dev->frozen == freeze)
+		err = -EALREADY;
+	else if (freeze)
+		err = virtio_device_freeze(&dev->vdev);
+	else
+		err = virtio_device_restore(&dev->vdev);
+	if (!err)
+		dev->frozen = freeze;
+	device_unlock(d);
+	return err ?: count;
+}
+static DEVICE_ATTR_RW(lab_sleep);
+
+static struct attribute *vlab_dev_attrs[] = {
+	&dev_attr_lab_sleep.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vlab_dev);
+#endif
+
 static void vlab_register_work(struct work_struct *work)
 {
 	struct vlab_dev *dev = container_of(work, struct vlab_dev, register_work);
@@ -831,6 +884,9 @@ static long vlab_create(struct vlab_file *f, void __user *arg)
 	dev->vdev.config = &vlab_config_ops;
 	dev->vdev.dev.parent = vlab_parent;
 	dev->vdev.dev.release = vlab_release_dev;
+#ifdef CONFIG_PM_SLEEP
+	dev->vdev.dev.groups = vlab_dev_groups;
+#endif
 	f->dev = dev;
 	queue_work(system_unbound_wq, &dev->register_work);
 	return 0;
