@@ -209,13 +209,19 @@ int can_model_receive_raw(struct can_model *m, const void *data,
 			  uint32_t len, uint32_t used_len)
 {
 	uint32_t id;
+	int err;
 
-	if (!m->rx_count)
-		return -EAGAIN;
-	id = m->rx_ids[m->rx_first];
-	m->rx_first = (m->rx_first + 1) % CAN_MODEL_QUEUE_SIZE;
-	m->rx_count--;
-	return vlab_complete(&m->lab, VIRTIO_CAN_VQ_RX, id, data, len, used_len, 0);
+	do {
+		if (!m->rx_count)
+			return -EAGAIN;
+		id = m->rx_ids[m->rx_first];
+		m->rx_first = (m->rx_first + 1) % CAN_MODEL_QUEUE_SIZE;
+		m->rx_count--;
+		err = vlab_complete(&m->lab, VIRTIO_CAN_VQ_RX, id, data, len,
+				    used_len, 0);
+		/* A reset not read yet voided the buffer: try the next. */
+	} while (err == -ESTALE);
+	return err;
 }
 
 int can_model_receive(struct can_model *m, const struct canfd_frame *frame,

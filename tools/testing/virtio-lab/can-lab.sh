@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by scripts inside a VM. can_lab_start [vlab-can options] starts a
+# virtio CAN controller in the lab whose bus is the vcan interface vcan0
+# (created on first use), and waits for virtio_can's interface for it.
+# Sets can_model (the model's pid), can_vdev (virtioN) and can_if (canN);
+# the model's output goes to $VX_SCRATCH/vlab-can.log. can_lab_stop kills
+# the model, which removes the device as hardware vanishing would.
+
+can_lab_start() {
+	modprobe -q vcan && modprobe -q can_raw || return 1
+	if [ ! -e /sys/class/net/vcan0 ]; then
+		ip link add vcan0 type vcan && ip link set vcan0 up || return 1
+	fi
+	build/tests/vlab-can "$@" vcan0 >"$VX_SCRATCH/vlab-can.log" 2>&1 &
+	can_model=$!
+	can_vdev=
+	can_if=
+	for _ in $(seq 500); do
+		[ -z "$can_vdev" ] && can_vdev=$(sed -n 's/^vlab-can: \(virtio[0-9]*\)$/\1/p' "$VX_SCRATCH/vlab-can.log")
+		if [ -n "$can_vdev" ] && [ -d "/sys/bus/virtio/devices/$can_vdev/net" ]; then
+			can_if=$(ls "/sys/bus/virtio/devices/$can_vdev/net")
+			[ -n "$can_if" ] && return 0
+		fi
+		kill -0 "$can_model" 2>/dev/null || break
+		sleep 0.02
+	done
+	sed 's/^/# /' "$VX_SCRATCH/vlab-can.log"
+	return 1
+}
+
+can_lab_stop() {
+	kill "$can_model" 2>/dev/null
+	wait "$can_model" 2>/dev/null
+	for _ in $(seq 500); do
+		[ -e "/sys/class/net/$can_if" ] || return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+# can_lab_state: the controller state ip(8) shows (ERROR-ACTIVE, BUS-OFF ...).
+can_lab_state() {
+	ip -details link show "$can_if" | sed -n 's/.* state \([A-Z-]*\) .*restart-ms.*/\1/p'
+}
+
+# can_lab_wait_state STATE: wait up to 5 s for it.
+can_lab_wait_state() {
+	for _ in $(seq 250); do
+		[ "$(can_lab_state)" = "$1" ] && return 0
+		sleep 0.02
+	done
+	echo "# $can_if is $(can_lab_state), not $1"
+	return 1
+}
+
+# can_lab_stat NAME: a counter of /sys/class/net/<if>/statistics.
+can_lab_stat() {
+	cat "/sys/class/net/$can_if/statistics/$1"
+}
