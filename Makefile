@@ -9,6 +9,7 @@
 #   make regen                                        headers from the specs
 #   make check                                        all tests, all kernels
 #   make demo                                         the modules at work in VMs
+#   make bench-can                                    virtio_can against vcan
 #   make dkms-install                                 register with DKMS
 #   make clean
 #
@@ -31,7 +32,7 @@ DKMS_SOURCES := Kbuild dkms.conf compat drivers include
 DKMS_DEST ?= /usr/src/virtio-extra-$(PACKAGE_VERSION)
 
 .PHONY: all modules modules_install test-modules tree kernel-check \
-	selftests regen regen-check check demo dkms-source dkms-install clean
+	selftests regen regen-check check demo bench-can dkms-source dkms-install clean
 
 all: modules
 
@@ -113,6 +114,16 @@ check:
 demo:
 	@scripts/install-deps
 	@scripts/demo
+
+# A benchmark, not a test: in a VM of each installed kernel.
+bench-can:
+	@scripts/install-deps
+	@for img in /boot/vmlinuz-*; do k=$${img#/boot/vmlinuz-}; \
+		[ -e /lib/modules/$$k/build/Makefile ] || continue; \
+		$(MAKE) -s KVER=$$k modules test-modules selftests && \
+		tools/testing/can/bench-virtio-can $$k | \
+			grep -vE '^\[ *[0-9]+\.[0-9]+\]|^vm-init' || exit 1; \
+	done
 
 dkms-source:
 	rm -rf $(DKMS_DEST)

@@ -395,7 +395,7 @@ static netdev_tx_t virtio_can_start_xmit(struct sk_buff *skb,
 	err = virtqueue_add_sgs(vq, sgs, 1, 1, buf, GFP_ATOMIC);
 	if (unlikely(err)) {
 		spin_unlock(&priv->tx_lock);
-		if (net_ratelimit())
+		if (!virtqueue_is_broken(vq) && net_ratelimit())
 			netdev_err(dev, "transmit queue refused a frame (%d)\n",
 				   err);
 		goto drop;
@@ -609,8 +609,10 @@ static int virtio_can_ctrl(struct virtio_can_priv *priv, u16 msg_type)
 		return -EBUSY;
 	}
 	if (err) {
-		netdev_err(priv->dev, "control request 0x%04x not sent (%d)\n",
-			   msg_type, err);
+		/* A broken queue is a device gone: nothing to report. */
+		if (!virtqueue_is_broken(priv->vqs[VIRTIO_CAN_VQ_CONTROL]))
+			netdev_err(priv->dev, "control request 0x%04x not sent (%d)\n",
+				   msg_type, err);
 		return err;
 	}
 

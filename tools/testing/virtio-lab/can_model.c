@@ -140,8 +140,11 @@ static void handle_ctrl(struct can_model *m, const struct vlab_event *ev)
 	uint32_t used;
 
 	m->ctrl_requests++;
-	if (m->ctrl_silent)
+	if (m->ctrl_silent) {
+		m->ctrl_held = true;
+		m->ctrl_held_id = ev->id;
 		return;
+	}
 	if (ev->out_len >= sizeof(*out) && ev->in_len >= 1) {
 		switch (le16toh(out->msg_type)) {
 		case VIRTIO_CAN_SET_CTRL_MODE_START:
@@ -179,6 +182,7 @@ void can_model_handle(struct can_model *m, struct vlab_event *ev)
 		m->rx_first = 0;
 		m->rx_count = 0;
 		m->tx_held_count = 0;
+		m->ctrl_held = false;
 		break;
 	case VLAB_EVENT_CHAIN:
 		if (ev->queue == VIRTIO_CAN_VQ_TX) {

@@ -50,6 +50,8 @@ struct can_model {
 	unsigned int tx_withhold_every;	/* never return every Nth buffer */
 	bool tx_hold_all;		/* hold transmit buffers until released */
 	bool ctrl_silent;		/* never answer control requests */
+	bool ctrl_held;			/* one went unanswered ... */
+	uint32_t ctrl_held_id;		/* ... this one, the last */
 	int ctrl_result;		/* answer with this; -1: the right one */
 	int ctrl_used_len;		/* report this length; -1: the right one */
 
