@@ -106,7 +106,7 @@ struct virtio_can_priv {
 	struct napi_struct napi_tx;
 	bool napi_tx_on;
 
-	spinlock_t tx_lock;
+	spinlock_t tx_lock;		/* see above */
 	struct virtio_can_tx_buf *tx_bufs;
 	DECLARE_BITMAP(tx_busy, VIRTIO_CAN_TX_SLOTS);
 	unsigned int tx_slots;
@@ -121,8 +121,8 @@ struct virtio_can_priv {
 	bool frozen;
 	bool removing;
 
-	struct mutex ctrl_mutex;
-	spinlock_t ctrl_lock;
+	struct mutex ctrl_mutex;	/* see above */
+	spinlock_t ctrl_lock;		/* see above */
 	bool ctrl_held;
 	unsigned int ctrl_used_len;
 	struct completion ctrl_done;

@@ -218,7 +218,8 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (i != argc - 2 || frames <= 0 || trips <= 0) {
-		fprintf(stderr, "usage: can-bench [--fd] [--frames N] [--round-trips N] SEND_IF ECHO_IF\n");
+		fprintf(stderr,
+			"usage: can-bench [--fd] [--frames N] [--round-trips N] SEND_IF ECHO_IF\n");
 		return 2;
 	}
 	fps = throughput(argv[i], argv[i + 1], frames);

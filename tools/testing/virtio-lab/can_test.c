@@ -109,7 +109,8 @@ static bool logged(const char *text)
 	return found;
 }
 
-FIXTURE(can) {
+/* The device played here and the interface the driver made for it. */
+struct can_dut {
 	struct can_model m;
 	char vdev[32];
 	char ifname[IF_NAMESIZE];
@@ -117,31 +118,35 @@ FIXTURE(can) {
 	int echo;	/* sees what sock sends, once the device sent it */
 };
 
+FIXTURE(can) {
+	struct can_dut dut;
+};
+
 /*
  * ip link set <if> <how>, answering as the device meanwhile; its exit status.
  * Taking the link down leaves ENETDOWN pending on the sockets (CAN_RAW
  * reports it once): taken here, so tests see only what follows.
  */
-static int link_set(FIXTURE_DATA(can) *self, const char *how)
+static int link_set(struct can_dut *dut, const char *how)
 {
-	int status = run(&self->m, "ip link set %s %s 2>/dev/null", self->ifname, how);
+	int status = run(&dut->m, "ip link set %s %s 2>/dev/null", dut->ifname, how);
 	socklen_t len = sizeof(int);
 	int err;
 
-	getsockopt(self->sock, SOL_SOCKET, SO_ERROR, &err, &len);
-	getsockopt(self->echo, SOL_SOCKET, SO_ERROR, &err, &len);
+	getsockopt(dut->sock, SOL_SOCKET, SO_ERROR, &err, &len);
+	getsockopt(dut->echo, SOL_SOCKET, SO_ERROR, &err, &len);
 	return status;
 }
 
 static unsigned long stat_of(struct __test_metadata *_metadata,
-			     FIXTURE_DATA(can) *self, const char *name)
+			     struct can_dut *dut, const char *name)
 {
 	char path[128];
 	unsigned long v = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s",
-		 self->ifname, name);
+		 dut->ifname, name);
 	f = fopen(path, "r");
 	if (!f || fscanf(f, "%lu", &v) != 1)
 		TH_LOG("no %s", path);
@@ -150,28 +155,29 @@ static unsigned long stat_of(struct __test_metadata *_metadata,
 	return v;
 }
 
-#define STAT(name) stat_of(_metadata, self, name)
+#define STAT(name) stat_of(_metadata, dut, name)
 
 /* The interface virtio_can made for the device, once it exists. */
-static int find_interface(FIXTURE_DATA(can) *self)
+static int find_interface(struct can_dut *dut)
 {
 	char path[96];
 	struct dirent *d;
 	long long end = now_ms() + TIMEOUT_MS;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/net", self->vdev);
+	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/net", dut->vdev);
 	while (now_ms() < end) {
 		dir = opendir(path);
 		while (dir && (d = readdir(dir)))
-			if (d->d_name[0] != '.' && strlen(d->d_name) < sizeof(self->ifname)) {
-				strcpy(self->ifname, d->d_name);
+			if (d->d_name[0] != '.') {
+				snprintf(dut->ifname, sizeof(dut->ifname), "%.*s",
+					 IF_NAMESIZE - 1, d->d_name);
 				closedir(dir);
 				return 0;
 			}
 		if (dir)
 			closedir(dir);
-		can_model_step(&self->m, 5);
+		can_model_step(&dut->m, 5);
 	}
 	return -ETIMEDOUT;
 }
@@ -197,36 +203,39 @@ static int open_socket(const char *ifname)
 
 FIXTURE_SETUP(can)
 {
+	struct can_dut *dut = &self->dut;
 	struct vlab_info info;
 
-	self->sock = -1;
-	self->echo = -1;
+	dut->sock = -1;
+	dut->echo = -1;
 	mark_log();
 	/* The tests read the driver's rate-limited messages. */
 	ASSERT_EQ(0, system("sysctl -qw net.core.message_cost=0"));
-	ASSERT_EQ(0, can_model_create(&self->m, ALL_FEATURES));
-	ASSERT_EQ(0, vlab_info(&self->m.lab, &info));
-	snprintf(self->vdev, sizeof(self->vdev), "%s", info.name);
-	ASSERT_EQ(0, find_interface(self));
-	ASSERT_EQ(0, link_set(self, "up"));
-	self->sock = open_socket(self->ifname);
-	ASSERT_LE(0, self->sock);
-	self->echo = open_socket(self->ifname);
-	ASSERT_LE(0, self->echo);
+	ASSERT_EQ(0, can_model_create(&dut->m, ALL_FEATURES));
+	ASSERT_EQ(0, vlab_info(&dut->m.lab, &info));
+	snprintf(dut->vdev, sizeof(dut->vdev), "%s", info.name);
+	ASSERT_EQ(0, find_interface(dut));
+	ASSERT_EQ(0, link_set(dut, "up"));
+	dut->sock = open_socket(dut->ifname);
+	ASSERT_LE(0, dut->sock);
+	dut->echo = open_socket(dut->ifname);
+	ASSERT_LE(0, dut->echo);
 }
 
 FIXTURE_TEARDOWN(can)
 {
-	if (self->sock >= 0)
-		close(self->sock);
-	if (self->echo >= 0)
-		close(self->echo);
-	vlab_remove(&self->m.lab, VLAB_REMOVE_SURPRISE);
-	vlab_close(&self->m.lab);
+	struct can_dut *dut = &self->dut;
+
+	if (dut->sock >= 0)
+		close(dut->sock);
+	if (dut->echo >= 0)
+		close(dut->echo);
+	vlab_remove(&dut->m.lab, VLAB_REMOVE_SURPRISE);
+	vlab_close(&dut->m.lab);
 }
 
 /* Receive one frame on sock, answering as the device meanwhile. */
-static int recv_frame(FIXTURE_DATA(can) *self, int sock,
+static int recv_frame(struct can_dut *dut, int sock,
 		      struct canfd_frame *frame)
 {
 	long long end = now_ms() + TIMEOUT_MS;
@@ -236,58 +245,58 @@ static int recv_frame(FIXTURE_DATA(can) *self, int sock,
 		n = read(sock, frame, sizeof(*frame));
 		if (n > 0)
 			return n;
-		can_model_step(&self->m, 5);
+		can_model_step(&dut->m, 5);
 	}
 	return -ETIMEDOUT;
 }
 
 /* Nothing arrives on either socket for a while. */
-static bool socket_quiet(FIXTURE_DATA(can) *self)
+static bool socket_quiet(struct can_dut *dut)
 {
 	struct canfd_frame frame;
 
-	pump(&self->m, 200);
-	return read(self->sock, &frame, sizeof(frame)) < 0 && errno == EAGAIN &&
-	       read(self->echo, &frame, sizeof(frame)) < 0 && errno == EAGAIN;
+	pump(&dut->m, 200);
+	return read(dut->sock, &frame, sizeof(frame)) < 0 && errno == EAGAIN &&
+	       read(dut->echo, &frame, sizeof(frame)) < 0 && errno == EAGAIN;
 }
 
 /* Wait for the driver's receive buffers. */
-static void wait_rx_buffers(FIXTURE_DATA(can) *self)
+static void wait_rx_buffers(struct can_dut *dut)
 {
 	long long end = now_ms() + TIMEOUT_MS;
 
-	while (!self->m.rx_count && now_ms() < end)
-		can_model_step(&self->m, 5);
+	while (!dut->m.rx_count && now_ms() < end)
+		can_model_step(&dut->m, 5);
 }
 
 /* A good frame still goes both ways. */
 static bool still_works(struct __test_metadata *_metadata,
-			FIXTURE_DATA(can) *self)
+			struct can_dut *dut)
 {
 	struct can_frame out = { .can_id = 0x42, .len = 2, .data = { 7, 8 } };
 	struct canfd_frame in = { 0 }, frame = { .can_id = 0x24, .len = 1, .data = { 9 } };
-	unsigned long sent = self->m.tx_frames;
+	unsigned long sent = dut->m.tx_frames;
 	long long end = now_ms() + TIMEOUT_MS;
 
-	if (write(self->sock, &out, sizeof(out)) != sizeof(out))
+	if (write(dut->sock, &out, sizeof(out)) != sizeof(out))
 		return false;
-	while (self->m.tx_frames == sent && now_ms() < end)
-		can_model_step(&self->m, 5);
-	if (self->m.tx_frames == sent || self->m.last_tx.can_id != 0x42)
+	while (dut->m.tx_frames == sent && now_ms() < end)
+		can_model_step(&dut->m, 5);
+	if (dut->m.tx_frames == sent || dut->m.last_tx.can_id != 0x42)
 		return false;
 	/* Sent: the other socket sees the echo. */
-	if (recv_frame(self, self->echo, &in) != CAN_MTU || in.can_id != 0x42)
+	if (recv_frame(dut, dut->echo, &in) != CAN_MTU || in.can_id != 0x42)
 		return false;
-	wait_rx_buffers(self);
-	if (can_model_receive(&self->m, &frame, false))
+	wait_rx_buffers(dut);
+	if (can_model_receive(&dut->m, &frame, false))
 		return false;
-	if (recv_frame(self, self->sock, &in) != CAN_MTU || in.can_id != 0x24 ||
+	if (recv_frame(dut, dut->sock, &in) != CAN_MTU || in.can_id != 0x24 ||
 	    in.data[0] != 9)
 		return false;
-	return recv_frame(self, self->echo, &in) == CAN_MTU && in.can_id == 0x24;
+	return recv_frame(dut, dut->echo, &in) == CAN_MTU && in.can_id == 0x24;
 }
 
-#define EXPECT_STILL_WORKS() EXPECT_TRUE(still_works(_metadata, self))
+#define EXPECT_STILL_WORKS() EXPECT_TRUE(still_works(_metadata, dut))
 
 /* A receive buffer with a frame header and payload, as a device writes it. */
 struct rx_buf {
@@ -309,14 +318,14 @@ static struct rx_buf rx_frame(uint16_t type, uint32_t flags, uint32_t id,
 
 /* Send raw receive buffers; each must be refused and counted in stat. */
 static void expect_refused(struct __test_metadata *_metadata,
-			   FIXTURE_DATA(can) *self, const struct rx_buf *rx,
+			   struct can_dut *dut, const struct rx_buf *rx,
 			   uint32_t used, const char *stat, const char *message)
 {
 	unsigned long before = STAT(stat), errors = STAT("rx_errors");
 
-	wait_rx_buffers(self);
-	ASSERT_EQ(0, can_model_receive_raw(&self->m, rx, sizeof(*rx), used));
-	EXPECT_TRUE(socket_quiet(self));
+	wait_rx_buffers(dut);
+	ASSERT_EQ(0, can_model_receive_raw(&dut->m, rx, sizeof(*rx), used));
+	EXPECT_TRUE(socket_quiet(dut));
 	EXPECT_EQ(before + 1, STAT(stat));
 	EXPECT_EQ(errors + 1, STAT("rx_errors"));
 	if (message)
@@ -325,97 +334,101 @@ static void expect_refused(struct __test_metadata *_metadata,
 
 TEST_F(can, rx_bad_lengths)
 {
+	struct can_dut *dut = &self->dut;
 	struct rx_buf rx = rx_frame(VIRTIO_CAN_RX, 0, 0x100, 4);
 
 	/* Shorter than a header, longer than the buffer. */
-	expect_refused(_metadata, self, &rx, 8, "rx_length_errors",
+	expect_refused(_metadata, dut, &rx, 8, "rx_length_errors",
 		       "received buffer with used length 8");
-	expect_refused(_metadata, self, &rx, 4096, "rx_length_errors",
+	expect_refused(_metadata, dut, &rx, 4096, "rx_length_errors",
 		       "received buffer with used length 4096");
 	/* A payload longer than what the device wrote. */
-	expect_refused(_metadata, self, &rx, sizeof(rx.hdr) + 2, "rx_frame_errors",
+	expect_refused(_metadata, dut, &rx, sizeof(rx.hdr) + 2, "rx_frame_errors",
 		       "payload longer than the buffer written");
 	/* Lengths no frame can have. */
 	rx = rx_frame(VIRTIO_CAN_RX, 0, 0x100, 9);
-	expect_refused(_metadata, self, &rx, sizeof(rx), "rx_frame_errors",
+	expect_refused(_metadata, dut, &rx, sizeof(rx), "rx_frame_errors",
 		       "invalid classic CAN length");
 	rx = rx_frame(VIRTIO_CAN_RX, VIRTIO_CAN_FLAGS_FD, 0x100, 13);
-	expect_refused(_metadata, self, &rx, sizeof(rx), "rx_frame_errors",
+	expect_refused(_metadata, dut, &rx, sizeof(rx), "rx_frame_errors",
 		       "invalid CAN FD length");
 	rx = rx_frame(VIRTIO_CAN_RX, VIRTIO_CAN_FLAGS_FD, 0x100, 65);
-	expect_refused(_metadata, self, &rx, sizeof(rx), "rx_frame_errors",
+	expect_refused(_metadata, dut, &rx, sizeof(rx), "rx_frame_errors",
 		       "invalid CAN FD length");
 	EXPECT_STILL_WORKS();
 }
 
 TEST_F(can, rx_unknown_message_types)
 {
+	struct can_dut *dut = &self->dut;
 	struct rx_buf rx = rx_frame(VIRTIO_CAN_TX, 0, 0x100, 1);
 
-	expect_refused(_metadata, self, &rx, sizeof(rx), "rx_frame_errors",
+	expect_refused(_metadata, dut, &rx, sizeof(rx), "rx_frame_errors",
 		       "unknown message type");
 	rx = rx_frame(0xbeef, 0, 0x100, 1);
-	expect_refused(_metadata, self, &rx, sizeof(rx), "rx_frame_errors", NULL);
+	expect_refused(_metadata, dut, &rx, sizeof(rx), "rx_frame_errors", NULL);
 	EXPECT_STILL_WORKS();
 }
 
 TEST_F(can, rx_bad_flags_and_identifiers)
 {
+	struct can_dut *dut = &self->dut;
 	struct rx_buf rx = rx_frame(VIRTIO_CAN_RX, 0x1, 0x100, 1);
 
-	expect_refused(_metadata, self, &rx, sizeof(rx), "rx_frame_errors",
+	expect_refused(_metadata, dut, &rx, sizeof(rx), "rx_frame_errors",
 		       "undefined flags");
 	rx = rx_frame(VIRTIO_CAN_RX, 0, 0x800, 1);
-	expect_refused(_metadata, self, &rx, sizeof(rx), "rx_frame_errors",
+	expect_refused(_metadata, dut, &rx, sizeof(rx), "rx_frame_errors",
 		       "identifier out of range");
 	rx = rx_frame(VIRTIO_CAN_RX, VIRTIO_CAN_FLAGS_EXTENDED, 0x20000000, 1);
-	expect_refused(_metadata, self, &rx, sizeof(rx), "rx_frame_errors",
+	expect_refused(_metadata, dut, &rx, sizeof(rx), "rx_frame_errors",
 		       "identifier out of range");
 	rx = rx_frame(VIRTIO_CAN_RX, VIRTIO_CAN_FLAGS_FD | VIRTIO_CAN_FLAGS_RTR,
 		      0x100, 1);
-	expect_refused(_metadata, self, &rx, sizeof(rx), "rx_frame_errors",
+	expect_refused(_metadata, dut, &rx, sizeof(rx), "rx_frame_errors",
 		       "RTR flag on a CAN FD frame");
 	EXPECT_STILL_WORKS();
 }
 
 /* Hold one transmitted frame's buffer; returns its chain id. */
 static uint32_t transmit_and_hold(struct __test_metadata *_metadata,
-				  FIXTURE_DATA(can) *self)
+				  struct can_dut *dut)
 {
 	struct can_frame out = { .can_id = 0x77, .len = 1 };
 	long long end = now_ms() + TIMEOUT_MS;
 
-	self->m.tx_hold_all = true;
-	EXPECT_EQ((ssize_t)sizeof(out), write(self->sock, &out, sizeof(out)));
-	while (!self->m.tx_held_count && now_ms() < end)
-		can_model_step(&self->m, 5);
-	EXPECT_EQ(1U, self->m.tx_held_count);
-	self->m.tx_hold_all = false;
-	self->m.tx_held_count = 0;
-	return self->m.tx_held[0];
+	dut->m.tx_hold_all = true;
+	EXPECT_EQ((ssize_t)sizeof(out), write(dut->sock, &out, sizeof(out)));
+	while (!dut->m.tx_held_count && now_ms() < end)
+		can_model_step(&dut->m, 5);
+	EXPECT_EQ(1U, dut->m.tx_held_count);
+	dut->m.tx_hold_all = false;
+	dut->m.tx_held_count = 0;
+	return dut->m.tx_held[0];
 }
 
 TEST_F(can, tx_bad_result_codes)
 {
+	struct can_dut *dut = &self->dut;
 	unsigned long errors = STAT("tx_errors"), packets = STAT("tx_packets");
 	uint8_t result = 7;
 	uint32_t id;
 
 	/* An undefined result is a failure. */
-	id = transmit_and_hold(_metadata, self);
-	ASSERT_EQ(0, vlab_complete(&self->m.lab, VIRTIO_CAN_VQ_TX, id, &result, 1, 1, 0));
-	pump(&self->m, 200);
+	id = transmit_and_hold(_metadata, dut);
+	ASSERT_EQ(0, vlab_complete(&dut->m.lab, VIRTIO_CAN_VQ_TX, id, &result, 1, 1, 0));
+	pump(&dut->m, 200);
 	EXPECT_EQ(errors + 1, STAT("tx_errors"));
 	EXPECT_TRUE(logged("undefined transmit result 7"));
 	/* So is no result at all. */
-	id = transmit_and_hold(_metadata, self);
-	ASSERT_EQ(0, vlab_complete(&self->m.lab, VIRTIO_CAN_VQ_TX, id, NULL, 0, 0, 0));
-	pump(&self->m, 200);
+	id = transmit_and_hold(_metadata, dut);
+	ASSERT_EQ(0, vlab_complete(&dut->m.lab, VIRTIO_CAN_VQ_TX, id, NULL, 0, 0, 0));
+	pump(&dut->m, 200);
 	EXPECT_EQ(errors + 2, STAT("tx_errors"));
 	EXPECT_TRUE(logged("transmit result missing (used length 0)"));
 	EXPECT_EQ(packets, STAT("tx_packets"));
 	/* Failed frames do not come back as echoes. */
-	EXPECT_TRUE(socket_quiet(self));
+	EXPECT_TRUE(socket_quiet(dut));
 	EXPECT_STILL_WORKS();
 }
 
@@ -426,60 +439,63 @@ TEST_F(can, tx_bad_result_codes)
  */
 TEST_F(can, control_errors_do_not_hang)
 {
+	struct can_dut *dut = &self->dut;
 	unsigned long resets;
 	long long start;
 
-	ASSERT_EQ(0, link_set(self, "down"));
+	ASSERT_EQ(0, link_set(dut, "down"));
 
-	self->m.ctrl_result = VIRTIO_CAN_RESULT_NOT_OK;
-	EXPECT_NE(0, link_set(self, "up"));
-	self->m.ctrl_result = 9;
-	EXPECT_NE(0, link_set(self, "up"));
+	dut->m.ctrl_result = VIRTIO_CAN_RESULT_NOT_OK;
+	EXPECT_NE(0, link_set(dut, "up"));
+	dut->m.ctrl_result = 9;
+	EXPECT_NE(0, link_set(dut, "up"));
 	EXPECT_TRUE(logged("control request 0x0201 refused (result 9)"));
-	self->m.ctrl_result = -1;
-	self->m.ctrl_used_len = 0;
-	EXPECT_NE(0, link_set(self, "up"));
+	dut->m.ctrl_result = -1;
+	dut->m.ctrl_used_len = 0;
+	EXPECT_NE(0, link_set(dut, "up"));
 	EXPECT_TRUE(logged("control request 0x0201: no result (used length 0)"));
-	self->m.ctrl_used_len = -1;
+	dut->m.ctrl_used_len = -1;
 
 	/* No answer at all: a timeout, then a reset gets the buffer back. */
-	self->m.ctrl_silent = true;
+	dut->m.ctrl_silent = true;
 	start = now_ms();
-	EXPECT_NE(0, link_set(self, "up"));
+	EXPECT_NE(0, link_set(dut, "up"));
 	EXPECT_GT(9000, now_ms() - start);
 	EXPECT_TRUE(logged("control request 0x0201: no answer in"));
-	self->m.ctrl_silent = false;
-	resets = self->m.resets;
-	EXPECT_EQ(0, link_set(self, "up"));
-	EXPECT_LT(resets, self->m.resets);
+	dut->m.ctrl_silent = false;
+	resets = dut->m.resets;
+	EXPECT_EQ(0, link_set(dut, "up"));
+	EXPECT_LT(resets, dut->m.resets);
 	EXPECT_TRUE(logged("resetting the device: it still holds a control request"));
 	EXPECT_STILL_WORKS();
 
 	/* A STOP without answer: down completes, resets, up works. */
-	self->m.ctrl_silent = true;
-	EXPECT_EQ(0, link_set(self, "down"));
-	self->m.ctrl_silent = false;
+	dut->m.ctrl_silent = true;
+	EXPECT_EQ(0, link_set(dut, "down"));
+	dut->m.ctrl_silent = false;
 	EXPECT_TRUE(logged("resetting the device: it did not stop"));
-	EXPECT_EQ(0, link_set(self, "up"));
+	EXPECT_EQ(0, link_set(dut, "up"));
 	EXPECT_STILL_WORKS();
 }
 
 /* An answer that comes after the timeout frees the buffer: no reset. */
 TEST_F(can, late_control_answer)
 {
+	struct can_dut *dut = &self->dut;
+
 	uint8_t ok = VIRTIO_CAN_RESULT_OK;
 	unsigned long resets;
 
-	ASSERT_EQ(0, link_set(self, "down"));
-	self->m.ctrl_silent = true;
-	EXPECT_NE(0, link_set(self, "up"));
-	self->m.ctrl_silent = false;
-	ASSERT_TRUE(self->m.ctrl_held);
-	ASSERT_EQ(0, vlab_complete(&self->m.lab, VIRTIO_CAN_VQ_CONTROL,
-				   self->m.ctrl_held_id, &ok, 1, 1, 0));
-	resets = self->m.resets;
-	EXPECT_EQ(0, link_set(self, "up"));
-	EXPECT_EQ(resets, self->m.resets);
+	ASSERT_EQ(0, link_set(dut, "down"));
+	dut->m.ctrl_silent = true;
+	EXPECT_NE(0, link_set(dut, "up"));
+	dut->m.ctrl_silent = false;
+	ASSERT_TRUE(dut->m.ctrl_held);
+	ASSERT_EQ(0, vlab_complete(&dut->m.lab, VIRTIO_CAN_VQ_CONTROL,
+				   dut->m.ctrl_held_id, &ok, 1, 1, 0));
+	resets = dut->m.resets;
+	EXPECT_EQ(0, link_set(dut, "up"));
+	EXPECT_EQ(resets, dut->m.resets);
 	EXPECT_STILL_WORKS();
 }
 
@@ -492,6 +508,7 @@ TEST_F(can, late_control_answer)
  */
 TEST_F(can, tx_buffers_never_returned)
 {
+	struct can_dut *dut = &self->dut;
 	struct can_frame out = { .can_id = 0x55, .len = 8 };
 	unsigned long written = 0, before, queued = 0;
 	char cmd[128];
@@ -500,36 +517,36 @@ TEST_F(can, tx_buffers_never_returned)
 	int refused = 0;
 
 	before = STAT("tx_packets") + STAT("tx_errors") + STAT("tx_dropped");
-	self->m.tx_withhold_every = 4;
+	dut->m.tx_withhold_every = 4;
 	while (refused < 50 && now_ms() < end) {
-		if (write(self->sock, &out, sizeof(out)) == sizeof(out)) {
+		if (write(dut->sock, &out, sizeof(out)) == sizeof(out)) {
 			written++;
 			refused = 0;
 		} else {
 			ASSERT_EQ(ENOBUFS, errno);
 			refused++;
 		}
-		can_model_step(&self->m, 1);
+		can_model_step(&dut->m, 1);
 	}
 	EXPECT_EQ(50, refused) TH_LOG("the queue never stopped");
 	TH_LOG("%lu frames written before the queue stopped", written);
 
 	/* What still waits in the qdisc is the qdisc's to drop on down. */
 	snprintf(cmd, sizeof(cmd), "tc -s qdisc show dev %s | grep -o 'backlog [0-9]*b [0-9]*p'",
-		 self->ifname);
+		 dut->ifname);
 	f = popen(cmd, "r");
 	ASSERT_NE(NULL, f);
 	EXPECT_EQ(1, fscanf(f, "backlog %*ub %lup", &queued));
 	pclose(f);
 
-	self->m.tx_withhold_every = 0;
-	EXPECT_EQ(0, link_set(self, "down"));
+	dut->m.tx_withhold_every = 0;
+	EXPECT_EQ(0, link_set(dut, "down"));
 	EXPECT_TRUE(logged("transmit buffers after stopping"));
 	EXPECT_EQ(written, queued + STAT("tx_packets") + STAT("tx_errors") +
 			   STAT("tx_dropped") - before);
-	EXPECT_EQ(0, link_set(self, "up"));
+	EXPECT_EQ(0, link_set(dut, "up"));
 	/* Drain the echoes before checking new traffic. */
-	while (read(self->echo, &out, sizeof(out)) > 0)
+	while (read(dut->echo, &out, sizeof(out)) > 0)
 		;
 	EXPECT_STILL_WORKS();
 }
@@ -537,16 +554,17 @@ TEST_F(can, tx_buffers_never_returned)
 /* Frames a stopped controller "receives" are stale: dropped on up. */
 TEST_F(can, unsolicited_frames_while_down)
 {
+	struct can_dut *dut = &self->dut;
 	struct rx_buf rx = rx_frame(VIRTIO_CAN_RX, 0, 0x321, 1);
 	unsigned long dropped;
 
-	ASSERT_EQ(0, link_set(self, "down"));
+	ASSERT_EQ(0, link_set(dut, "down"));
 	dropped = STAT("rx_dropped");
-	wait_rx_buffers(self);
-	ASSERT_EQ(0, can_model_receive_raw(&self->m, &rx, sizeof(rx), sizeof(rx.hdr) + 1));
-	ASSERT_EQ(0, can_model_receive_raw(&self->m, &rx, sizeof(rx), sizeof(rx.hdr) + 1));
-	ASSERT_EQ(0, link_set(self, "up"));
-	EXPECT_TRUE(socket_quiet(self));
+	wait_rx_buffers(dut);
+	ASSERT_EQ(0, can_model_receive_raw(&dut->m, &rx, sizeof(rx), sizeof(rx.hdr) + 1));
+	ASSERT_EQ(0, can_model_receive_raw(&dut->m, &rx, sizeof(rx), sizeof(rx.hdr) + 1));
+	ASSERT_EQ(0, link_set(dut, "up"));
+	EXPECT_TRUE(socket_quiet(dut));
 	EXPECT_EQ(dropped + 2, STAT("rx_dropped"));
 	EXPECT_STILL_WORKS();
 }
@@ -554,46 +572,50 @@ TEST_F(can, unsolicited_frames_while_down)
 /* Interrupts with nothing used change nothing. */
 TEST_F(can, spurious_interrupts)
 {
+	struct can_dut *dut = &self->dut;
 	unsigned int q;
 
 	for (q = 0; q < VIRTIO_CAN_VQ_MAX_CNT; q++)
-		EXPECT_EQ(0, vlab_interrupt(&self->m.lab, q));
-	EXPECT_EQ(0, vlab_set_config(&self->m.lab, 0, NULL, 0, VLAB_CONFIG_NOTIFY));
-	EXPECT_TRUE(socket_quiet(self));
+		EXPECT_EQ(0, vlab_interrupt(&dut->m.lab, q));
+	EXPECT_EQ(0, vlab_set_config(&dut->m.lab, 0, NULL, 0, VLAB_CONFIG_NOTIFY));
+	EXPECT_TRUE(socket_quiet(dut));
 	EXPECT_STILL_WORKS();
 }
 
 /* Undefined status bits are reported and ignored; bus-off is not. */
 TEST_F(can, garbage_config_status)
 {
+	struct can_dut *dut = &self->dut;
 	char state[64] = "", cmd[128];
 	FILE *f;
 
-	ASSERT_EQ(0, can_model_set_status(&self->m, 0xfffe, true));
-	pump(&self->m, 300);
+	ASSERT_EQ(0, can_model_set_status(&dut->m, 0xfffe, true));
+	pump(&dut->m, 300);
 	EXPECT_TRUE(logged("undefined status bits 0xfffe ignored"));
 	EXPECT_STILL_WORKS();
-	ASSERT_EQ(0, can_model_set_status(&self->m, 0xffff, true));
-	pump(&self->m, 300);
+	ASSERT_EQ(0, can_model_set_status(&dut->m, 0xffff, true));
+	pump(&dut->m, 300);
 	snprintf(cmd, sizeof(cmd), "ip -details link show %s | grep -o 'state [A-Z-]* restart'",
-		 self->ifname);
+		 dut->ifname);
 	f = popen(cmd, "r");
 	ASSERT_NE(NULL, f);
 	EXPECT_NE(NULL, fgets(state, sizeof(state), f));
 	pclose(f);
 	EXPECT_STREQ("state BUS-OFF restart\n", state);
-	ASSERT_EQ(0, can_model_set_status(&self->m, 0, false));
-	ASSERT_EQ(0, link_set(self, "type can restart"));
+	ASSERT_EQ(0, can_model_set_status(&dut->m, 0, false));
+	ASSERT_EQ(0, link_set(dut, "type can restart"));
 	EXPECT_STILL_WORKS();
 }
 
 /* Bus-off reported while down is ignored; up starts the controller. */
 TEST_F(can, bus_off_while_down)
 {
-	ASSERT_EQ(0, link_set(self, "down"));
-	ASSERT_EQ(0, can_model_bus_off(&self->m));
-	pump(&self->m, 300);
-	ASSERT_EQ(0, link_set(self, "up"));
+	struct can_dut *dut = &self->dut;
+
+	ASSERT_EQ(0, link_set(dut, "down"));
+	ASSERT_EQ(0, can_model_bus_off(&dut->m));
+	pump(&dut->m, 300);
+	ASSERT_EQ(0, link_set(dut, "up"));
 	EXPECT_STILL_WORKS();
 }
 
@@ -605,6 +627,7 @@ TEST_F(can, bus_off_while_down)
  */
 TEST_F(can, flood_during_surprise_removal)
 {
+	struct can_dut *dut = &self->dut;
 	struct can_frame out = { .can_id = 0x99, .len = 8 };
 	int status;
 	pid_t pid;
@@ -613,13 +636,13 @@ TEST_F(can, flood_during_surprise_removal)
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		for (;;)
-			if (write(self->sock, &out, sizeof(out)) < 0 &&
+			if (write(dut->sock, &out, sizeof(out)) < 0 &&
 			    errno != ENOBUFS && errno != EAGAIN)
 				_exit(errno == ENXIO || errno == ENODEV ||
 				      errno == ENETDOWN ? 0 : errno);
 	}
-	pump(&self->m, 300);
-	EXPECT_EQ(0, vlab_remove(&self->m.lab, VLAB_REMOVE_SURPRISE));
+	pump(&dut->m, 300);
+	EXPECT_EQ(0, vlab_remove(&dut->m.lab, VLAB_REMOVE_SURPRISE));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));

@@ -5,12 +5,14 @@
 # the tools people use: can-utils and ip(8). TAP. Needs virtio_lab and
 # virtio_can loaded; run through vm-run (run-tests does).
 
+# The tests are called by name, from the list at the end.
+# shellcheck disable=SC2317
 set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 1
 # shellcheck source=tools/testing/virtio-lab/can-lab.sh
 . tools/testing/virtio-lab/can-lab.sh
 
-frames=3000
+flood_frames=3000
 can_model=
 can_if=
 # Frames queue in sockets while a slow reader catches up.
@@ -36,7 +38,7 @@ dump_frames() {
 # expect_frames FILE EXPECTED: the dump is exactly these lines.
 expect_frames() {
 	wait "$dump"
-	if [ "$(dump_frames "$1")" != "$(sed 's/##./##/' <<<"$2")" ]; then
+	if [ "$(dump_frames "$1")" != "${2//\#\#?/##}" ]; then
 		echo "# expected:"
 		printf '%s\n' "$2" | sed 's/^/#   /'
 		echo "# got:"
@@ -107,19 +109,19 @@ test_rtr() {
 }
 
 test_cangen_full_rate() {
-	dump_start "$VX_SCRATCH/out" $frames vcan0
-	cangen "$can_if" -g 0 -n $frames -I i -L 8 -D i -p 1000 || return 1
+	dump_start "$VX_SCRATCH/out" "$flood_frames" vcan0
+	cangen "$can_if" -g 0 -n "$flood_frames" -I i -L 8 -D i -p 1000 || return 1
 	wait "$dump"
-	sequence_check "$VX_SCRATCH/out" $frames
+	sequence_check "$VX_SCRATCH/out" "$flood_frames"
 }
 
 # cansequence_pair SENDER_IF RECEIVER_IF
 cansequence_pair() {
-	timeout 120 cansequence -r --quit=1 --loop=$frames "$2" >"$VX_SCRATCH/seq" 2>&1 &
+	timeout 120 cansequence -r --quit=1 --loop="$flood_frames" "$2" >"$VX_SCRATCH/seq" 2>&1 &
 	local receiver=$!
 
 	sleep 0.3
-	cansequence -p --loop=$frames "$1" >/dev/null || return 1
+	cansequence -p --loop="$flood_frames" "$1" >/dev/null || return 1
 	if ! wait "$receiver"; then
 		sed 's/^/# /' "$VX_SCRATCH/seq" | tail -5
 		return 1
@@ -144,8 +146,8 @@ test_canfdtest_echo() {
 
 	kill "$dut"
 	wait "$dut" 2>/dev/null
-	[ $status = 0 ] || tail -5 "$VX_SCRATCH/canfdtest" | sed 's/^/# /'
-	return $status
+	[ "$status" = 0 ] || tail -5 "$VX_SCRATCH/canfdtest" | sed 's/^/# /'
+	return "$status"
 }
 
 test_bus_off_manual_restart() {
@@ -310,7 +312,7 @@ test_unbind_under_traffic() {
 	local status=$?
 
 	traffic_stop
-	[ $status = 0 ] && [ ! -e "/sys/class/net/$can_if" ] || return 1
+	[ "$status" = 0 ] && [ ! -e "/sys/class/net/$can_if" ] || return 1
 	echo "$can_vdev" >/sys/bus/virtio/drivers/virtio_can/bind || return 1
 	can_if=$(ls "/sys/bus/virtio/devices/$can_vdev/net") || return 1
 	ip link set "$can_if" up && frames_flow
@@ -327,7 +329,7 @@ test_surprise_removal_under_traffic() {
 		sleep 0.02
 	done
 	traffic_stop
-	return $gone
+	return "$gone"
 }
 
 test_unload_under_traffic() {
@@ -336,7 +338,7 @@ test_unload_under_traffic() {
 	local status=$?
 
 	traffic_stop
-	[ $status = 0 ] && [ ! -e "/sys/class/net/$can_if" ] || return 1
+	[ "$status" = 0 ] && [ ! -e "/sys/class/net/$can_if" ] || return 1
 	modprobe virtio_can || return 1
 	can_if=$(ls "/sys/bus/virtio/devices/$can_vdev/net") || return 1
 	ip link set "$can_if" up && frames_flow

@@ -15,24 +15,19 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <linux/can/raw.h>
 
 #include "can_model.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #include "linux/virtio_extra/virtio_can.h"
 
 /* Frames from the bus that wait for receive buffers. */
 #define RCVBUF_BYTES (16 << 20)
-
-static volatile sig_atomic_t bus_off_requested;
-
-static void request_bus_off(int sig)
-{
-	(void)sig;
-	bus_off_requested = 1;
-}
 
 static bool to_bus(struct can_model *m, const struct canfd_frame *frame,
 		   bool fd)
@@ -64,12 +59,15 @@ static int open_bus(const char *ifname)
 	return sock;
 }
 
-static int serve(struct can_model *m, int sock)
+/* Serve until the device is gone; SIGUSR1 (blocked, read from sig) means bus-off. */
+static int serve(struct can_model *m, int sock, int sig)
 {
-	struct pollfd pfd[2] = {
+	struct pollfd pfd[3] = {
 		{ .fd = m->lab.fd, .events = POLLIN },
+		{ .fd = sig, .events = POLLIN },
 		{ .fd = sock, .events = POLLIN },
 	};
+	struct signalfd_siginfo si;
 	struct canfd_frame frame;
 	bool pending = false, pending_fd = false;
 	struct vlab_event *ev;
@@ -77,18 +75,14 @@ static int serve(struct can_model *m, int sock)
 	int err;
 
 	for (;;) {
-		if (bus_off_requested) {
-			bus_off_requested = 0;
+		/* A frame waiting for a buffer holds the bus back. */
+		pfd[2].events = pending ? 0 : POLLIN;
+		if (poll(pfd, 3, -1) < 0)
+			return -errno;
+		if (pfd[1].revents && read(sig, &si, sizeof(si)) == sizeof(si)) {
 			err = can_model_bus_off(m);
 			if (err)
 				return err;
-		}
-		/* A frame waiting for a buffer holds the bus back. */
-		pfd[1].events = pending ? 0 : POLLIN;
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
 		}
 		if (pfd[0].revents) {
 			ev = can_model_step(m, 0);
@@ -123,25 +117,36 @@ int main(int argc, char **argv)
 	uint64_t features = (1ULL << VIRTIO_CAN_F_CAN_CLASSIC) |
 			    (1ULL << VIRTIO_CAN_F_CAN_FD) |
 			    (1ULL << VIRTIO_CAN_F_RTR_FRAMES);
+	static const struct {
+		const char *name;
+		unsigned int bit;
+		bool set;
+	} options[] = {
+		{ "--no-classic", VIRTIO_CAN_F_CAN_CLASSIC, false },
+		{ "--no-fd", VIRTIO_CAN_F_CAN_FD, false },
+		{ "--no-rtr", VIRTIO_CAN_F_RTR_FRAMES, false },
+		{ "--late-ack", VIRTIO_CAN_F_LATE_TX_ACK, true },
+	};
 	struct can_model m;
 	struct vlab_info info;
-	int i, sock, err;
+	unsigned int o;
+	sigset_t usr1;
+	int i, sock, sig, err;
 
 	for (i = 1; i < argc - 1; i++) {
-		if (!strcmp(argv[i], "--no-classic")) {
-			features &= ~(1ULL << VIRTIO_CAN_F_CAN_CLASSIC);
-		} else if (!strcmp(argv[i], "--no-fd")) {
-			features &= ~(1ULL << VIRTIO_CAN_F_CAN_FD);
-		} else if (!strcmp(argv[i], "--no-rtr")) {
-			features &= ~(1ULL << VIRTIO_CAN_F_RTR_FRAMES);
-		} else if (!strcmp(argv[i], "--late-ack")) {
-			features |= 1ULL << VIRTIO_CAN_F_LATE_TX_ACK;
-		} else {
+		for (o = 0; o < ARRAY_SIZE(options); o++)
+			if (!strcmp(argv[i], options[o].name))
+				break;
+		if (o == ARRAY_SIZE(options))
 			break;
-		}
+		if (options[o].set)
+			features |= 1ULL << options[o].bit;
+		else
+			features &= ~(1ULL << options[o].bit);
 	}
 	if (i != argc - 1) {
-		fprintf(stderr, "usage: vlab-can [--no-classic] [--no-fd] [--no-rtr] [--late-ack] IFNAME\n");
+		fprintf(stderr,
+			"usage: vlab-can [--no-classic] [--no-fd] [--no-rtr] [--late-ack] IFNAME\n");
 		return 2;
 	}
 	sock = open_bus(argv[i]);
@@ -149,7 +154,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vlab-can: %s: %s\n", argv[i], strerror(errno));
 		return 1;
 	}
-	signal(SIGUSR1, request_bus_off);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	sig = signalfd(-1, &usr1, SFD_CLOEXEC);
+	if (sig < 0) {
+		perror("vlab-can: signalfd");
+		return 1;
+	}
 	err = can_model_create(&m, features);
 	if (!err)
 		err = vlab_info(&m.lab, &info);
@@ -161,7 +173,7 @@ int main(int argc, char **argv)
 	m.bus_data = &sock;
 	printf("vlab-can: %s\n", info.name);
 	fflush(stdout);
-	err = serve(&m, sock);
+	err = serve(&m, sock, sig);
 	if (err)
 		fprintf(stderr, "vlab-can: %s\n", strerror(-err));
 	vlab_close(&m.lab);
