@@ -31,7 +31,7 @@ can_lab_start() {
 
 can_lab_stop() {
 	kill "$can_model" 2>/dev/null
-	wait "$can_model" 2>/dev/null
+	wait "$can_model" 2>/dev/null || true
 	for _ in $(seq 500); do
 		[ -e "/sys/class/net/$can_if" ] || return 0
 		sleep 0.02
