@@ -71,16 +71,22 @@ sequence_check() {
 		END { if (NR != want) { printf "# %d frames, not %d\n", NR, want; bad = 1 } exit bad }' "$1"
 }
 
-test_classic_both_ways() {
-	local out=(123#DEADBEEF 12345678#0011223344556677 7FF# 000#01)
-	local in=(321#CAFE 1FFFFFFF#A5 5A5#0102030405060708)
+# both_ways FRAME...: the frames go from the guest to the bus, then back.
+both_ways() {
+	local expected
 
-	dump_start "$VX_SCRATCH/out" ${#out[@]} vcan0
-	send_all "$can_if" "${out[@]}" || return 1
-	expect_frames "$VX_SCRATCH/out" "$(printf '%s\n' "${out[@]}")" || return 1
-	dump_start "$VX_SCRATCH/in" ${#in[@]} "$can_if"
-	send_all vcan0 "${in[@]}" || return 1
-	expect_frames "$VX_SCRATCH/in" "$(printf '%s\n' "${in[@]}")"
+	expected=$(printf '%s\n' "$@")
+	dump_start "$VX_SCRATCH/out" $# vcan0
+	send_all "$can_if" "$@" || return 1
+	expect_frames "$VX_SCRATCH/out" "$expected" || return 1
+	dump_start "$VX_SCRATCH/in" $# "$can_if"
+	send_all vcan0 "$@" || return 1
+	expect_frames "$VX_SCRATCH/in" "$expected"
+}
+
+test_classic_both_ways() {
+	both_ways 123#DEADBEEF 12345678#0011223344556677 7FF# 000#01 \
+		1FFFFFFF#A5 5A5#0102030405060708
 }
 
 test_fd_every_length() {
@@ -89,23 +95,11 @@ test_fd_every_length() {
 	for len in 0 1 2 3 4 5 6 7 8 12 16 20 24 32 48 64; do
 		frames+=("1AB##0$(head -c "$len" /dev/urandom | od -An -tx1 -v | tr -d ' \n' | tr a-f A-F)")
 	done
-	dump_start "$VX_SCRATCH/out" ${#frames[@]} vcan0
-	send_all "$can_if" "${frames[@]}" || return 1
-	expect_frames "$VX_SCRATCH/out" "$(printf '%s\n' "${frames[@]}")" || return 1
-	dump_start "$VX_SCRATCH/in" ${#frames[@]} "$can_if"
-	send_all vcan0 "${frames[@]}" || return 1
-	expect_frames "$VX_SCRATCH/in" "$(printf '%s\n' "${frames[@]}")"
+	both_ways "${frames[@]}"
 }
 
 test_rtr() {
-	local frames=(123#R 12345678#R)
-
-	dump_start "$VX_SCRATCH/out" ${#frames[@]} vcan0
-	send_all "$can_if" "${frames[@]}" || return 1
-	expect_frames "$VX_SCRATCH/out" "$(printf '%s\n' "${frames[@]}")" || return 1
-	dump_start "$VX_SCRATCH/in" ${#frames[@]} "$can_if"
-	send_all vcan0 "${frames[@]}" || return 1
-	expect_frames "$VX_SCRATCH/in" "$(printf '%s\n' "${frames[@]}")"
+	both_ways 123#R 12345678#R
 }
 
 test_cangen_full_rate() {
@@ -271,28 +265,26 @@ test_classic_only() {
 	frames_flow
 }
 
-test_rtr_refused_and_counted() {
-	can_lab_stop && can_lab_start --no-rtr || return 1
+# refused_and_counted VLAB_CAN_OPTION FRAME KIND: a device started with the
+# option does not carry FRAME; the driver drops it, counts it and says so.
+refused_and_counted() {
+	can_lab_stop && can_lab_start "$1" || return 1
 	ip link set "$can_if" up || return 1
 	local before
 
 	before=$(can_lab_stat tx_dropped)
-	cansend "$can_if" 123#R || return 1
+	cansend "$can_if" "$2" || return 1
 	sleep 0.2
 	[ "$(can_lab_stat tx_dropped)" = $((before + 1)) ] || { echo "# tx_dropped $(can_lab_stat tx_dropped)"; return 1; }
-	dmesg | grep -q "$can_if: dropped a RTR frame: the device did not offer that frame type" || return 1
-	frames_flow
+	dmesg | grep -q "$can_if: dropped a $3 frame: the device did not offer that frame type"
+}
+
+test_rtr_refused_and_counted() {
+	refused_and_counted --no-rtr 123#R RTR && frames_flow
 }
 
 test_fd_only_refuses_classic() {
-	can_lab_stop && can_lab_start --no-classic || return 1
-	ip link set "$can_if" up || return 1
-	local before
-
-	before=$(can_lab_stat tx_dropped)
-	cansend "$can_if" 123#11 || return 1
-	sleep 0.2
-	[ "$(can_lab_stat tx_dropped)" = $((before + 1)) ] || return 1
+	refused_and_counted --no-classic 123#11 "classic CAN" || return 1
 	dump_start "$VX_SCRATCH/out" 1 vcan0
 	cansend "$can_if" 123##011 || return 1
 	expect_frames "$VX_SCRATCH/out" "123##011"
