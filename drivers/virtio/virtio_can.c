@@ -323,7 +323,9 @@ static int virtio_can_tx_encode(struct virtio_can_priv *priv,
 			return -EOPNOTSUPP;
 		flags |= VIRTIO_CAN_FLAGS_FD;
 	} else {
-		if (!virtio_can_has(priv, VIRTIO_CAN_F_CAN_CLASSIC))
+		/* CAN XL (reserved in the specification) and the like */
+		if (!can_is_can_skb(skb) ||
+		    !virtio_can_has(priv, VIRTIO_CAN_F_CAN_CLASSIC))
 			return -EOPNOTSUPP;
 		if (id & CAN_RTR_FLAG) {
 			if (!virtio_can_has(priv, VIRTIO_CAN_F_RTR_FRAMES))
@@ -354,6 +356,8 @@ static const char *virtio_can_frame_kind(const struct sk_buff *skb)
 {
 	if (can_is_canfd_skb(skb))
 		return "CAN FD";
+	if (!can_is_can_skb(skb))
+		return "CAN XL";
 	if (((const struct can_frame *)skb->data)->can_id & CAN_RTR_FLAG)
 		return "RTR";
 	return "classic CAN";
@@ -375,8 +379,11 @@ static netdev_tx_t virtio_can_start_xmit(struct sk_buff *skb,
 
 	spin_lock(&priv->tx_lock);
 	idx = find_first_zero_bit(priv->tx_busy, priv->tx_slots);
-	if (unlikely(idx >= priv->tx_slots)) {
-		/* The queue stops when the last slot goes; not consumed. */
+	if (unlikely(!priv->tx_open || idx >= priv->tx_slots)) {
+		/*
+		 * Not consumed: the qdisc keeps it until virtio_can_tx_open()
+		 * or a returned buffer wakes the queue.
+		 */
 		netif_stop_queue(dev);
 		spin_unlock(&priv->tx_lock);
 		return NETDEV_TX_BUSY;
@@ -768,6 +775,8 @@ static int virtio_can_start(struct virtio_can_priv *priv)
 		return err;
 	priv->can.state = CAN_STATE_ERROR_ACTIVE;
 	WRITE_ONCE(priv->started, true);
+	/* after bus-off and a resume, no restart by the CAN core did it */
+	netif_carrier_on(priv->dev);
 	virtio_can_tx_napi_enable(priv);
 	virtio_can_tx_open(priv);
 	return 0;
@@ -815,8 +824,18 @@ static int virtio_can_stop(struct net_device *dev)
 	struct virtio_can_priv *priv = netdev_priv(dev);
 	int err;
 
+	/*
+	 * A restart by the CAN core flushes echo skbs without our locks: none
+	 * may run while the buffers are taken back. Once stopped, no bus-off
+	 * is handled, so none is scheduled; set_mode refuses a device that
+	 * is not running, so nothing starts it again.
+	 */
 	mutex_lock(&priv->ctrl_mutex);
 	WRITE_ONCE(priv->started, false);
+	mutex_unlock(&priv->ctrl_mutex);
+	cancel_delayed_work_sync(&priv->can.restart_work);
+
+	mutex_lock(&priv->ctrl_mutex);
 	virtio_can_tx_close(priv);
 	if (!priv->frozen && priv->vqs[VIRTIO_CAN_VQ_TX]) {
 		err = virtio_can_ctrl(priv, VIRTIO_CAN_SET_CTRL_MODE_STOP);
@@ -1027,6 +1046,8 @@ static int virtio_can_freeze(struct virtio_device *vdev)
 
 	/* The core disabled configuration changes; one may still run. */
 	cancel_work_sync(&priv->status_work);
+	/* A restart flushes echo skbs unlocked; restore starts anyway. */
+	cancel_delayed_work_sync(&priv->can.restart_work);
 	rtnl_lock();
 	mutex_lock(&priv->ctrl_mutex);
 	netif_device_detach(dev);

@@ -12,6 +12,7 @@
  * device.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <endian.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,8 @@
 #include <unistd.h>
 
 #include <linux/can/raw.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 
 #include "kselftest_harness.h"
 #include "can_model.h"
@@ -644,6 +648,36 @@ TEST_F(can, flood_during_surprise_removal)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
+ * A CAN XL frame (reserved in the specification) sent through a packet
+ * socket reaches start_xmit past the CAN core's checks: dropped, counted,
+ * reported, and never read as a classic frame (its flags byte, where a
+ * classic frame has its length, would overrun the slot).
+ */
+TEST_F(can, tx_can_xl_refused)
+{
+	struct can_dut *dut = &self->dut;
+	struct sockaddr_ll addr = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_CANXL),
+		.sll_ifindex = if_nametoindex(dut->ifname),
+	};
+	struct canxl_frame xl = { .prio = 0x123, .flags = CANXL_XLF, .len = 8 };
+	unsigned long dropped = STAT("tx_dropped"), seen = dut->m.tx_seen;
+	int sock = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_CANXL));
+
+	ASSERT_LE(0, sock);
+	ASSERT_EQ((ssize_t)(CANXL_HDR_SIZE + xl.len),
+		  sendto(sock, &xl, CANXL_HDR_SIZE + xl.len, 0,
+			 (struct sockaddr *)&addr, sizeof(addr)));
+	close(sock);
+	pump(&dut->m, 300);
+	EXPECT_EQ(dropped + 1, STAT("tx_dropped"));
+	EXPECT_EQ(seen, dut->m.tx_seen);
+	EXPECT_TRUE(logged("dropped a CAN XL frame"));
+	EXPECT_STILL_WORKS();
 }
 
 TEST_HARNESS_MAIN

@@ -245,6 +245,18 @@ test_freeze_restore() {
 	frames_flow
 }
 
+# Resumed after bus-off, the controller runs again, with carrier.
+test_bus_off_then_freeze_restore() {
+	local sleep_attr=/sys/bus/virtio/devices/$can_vdev/lab_sleep
+
+	kill -USR1 "$can_model"
+	can_lab_wait_state BUS-OFF || return 1
+	echo freeze >"$sleep_attr" && echo restore >"$sleep_attr" || return 1
+	can_lab_wait_state ERROR-ACTIVE || return 1
+	grep -q 1 "/sys/class/net/$can_if/carrier" || return 1
+	frames_flow
+}
+
 test_mtu_rules_fd() {
 	[ "$(cat "/sys/class/net/$can_if/mtu")" = 72 ] || return 1
 	ip link set "$can_if" down
@@ -339,7 +351,8 @@ test_unload_under_traffic() {
 tests=(
 	classic_both_ways fd_every_length rtr cangen_full_rate cansequence_out
 	cansequence_in canfdtest_echo bus_off_manual_restart bus_off_restart_ms
-	down_up_under_traffic freeze_restore mtu_rules_fd classic_only
+	down_up_under_traffic freeze_restore bus_off_then_freeze_restore
+	mtu_rules_fd classic_only
 	rtr_refused_and_counted fd_only_refuses_classic late_ack
 	unbind_under_traffic unload_under_traffic surprise_removal_under_traffic
 )
