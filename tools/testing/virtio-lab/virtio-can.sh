@@ -249,6 +249,10 @@ test_freeze_restore() {
 test_bus_off_then_freeze_restore() {
 	local sleep_attr=/sys/bus/virtio/devices/$can_vdev/lab_sleep
 
+	# No restart but the resume's.
+	ip link set "$can_if" down
+	ip link set "$can_if" type can restart-ms 0 || return 1
+	ip link set "$can_if" up || return 1
 	kill -USR1 "$can_model"
 	can_lab_wait_state BUS-OFF || return 1
 	echo freeze >"$sleep_attr" && echo restore >"$sleep_attr" || return 1
