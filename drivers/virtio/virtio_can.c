@@ -426,7 +426,7 @@ drop:
 	return NETDEV_TX_OK;
 }
 
-/* Why a received frame is invalid, or NULL; sets the frame's lengths. */
+/* Why a received frame is invalid, or NULL; sets its payload length. */
 static const char *virtio_can_rx_check(struct virtio_can_priv *priv,
 				       const struct virtio_can_rx *rx,
 				       unsigned int used, unsigned int *dlen)

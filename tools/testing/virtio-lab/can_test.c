@@ -50,6 +50,19 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/*
+ * Answer as the device until cond holds (evaluated once per round) or
+ * TIMEOUT_MS passed; whether it held.
+ */
+#define SERVE_UNTIL(m, cond) ({						\
+	long long __end = now_ms() + TIMEOUT_MS;			\
+	bool __held;							\
+									\
+	while (!(__held = (cond)) && now_ms() < __end)			\
+		can_model_step(m, 5);					\
+	__held;								\
+})
+
 /* Answer as the device for ms milliseconds. */
 static void pump(struct can_model *m, int ms)
 {
@@ -161,29 +174,25 @@ static unsigned long stat_of(struct __test_metadata *_metadata,
 
 #define STAT(name) stat_of(_metadata, dut, name)
 
-/* The interface virtio_can made for the device, once it exists. */
-static int find_interface(struct can_dut *dut)
+/* Whether virtio_can made an interface for the device yet; its name. */
+static bool find_interface(struct can_dut *dut)
 {
 	char path[96];
 	struct dirent *d;
-	long long end = now_ms() + TIMEOUT_MS;
+	bool found = false;
 	DIR *dir;
 
 	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/net", dut->vdev);
-	while (now_ms() < end) {
-		dir = opendir(path);
-		while (dir && (d = readdir(dir)))
-			if (d->d_name[0] != '.') {
-				snprintf(dut->ifname, sizeof(dut->ifname), "%.*s",
-					 IF_NAMESIZE - 1, d->d_name);
-				closedir(dir);
-				return 0;
-			}
-		if (dir)
-			closedir(dir);
-		can_model_step(&dut->m, 5);
+	dir = opendir(path);
+	while (dir && !found && (d = readdir(dir))) {
+		found = d->d_name[0] != '.';
+		if (found)
+			snprintf(dut->ifname, sizeof(dut->ifname), "%.*s",
+				 IF_NAMESIZE - 1, d->d_name);
 	}
-	return -ETIMEDOUT;
+	if (dir)
+		closedir(dir);
+	return found;
 }
 
 static int open_socket(const char *ifname)
@@ -218,7 +227,7 @@ FIXTURE_SETUP(can)
 	ASSERT_EQ(0, can_model_create(&dut->m, ALL_FEATURES));
 	ASSERT_EQ(0, vlab_info(&dut->m.lab, &info));
 	snprintf(dut->vdev, sizeof(dut->vdev), "%s", info.name);
-	ASSERT_EQ(0, find_interface(dut));
+	ASSERT_TRUE(SERVE_UNTIL(&dut->m, find_interface(dut)));
 	ASSERT_EQ(0, link_set(dut, "up"));
 	dut->sock = open_socket(dut->ifname);
 	ASSERT_LE(0, dut->sock);
@@ -242,16 +251,10 @@ FIXTURE_TEARDOWN(can)
 static int recv_frame(struct can_dut *dut, int sock,
 		      struct canfd_frame *frame)
 {
-	long long end = now_ms() + TIMEOUT_MS;
 	ssize_t n;
 
-	while (now_ms() < end) {
-		n = read(sock, frame, sizeof(*frame));
-		if (n > 0)
-			return n;
-		can_model_step(&dut->m, 5);
-	}
-	return -ETIMEDOUT;
+	return SERVE_UNTIL(&dut->m, (n = read(sock, frame, sizeof(*frame))) > 0) ?
+	       n : -ETIMEDOUT;
 }
 
 /* Nothing arrives on either socket for a while. */
@@ -267,10 +270,7 @@ static bool socket_quiet(struct can_dut *dut)
 /* Wait for the driver's receive buffers. */
 static void wait_rx_buffers(struct can_dut *dut)
 {
-	long long end = now_ms() + TIMEOUT_MS;
-
-	while (!dut->m.rx_count && now_ms() < end)
-		can_model_step(&dut->m, 5);
+	SERVE_UNTIL(&dut->m, dut->m.rx_count);
 }
 
 /* A good frame still goes both ways. */
@@ -280,13 +280,11 @@ static bool still_works(struct __test_metadata *_metadata,
 	struct can_frame out = { .can_id = 0x42, .len = 2, .data = { 7, 8 } };
 	struct canfd_frame in = { 0 }, frame = { .can_id = 0x24, .len = 1, .data = { 9 } };
 	unsigned long sent = dut->m.tx_frames;
-	long long end = now_ms() + TIMEOUT_MS;
 
 	if (write(dut->sock, &out, sizeof(out)) != sizeof(out))
 		return false;
-	while (dut->m.tx_frames == sent && now_ms() < end)
-		can_model_step(&dut->m, 5);
-	if (dut->m.tx_frames == sent || dut->m.last_tx.can_id != 0x42)
+	if (!SERVE_UNTIL(&dut->m, dut->m.tx_frames != sent) ||
+	    dut->m.last_tx.can_id != 0x42)
 		return false;
 	/* Sent: the other socket sees the echo. */
 	if (recv_frame(dut, dut->echo, &in) != CAN_MTU || in.can_id != 0x42)
@@ -397,12 +395,10 @@ static uint32_t transmit_and_hold(struct __test_metadata *_metadata,
 				  struct can_dut *dut)
 {
 	struct can_frame out = { .can_id = 0x77, .len = 1 };
-	long long end = now_ms() + TIMEOUT_MS;
 
 	dut->m.tx_hold_all = true;
 	EXPECT_EQ((ssize_t)sizeof(out), write(dut->sock, &out, sizeof(out)));
-	while (!dut->m.tx_held_count && now_ms() < end)
-		can_model_step(&dut->m, 5);
+	SERVE_UNTIL(&dut->m, dut->m.tx_held_count);
 	EXPECT_EQ(1U, dut->m.tx_held_count);
 	dut->m.tx_hold_all = false;
 	dut->m.tx_held_count = 0;

@@ -268,10 +268,15 @@ test_mtu_rules_fd() {
 	ip link set "$can_if" up
 }
 
+# device_up VLAB_CAN_OPTION...: a new device with other features, its
+# interface up.
+device_up() {
+	can_lab_stop && can_lab_start "$@" && ip link set "$can_if" up
+}
+
 # Device variants: each test restarts the model with other features.
 test_classic_only() {
-	can_lab_stop && can_lab_start --no-fd || return 1
-	ip link set "$can_if" up || return 1
+	device_up --no-fd || return 1
 	[ "$(cat "/sys/class/net/$can_if/mtu")" = 16 ] || return 1
 	ip link set "$can_if" down
 	! ip link set "$can_if" mtu 72 2>/dev/null || return 1
@@ -284,8 +289,7 @@ test_classic_only() {
 # refused_and_counted VLAB_CAN_OPTION FRAME KIND: a device started with the
 # option does not carry FRAME; the driver drops it, counts it and says so.
 refused_and_counted() {
-	can_lab_stop && can_lab_start "$1" || return 1
-	ip link set "$can_if" up || return 1
+	device_up "$1" || return 1
 	local before
 
 	before=$(can_lab_stat tx_dropped)
@@ -307,11 +311,17 @@ test_fd_only_refuses_classic() {
 }
 
 test_late_ack() {
-	can_lab_stop && can_lab_start --late-ack || return 1
-	ip link set "$can_if" up || return 1
+	device_up --late-ack || return 1
 	grep -q . "/sys/bus/virtio/devices/$can_vdev/features" &&
 		[ "$(cut -c4 "/sys/bus/virtio/devices/$can_vdev/features")" = 1 ] || return 1
 	test_cangen_full_rate
+}
+
+# rebound_works: virtio_can bound to the device again; its new interface
+# comes up and carries frames.
+rebound_works() {
+	can_if=$(ls "/sys/bus/virtio/devices/$can_vdev/net") &&
+		ip link set "$can_if" up && frames_flow
 }
 
 test_unbind_under_traffic() {
@@ -322,8 +332,7 @@ test_unbind_under_traffic() {
 	traffic_stop
 	[ "$status" = 0 ] && [ ! -e "/sys/class/net/$can_if" ] || return 1
 	echo "$can_vdev" >/sys/bus/virtio/drivers/virtio_can/bind || return 1
-	can_if=$(ls "/sys/bus/virtio/devices/$can_vdev/net") || return 1
-	ip link set "$can_if" up && frames_flow
+	rebound_works
 }
 
 test_surprise_removal_under_traffic() {
@@ -348,8 +357,7 @@ test_unload_under_traffic() {
 	traffic_stop
 	[ "$status" = 0 ] && [ ! -e "/sys/class/net/$can_if" ] || return 1
 	modprobe virtio_can || return 1
-	can_if=$(ls "/sys/bus/virtio/devices/$can_vdev/net") || return 1
-	ip link set "$can_if" up && frames_flow
+	rebound_works
 }
 
 tests=(
