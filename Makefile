@@ -73,7 +73,8 @@ test-modules: tree
 LAB := tools/testing/virtio-lab
 SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
-	build/tests/vlab-can build/tests/can-bench
+	build/tests/vlab-can build/tests/can-bench build/tests/vhost_rng_test \
+	build/tests/vdpa-rng-read build/tests/vhost-rng-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB)
 LAB_LIB := $(LAB)/libvlab.c $(LAB)/entropy_model.c $(LAB)/console_model.c \
 	$(LAB)/can_model.c
@@ -95,6 +96,26 @@ build/tests/lab_test build/tests/console_test build/tests/can_test: build/tests/
 build/tests/vlab-entropy build/tests/vlab-can: build/tests/%: $(LAB)/%.c $(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) $< $(LAB_LIB) -o $@
+
+# The back-ends' tests: a vhost-vdpa driver in userspace, as QEMU's.
+VHOST := tools/testing/vhost
+VHOST_DRIVER := $(VHOST)/vdpa_driver.c
+VHOST_HEADERS := $(wildcard $(VHOST)/*.h)
+
+build/tests/vhost_rng_test: $(VHOST)/vhost_rng_test.c $(VHOST_DRIVER) \
+		$(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c $(VHOST_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -I$(VHOST) -I$$(scripts/kernel-tools)/tools/testing/selftests \
+		$< $(VHOST_DRIVER) $(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c -lpthread -o $@
+
+build/tests/vdpa-rng-read: $(VHOST)/vdpa_rng_read.c $(VHOST_DRIVER) $(VHOST_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -I$(VHOST) $< $(VHOST_DRIVER) -o $@
+
+build/tests/vhost-rng-bench: $(VHOST)/vhost_rng_bench.c $(VHOST_DRIVER) \
+		$(VHOST)/user_rng.c $(VHOST_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -O2 -I$(VHOST) $< $(VHOST_DRIVER) $(VHOST)/user_rng.c -o $@
 
 build/tests/can-bench: tools/testing/can/can-bench.c
 	@mkdir -p $(dir $@)

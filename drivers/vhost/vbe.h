@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vbe, the virtio back-end core: what every in-kernel back-end of
+ * virtio-extra shares. A back-end is a software vDPA device; userspace
+ * reaches it through vhost-vdpa (a VMM gives it to a guest), the host's own
+ * virtio drivers through virtio_vdpa. The core owns the vDPA plumbing,
+ * guest memory, the split virtqueues and the worker; a back-end only says
+ * what its device does with a request.
+ */
+
+#ifndef _VBE_H
+#define _VBE_H
+
+#include <linux/kthread.h>
+#include <linux/mutex.h>
+#include <linux/ratelimit.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/vdpa.h>
+
+struct vbe_device;
+struct vhost_iotlb;
+
+/**
+ * struct vbe_segment - one guest buffer of a descriptor chain
+ * @addr: its guest address (IOVA)
+ * @len: its length in bytes
+ */
+struct vbe_segment {
+	u64 addr;
+	u32 len;
+};
+
+/**
+ * struct vbe_chain - a descriptor chain taken from the available ring
+ * @head: the chain's head index, what the used ring returns
+ * @nr_out: number of device-readable segments, first in @segments
+ * @nr_in: number of device-writable segments, after them
+ * @out_len: total length of the device-readable segments
+ * @in_len: total length of the device-writable segments
+ * @segments: the segments; owned by the queue, valid until the next pop
+ *
+ * Every segment has been checked against the guest's memory map and the
+ * direction rules before the chain is handed out.
+ */
+struct vbe_chain {
+	u16 head;
+	unsigned int nr_out;
+	unsigned int nr_in;
+	u64 out_len;
+	u64 in_len;
+	struct vbe_segment *segments;
+};
+
+/**
+ * struct vbe_vq - a split virtqueue, seen from the device
+ * @dev: the device it belongs to
+ * @index: its index
+ * @num: ring size the driver chose (a power of two, at most %VBE_QUEUE_MAX)
+ * @desc_addr: guest address of the descriptor table
+ * @driver_addr: guest address of the available ring
+ * @device_addr: guest address of the used ring
+ * @ready: the driver enabled the queue
+ * @cb: how to interrupt the driver
+ * @last_avail_idx: next available ring entry the device takes
+ * @used_idx: next used ring entry the device fills
+ * @signalled_used: used index at the last interrupt (event index)
+ * @signalled_used_valid: @signalled_used means something
+ * @pushed: buffers returned since the last interrupt decision
+ * @segments: room for the longest chain the rules allow (@num segments)
+ *
+ * All fields are protected by the device's lock.
+ */
+struct vbe_vq {
+	struct vbe_device *dev;
+	u16 index;
+	u32 num;
+	u64 desc_addr;
+	u64 driver_addr;
+	u64 device_addr;
+	bool ready;
+	struct vdpa_callback cb;
+	u16 last_avail_idx;
+	u16 used_idx;
+	u16 signalled_used;
+	bool signalled_used_valid;
+	bool pushed;
+	struct vbe_segment *segments;
+};
+
+/* Largest ring a driver may choose. */
+#define VBE_QUEUE_MAX 256
+
+/* handle_vq() result: the budget ran out, call again at once. */
+#define VBE_AGAIN (-EAGAIN)
+
+/**
+ * struct vbe_device_info - what a back-end tells the core about its device
+ * @name: back-end name, used in log lines and worker names
+ * @device_id: virtio device ID
+ * @features: device-specific feature bits; the core adds the ring and
+ *	transport ones it implements
+ * @nvqs: number of virtqueues
+ * @config_size: size of the configuration space, kept in the core
+ * @handle_vq: serve the available buffers of one queue. Runs in the
+ *	device's worker, with the device lock held and the guest memory
+ *	reachable. Returns 0 when the ring is empty, %VBE_AGAIN when it stopped
+ *	for fairness with work left, or a positive delay in jiffies after which
+ *	to call it again (throttling).
+ * @reset: optional; forget the device state, with the device lock held
+ */
+struct vbe_device_info {
+	const char *name;
+	u32 device_id;
+	u64 features;
+	unsigned int nvqs;
+	size_t config_size;
+	long (*handle_vq)(struct vbe_device *dev, struct vbe_vq *vq);
+	void (*reset)(struct vbe_device *dev);
+};
+
+/**
+ * struct vbe_device - a back-end device on the vDPA bus
+ * @vdpa: the vDPA device; first, as vdpa_alloc_device() wants
+ * @info: what the back-end said about it
+ * @lock: serializes the driver's requests (status, features, queue setup)
+ *	with the worker, which holds it while it serves the rings
+ * @status: device status; written under @lock, read without
+ * @features: negotiated features
+ * @generation: configuration generation
+ * @kernel_driver: the driver is virtio_vdpa, which uses physical addresses
+ *	(identity map); never true for a vhost-vdpa user
+ * @vqs: the virtqueues
+ * @config_cb: how to tell the driver its configuration changed
+ * @config_lock: protects @config
+ * @config: configuration space
+ * @map_lock: protects @iotlb, which the driver replaces while the worker
+ *	translates (held only for lookups, never while touching memory)
+ * @iotlb: guest address map from vhost-vdpa, or NULL for the identity map
+ * @mm: address space of the vhost-vdpa owner; the map points into it
+ * @worker: the device's worker thread
+ * @work: the work it does: serve the rings
+ * @log_ratelimit: limits the log lines a driver's errors cause
+ */
+struct vbe_device {
+	struct vdpa_device vdpa;
+	const struct vbe_device_info *info;
+	struct mutex lock; /* driver requests vs worker */
+	u8 status;
+	u64 features;
+	u32 generation;
+	bool kernel_driver;
+	struct vbe_vq *vqs;
+	struct vdpa_callback config_cb;
+	spinlock_t config_lock; /* config */
+	u8 *config;
+	spinlock_t map_lock; /* iotlb */
+	struct vhost_iotlb *iotlb;
+	struct mm_struct *mm;
+	struct kthread_worker *worker;
+	struct kthread_delayed_work work;
+	struct ratelimit_state log_ratelimit;
+};
+
+struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
+				    struct vdpa_mgmt_dev *mdev,
+				    const char *name, size_t size);
+int vbe_device_register(struct vbe_device *dev);
+void vbe_device_unregister(struct vbe_device *dev);
+void vbe_device_kick(struct vbe_device *dev);
+
+int vbe_vq_pop(struct vbe_vq *vq, struct vbe_chain *chain);
+void vbe_vq_unpop(struct vbe_vq *vq);
+int vbe_vq_push(struct vbe_vq *vq, const struct vbe_chain *chain, u32 written);
+int vbe_chain_write(struct vbe_vq *vq, const struct vbe_chain *chain,
+		    u64 offset, const void *buf, size_t len);
+int vbe_chain_read(struct vbe_vq *vq, const struct vbe_chain *chain,
+		   u64 offset, void *buf, size_t len);
+
+__printf(2, 3)
+void vbe_device_broken(struct vbe_device *dev, const char *fmt, ...);
+
+static inline bool vbe_has_feature(const struct vbe_device *dev,
+				   unsigned int bit)
+{
+	return dev->features & BIT_ULL(bit);
+}
+
+#endif /* _VBE_H */

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest memory of a back-end device, as each kind of driver presents it:
+ *
+ * - a vhost-vdpa user (a VMM) maps guest memory with IOTLB updates. The
+ *   device is created with use_va, so each range points into the owner's
+ *   address space, which the worker enters with kthread_use_mm().
+ * - virtio_vdpa, the host's own virtio drivers, maps nothing: its DMA
+ *   addresses are physical addresses (a vDPA device has no IOMMU).
+ *
+ * The identity map is granted to virtio_vdpa only: a vhost-vdpa user that
+ * maps nothing, or whose map a reset cleared, must not reach host memory.
+ */
+
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+#include <linux/vhost_iotlb.h>
+
+#include "vbe_priv.h"
+
+/* Ranges in one guest memory map; a VMM needs a few dozen. */
+#define VBE_MAP_RANGES_MAX 2048
+
+/*
+ * Where [addr, addr + len) starts in host terms: a user address in the
+ * owner's address space (*user) or a physical address. Returns the length
+ * of the contiguous piece, at most len, or a negative errno.
+ */
+static s64 vbe_mem_translate(struct vbe_device *dev, u64 addr, u64 len,
+			     bool write, u64 *target, bool *user)
+{
+	u32 perm = write ? VHOST_MAP_WO : VHOST_MAP_RO;
+	struct vhost_iotlb_map *map;
+	s64 piece;
+
+	spin_lock(&dev->map_lock);
+	if (!dev->iotlb) {
+		spin_unlock(&dev->map_lock);
+		if (!dev->kernel_driver)
+			return -EFAULT;
+		*target = addr;
+		*user = false;
+		return len;
+	}
+	map = vhost_iotlb_itree_first(dev->iotlb, addr, addr);
+	if (!map) {
+		spin_unlock(&dev->map_lock);
+		return -EFAULT;
+	}
+	if ((map->perm & perm) != perm) {
+		spin_unlock(&dev->map_lock);
+		return -EACCES;
+	}
+	/* map->last - addr + 1 overflows for a map reaching U64_MAX */
+	piece = len - 1 <= map->last - addr ? len : map->last - addr + 1;
+	*target = map->addr + (addr - map->start);
+	*user = true;
+	spin_unlock(&dev->map_lock);
+	return piece;
+}
+
+static int vbe_mem_copy_phys(u64 pa, void *buf, size_t len, bool write)
+{
+	while (len) {
+		unsigned long pfn = PHYS_PFN(pa);
+		size_t offset = offset_in_page(pa);
+		size_t n = min_t(size_t, len, PAGE_SIZE - offset);
+		void *p;
+
+		if (!pfn_valid(pfn))
+			return -EFAULT;
+		p = kmap_local_page(pfn_to_page(pfn));
+		if (write)
+			memcpy(p + offset, buf, n);
+		else
+			memcpy(buf, p + offset, n);
+		kunmap_local(p);
+		pa += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int vbe_mem_copy_user(struct vbe_device *dev, u64 uaddr, void *buf,
+			     size_t len, bool write)
+{
+	void __user *p = u64_to_user_ptr(uaddr);
+
+	/* only the worker, inside the owner's address space, gets here */
+	if (!dev->mm || current->mm != dev->mm)
+		return -EFAULT;
+	if (write)
+		return copy_to_user(p, buf, len) ? -EFAULT : 0;
+	return copy_from_user(buf, p, len) ? -EFAULT : 0;
+}
+
+static int vbe_mem_copy(struct vbe_device *dev, u64 addr, void *buf,
+			size_t len, bool write)
+{
+	int ret;
+
+	if (len && addr + len - 1 < addr)
+		return -EFAULT;
+	while (len) {
+		u64 target;
+		bool user;
+		s64 piece = vbe_mem_translate(dev, addr, len, write, &target,
+					      &user);
+
+		if (piece < 0)
+			return piece;
+		if (user)
+			ret = vbe_mem_copy_user(dev, target, buf, piece, write);
+		else
+			ret = vbe_mem_copy_phys(target, buf, piece, write);
+		if (ret)
+			return ret;
+		addr += piece;
+		buf += piece;
+		len -= piece;
+	}
+	return 0;
+}
+
+/**
+ * vbe_mem_check - whether the device may access guest memory
+ * @dev: the device
+ * @addr: guest address
+ * @len: how many bytes
+ * @write: for writing (else for reading)
+ *
+ * Return: 0, -EFAULT when a byte is not mapped, -EACCES when the guest
+ * mapped it for the other direction only.
+ */
+int vbe_mem_check(struct vbe_device *dev, u64 addr, u64 len, bool write)
+{
+	if (len && addr + len - 1 < addr)
+		return -EFAULT;
+	while (len) {
+		u64 target;
+		bool user;
+		s64 piece = vbe_mem_translate(dev, addr, len, write, &target,
+					      &user);
+
+		if (piece < 0)
+			return piece;
+		addr += piece;
+		len -= piece;
+	}
+	return 0;
+}
+
+/**
+ * vbe_mem_read - copy from guest memory
+ * @dev: the device
+ * @addr: guest address
+ * @buf: where to
+ * @len: how many bytes
+ *
+ * Return: 0, -EFAULT when a byte is not mapped or not reachable, -EACCES
+ * when the guest mapped it write-only.
+ */
+int vbe_mem_read(struct vbe_device *dev, u64 addr, void *buf, size_t len)
+{
+	return vbe_mem_copy(dev, addr, buf, len, false);
+}
+
+/**
+ * vbe_mem_write - copy to guest memory
+ * @dev: the device
+ * @addr: guest address
+ * @buf: what
+ * @len: how many bytes
+ *
+ * Return: 0, -EFAULT when a byte is not mapped or not reachable, -EACCES
+ * when the guest mapped it read-only.
+ */
+int vbe_mem_write(struct vbe_device *dev, u64 addr, const void *buf,
+		  size_t len)
+{
+	return vbe_mem_copy(dev, addr, (void *)buf, len, true);
+}
+
+/**
+ * vbe_mem_set_map - take the guest memory map vhost-vdpa built
+ * @dev: the device
+ * @iotlb: the whole map; copied, since its owner changes it at will
+ *
+ * Return: 0, -ENOMEM, or -ENOSPC for a map of too many ranges.
+ */
+int vbe_mem_set_map(struct vbe_device *dev, struct vhost_iotlb *iotlb)
+{
+	struct vhost_iotlb *map_copy, *old;
+	struct vhost_iotlb_map *map;
+	int ret;
+
+	map_copy = vhost_iotlb_alloc(VBE_MAP_RANGES_MAX, 0);
+	if (!map_copy)
+		return -ENOMEM;
+	for (map = vhost_iotlb_itree_first(iotlb, 0, U64_MAX); map;
+	     map = vhost_iotlb_itree_next(map, 0, U64_MAX)) {
+		ret = vhost_iotlb_add_range(map_copy, map->start, map->last,
+					    map->addr, map->perm);
+		if (ret) {
+			dev_warn_ratelimited(&dev->vdpa.dev,
+					     "guest memory map refused: more than %d ranges\n",
+					     VBE_MAP_RANGES_MAX);
+			vhost_iotlb_free(map_copy);
+			return ret;
+		}
+	}
+	spin_lock(&dev->map_lock);
+	old = dev->iotlb;
+	dev->iotlb = map_copy;
+	spin_unlock(&dev->map_lock);
+	vhost_iotlb_free(old);
+	return 0;
+}
+
+/**
+ * vbe_mem_reset_map - back to the identity map
+ * @dev: the device
+ *
+ * Which only virtio_vdpa may use; to anyone else the guest has no memory.
+ */
+void vbe_mem_reset_map(struct vbe_device *dev)
+{
+	struct vhost_iotlb *old;
+
+	spin_lock(&dev->map_lock);
+	old = dev->iotlb;
+	dev->iotlb = NULL;
+	spin_unlock(&dev->map_lock);
+	vhost_iotlb_free(old);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Between the files of the back-end core: guest memory (vbe_mem.c) and the
+ * split ring (vbe_ring.c), used by the vDPA plumbing (vbe_core.c).
+ */
+
+#ifndef _VBE_PRIV_H
+#define _VBE_PRIV_H
+
+#include "vbe.h"
+
+int vbe_mem_read(struct vbe_device *dev, u64 addr, void *buf, size_t len);
+int vbe_mem_write(struct vbe_device *dev, u64 addr, const void *buf,
+		  size_t len);
+int vbe_mem_set_map(struct vbe_device *dev, struct vhost_iotlb *iotlb);
+void vbe_mem_reset_map(struct vbe_device *dev);
+int vbe_mem_check(struct vbe_device *dev, u64 addr, u64 len, bool write);
+
+int vbe_vq_check_layout(struct vbe_vq *vq);
+void vbe_vq_start(struct vbe_vq *vq);
+void vbe_vq_reset(struct vbe_vq *vq);
+void vbe_vq_disable_kicks(struct vbe_vq *vq);
+bool vbe_vq_enable_kicks(struct vbe_vq *vq);
+void vbe_vq_interrupt(struct vbe_vq *vq);
+
+#endif /* _VBE_PRIV_H */

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhost-rng: a virtio entropy device (device ID 4) that fills the guest's
+ * buffers from the kernel's CRNG, as an in-kernel vDPA back-end. Created
+ * with iproute2's vdpa tool:
+ *
+ *	vdpa dev add name rng0 mgmtdev vhost_rng
+ *
+ * then reached by a VMM through vhost-vdpa, or by the host's own virtio_rng
+ * through virtio_vdpa. Each device can be limited to a rate in bytes per
+ * second (sysfs attribute rate_limit), so one guest cannot use the host's
+ * CPU for entropy without bound.
+ */
+
+#include <linux/device.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/sysfs.h>
+#include <uapi/linux/virtio_ids.h>
+
+#include "vbe.h"
+
+/* At most this much per request: the device may fill less than a buffer. */
+#define VHOST_RNG_REQUEST_MAX SZ_64K
+/* Requests served per pass, before other devices and reset get a turn. */
+#define VHOST_RNG_BUDGET 64
+/* How long to wait for the CRNG to be seeded before looking again. */
+#define VHOST_RNG_SEED_WAIT (HZ / 10)
+
+static unsigned int max_devices = 16;
+module_param(max_devices, uint, 0444);
+MODULE_PARM_DESC(max_devices, "Most vhost-rng devices at once (default 16)");
+
+static atomic_t vhost_rng_count = ATOMIC_INIT(0);
+
+/**
+ * struct vhost_rng - one entropy device
+ * @core: the back-end core's device
+ * @rate: the limit in bytes per second, 0 for none
+ * @tokens: bytes that may be served now (token bucket)
+ * @refilled: when @tokens was last brought up to date, in ns
+ * @served: bytes given to the guest since creation
+ * @buf: random bytes on their way to the guest
+ *
+ * @rate, @tokens and @refilled are protected by the core's device lock.
+ */
+struct vhost_rng {
+	struct vbe_device core;
+	u32 rate;
+	u64 tokens;
+	u64 refilled;
+	atomic64_t served;
+	u8 buf[PAGE_SIZE];
+};
+
+/* the vDPA core allocates it: the vDPA device comes first */
+static_assert(offsetof(struct vhost_rng, core.vdpa) == 0);
+
+static struct vhost_rng *to_vhost_rng(struct device *d)
+{
+	return container_of(dev_to_vdpa(d), struct vhost_rng, core.vdpa);
+}
+
+/* The bucket holds an eighth of a second: short bursts, no long ones. */
+static u64 vhost_rng_burst(const struct vhost_rng *rng)
+{
+	return max_t(u64, rng->rate / 8, 1);
+}
+
+static void vhost_rng_refill(struct vhost_rng *rng)
+{
+	u64 now = ktime_get_ns();
+	u64 elapsed = min_t(u64, now - rng->refilled, NSEC_PER_SEC);
+
+	rng->tokens = min(vhost_rng_burst(rng),
+			  rng->tokens + div_u64(elapsed * rng->rate, NSEC_PER_SEC));
+	rng->refilled = now;
+}
+
+/*
+ * How many of len bytes may be served now: all without a limit, else what
+ * the bucket holds. When that is nothing, *delay says when to look again.
+ */
+static u64 vhost_rng_allow(struct vhost_rng *rng, u64 len, long *delay)
+{
+	u64 need, wait;
+
+	if (!rng->rate)
+		return len;
+	vhost_rng_refill(rng);
+	if (rng->tokens) {
+		len = min(len, rng->tokens);
+		rng->tokens -= len;
+		return len;
+	}
+	need = min(len, vhost_rng_burst(rng));
+	wait = div_u64(need * NSEC_PER_SEC, rng->rate);
+	*delay = max_t(long, 1, nsecs_to_jiffies(wait));
+	return 0;
+}
+
+static long vhost_rng_handle_vq(struct vbe_device *core, struct vbe_vq *vq)
+{
+	struct vhost_rng *rng = container_of(core, struct vhost_rng, core);
+	struct vbe_chain chain;
+	unsigned int served;
+	long delay = 0;
+
+	/* never hand out bytes from an unseeded CRNG */
+	if (!rng_is_initialized())
+		return VHOST_RNG_SEED_WAIT;
+
+	for (served = 0; served < VHOST_RNG_BUDGET; served++) {
+		u64 len, done;
+		size_t n;
+
+		if (vbe_vq_pop(vq, &chain) <= 0)
+			return 0;
+		if (chain.nr_out) {
+			vbe_device_broken(core,
+					  "request %u has device-readable buffers; entropy requests are device-writable only",
+					  chain.head);
+			return 0;
+		}
+		len = vhost_rng_allow(rng, min_t(u64, chain.in_len,
+						 VHOST_RNG_REQUEST_MAX), &delay);
+		if (!len && chain.in_len) {
+			vbe_vq_unpop(vq);
+			return delay;
+		}
+		for (done = 0; done < len; done += n) {
+			n = min_t(u64, len - done, sizeof(rng->buf));
+			get_random_bytes(rng->buf, n);
+			if (vbe_chain_write(vq, &chain, done, rng->buf, n))
+				return 0;
+		}
+		memzero_explicit(rng->buf, sizeof(rng->buf));
+		if (vbe_vq_push(vq, &chain, len))
+			return 0;
+		atomic64_add(len, &rng->served);
+	}
+	return VBE_AGAIN;
+}
+
+static void vhost_rng_reset(struct vbe_device *core)
+{
+	struct vhost_rng *rng = container_of(core, struct vhost_rng, core);
+
+	rng->tokens = vhost_rng_burst(rng);
+	rng->refilled = ktime_get_ns();
+}
+
+static const struct vbe_device_info vhost_rng_info = {
+	.name = "vhost-rng",
+	.device_id = VIRTIO_ID_RNG,
+	.nvqs = 1,
+	.handle_vq = vhost_rng_handle_vq,
+	.reset = vhost_rng_reset,
+};
+
+static ssize_t rate_limit_show(struct device *d, struct device_attribute *attr,
+			       char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(to_vhost_rng(d)->rate));
+}
+
+static ssize_t rate_limit_store(struct device *d, struct device_attribute *attr,
+				const char *buf, size_t count)
+{
+	struct vhost_rng *rng = to_vhost_rng(d);
+	u32 rate;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &rate);
+	if (ret) {
+		dev_info_ratelimited(d,
+				     "rate_limit: not a number of bytes per second from 0 (no limit) to %u\n",
+				     U32_MAX);
+		return ret;
+	}
+	mutex_lock(&rng->core.lock);
+	WRITE_ONCE(rng->rate, rate);
+	vhost_rng_reset(&rng->core);
+	mutex_unlock(&rng->core.lock);
+	/* a throttled queue may be served sooner now */
+	vbe_device_kick(&rng->core);
+	return count;
+}
+static DEVICE_ATTR_RW(rate_limit);
+
+static ssize_t served_bytes_show(struct device *d,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&to_vhost_rng(d)->served));
+}
+static DEVICE_ATTR_RO(served_bytes);
+
+static struct attribute *vhost_rng_attrs[] = {
+	&dev_attr_rate_limit.attr,
+	&dev_attr_served_bytes.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(vhost_rng);
+
+static int vhost_rng_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
+			     const struct vdpa_dev_set_config *config)
+{
+	struct vbe_device *core;
+	struct vhost_rng *rng;
+	int ret;
+
+	if (atomic_inc_return(&vhost_rng_count) > max_devices) {
+		pr_info_ratelimited("vhost_rng: device %s refused: %u devices exist, the most max_devices allows\n",
+				    name, max_devices);
+		ret = -ENOSPC;
+		goto err;
+	}
+	core = vbe_device_alloc(&vhost_rng_info, mdev, name, sizeof(*rng));
+	if (IS_ERR(core)) {
+		ret = PTR_ERR(core);
+		goto err;
+	}
+	rng = container_of(core, struct vhost_rng, core);
+	vhost_rng_reset(&rng->core);
+	rng->core.vdpa.dev.groups = vhost_rng_groups;
+	ret = vbe_device_register(&rng->core);
+	if (ret) {
+		put_device(&rng->core.vdpa.dev);
+		goto err;
+	}
+	return 0;
+
+err:
+	atomic_dec(&vhost_rng_count);
+	return ret;
+}
+
+static void vhost_rng_dev_del(struct vdpa_mgmt_dev *mdev,
+			      struct vdpa_device *vdpa)
+{
+	vbe_device_unregister(container_of(vdpa, struct vbe_device, vdpa));
+	atomic_dec(&vhost_rng_count);
+}
+
+static const struct vdpa_mgmtdev_ops vhost_rng_mgmt_ops = {
+	.dev_add = vhost_rng_dev_add,
+	.dev_del = vhost_rng_dev_del,
+};
+
+static struct virtio_device_id vhost_rng_id_table[] = {
+	{ VIRTIO_ID_RNG, VIRTIO_DEV_ANY_ID },
+	{ 0 },
+};
+
+static struct vdpa_mgmt_dev vhost_rng_mgmt = {
+	.ops = &vhost_rng_mgmt_ops,
+	.id_table = vhost_rng_id_table,
+	.max_supported_vqs = 1,
+};
+
+static int __init vhost_rng_init(void)
+{
+	struct device *root;
+	int ret;
+
+	/* the management device's name is what 'vdpa dev add' names */
+	root = root_device_register("vhost_rng");
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	vhost_rng_mgmt.device = root;
+	ret = vdpa_mgmtdev_register(&vhost_rng_mgmt);
+	if (ret)
+		root_device_unregister(root);
+	return ret;
+}
+
+/* Removes every device first (vhost-vdpa waits for its users to close). */
+static void __exit vhost_rng_exit(void)
+{
+	vdpa_mgmtdev_unregister(&vhost_rng_mgmt);
+	root_device_unregister(vhost_rng_mgmt.device);
+}
+
+module_init(vhost_rng_init);
+module_exit(vhost_rng_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("virtio-extra developers");
+MODULE_DESCRIPTION("vhost-rng: in-kernel virtio entropy device (vDPA back-end) fed by the CRNG");

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vdpa_driver: the driver side of a vhost-vdpa device, as QEMU drives one.
+ * See vdpa_driver.h.
+ */
+#define _GNU_SOURCE
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/vhost.h>
+#include <linux/virtio_config.h>
+
+#include "vdpa_driver.h"
+
+/* Older uapi headers lack it (Linux 6.7). */
+#ifndef VHOST_BACKEND_F_IOTLB_PERSIST
+#define VHOST_BACKEND_F_IOTLB_PERSIST 0x8
+#endif
+
+static int neg_errno(int ret)
+{
+	return ret < 0 ? -errno : ret;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ll + ts.tv_nsec / 1000000;
+}
+
+int vd_mem_init(struct vd_mem *mem, size_t size, uint64_t iova)
+{
+	mem->fd = memfd_create("vd-guest-memory", MFD_CLOEXEC);
+	if (mem->fd < 0)
+		return -errno;
+	if (ftruncate(mem->fd, size) < 0)
+		goto err;
+	/* shared and file-backed: the only memory vhost-vdpa maps by VA */
+	mem->base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 mem->fd, 0);
+	if (mem->base == MAP_FAILED)
+		goto err;
+	mem->iova = iova;
+	mem->size = size;
+	return 0;
+err:
+	close(mem->fd);
+	mem->fd = -1;
+	return -errno;
+}
+
+void vd_mem_free(struct vd_mem *mem)
+{
+	if (mem->fd < 0)
+		return;
+	munmap(mem->base, mem->size);
+	close(mem->fd);
+	mem->fd = -1;
+}
+
+void *vd_ptr(const struct vd_mem *mem, uint64_t iova)
+{
+	return mem->base + (iova - mem->iova);
+}
+
+uint64_t vd_iova(const struct vd_mem *mem, const void *p)
+{
+	return mem->iova + ((const uint8_t *)p - mem->base);
+}
+
+int vd_ring_init(struct vd_ring *ring, struct vd_mem *mem, unsigned int num)
+{
+	uint8_t *p = mem->base;
+
+	vd_ring_free(ring);
+	memset(p, 0, VD_RING_AREA);
+	ring->num = num;
+	ring->desc = (struct vring_desc *)p;
+	ring->avail = (struct vring_avail *)(p + 16 * num);
+	/* the used ring on its own page, as vring_init() would put it */
+	ring->used = (struct vring_used *)(p + ((16 * num + 6 + 2 * num + 4095) & ~4095u));
+	ring->desc_iova = vd_iova(mem, ring->desc);
+	ring->avail_iova = vd_iova(mem, ring->avail);
+	ring->used_iova = vd_iova(mem, ring->used);
+	ring->avail_idx = 0;
+	ring->last_used = 0;
+	ring->calls = 0;
+	ring->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ring->call_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ring->kick_fd < 0 || ring->call_fd < 0)
+		return -errno;
+	return 0;
+}
+
+void vd_ring_free(struct vd_ring *ring)
+{
+	if (ring->kick_fd >= 0)
+		close(ring->kick_fd);
+	if (ring->call_fd >= 0)
+		close(ring->call_fd);
+	ring->kick_fd = -1;
+	ring->call_fd = -1;
+}
+
+void vd_desc(struct vd_ring *ring, unsigned int i, uint64_t iova,
+	     uint32_t len, uint16_t flags, uint16_t next)
+{
+	ring->desc[i].addr = htole64(iova);
+	ring->desc[i].len = htole32(len);
+	ring->desc[i].flags = htole16(flags);
+	ring->desc[i].next = htole16(next);
+}
+
+void vd_publish(struct vd_ring *ring, uint16_t head)
+{
+	ring->avail->ring[ring->avail_idx % ring->num] = htole16(head);
+	ring->avail_idx++;
+	/* the entry before the index that publishes it */
+	__atomic_store_n(&ring->avail->idx, htole16(ring->avail_idx),
+			 __ATOMIC_RELEASE);
+}
+
+void vd_kick(struct vd_ring *ring)
+{
+	uint64_t one = 1;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (write(ring->kick_fd, &one, sizeof(one)) != sizeof(one))
+		return;
+}
+
+/* Count the calls the eventfd holds. */
+static void vd_take_calls(struct vd_ring *ring)
+{
+	uint64_t n;
+
+	if (read(ring->call_fd, &n, sizeof(n)) == sizeof(n))
+		ring->calls += n;
+}
+
+int vd_called(struct vd_ring *ring)
+{
+	int called;
+
+	vd_take_calls(ring);
+	called = ring->calls > 0;
+	ring->calls = 0;
+	return called;
+}
+
+int vd_wait_used(struct vd_ring *ring, uint32_t *id, uint32_t *len,
+		 int timeout_ms)
+{
+	int64_t end = now_ms() + timeout_ms;
+
+	for (;;) {
+		uint16_t idx = le16toh(__atomic_load_n(&ring->used->idx,
+							__ATOMIC_ACQUIRE));
+		struct pollfd pfd = { .fd = ring->call_fd, .events = POLLIN };
+		int64_t left = end - now_ms();
+
+		if (idx != ring->last_used) {
+			struct vring_used_elem *e =
+				&ring->used->ring[ring->last_used % ring->num];
+
+			*id = le32toh(e->id);
+			*len = le32toh(e->len);
+			ring->last_used++;
+			return 1;
+		}
+		if (left <= 0)
+			return 0;
+		/* short waits: a driver that asked for no call still sees */
+		if (poll(&pfd, 1, left < 20 ? left : 20) > 0)
+			vd_take_calls(ring);
+	}
+}
+
+int vd_open(struct vd_dev *d, const char *path)
+{
+	uint64_t features, wanted;
+
+	memset(d, 0, sizeof(*d));
+	d->mem.fd = -1;
+	d->ring.kick_fd = -1;
+	d->ring.call_fd = -1;
+	d->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (d->fd < 0)
+		return -errno;
+	if (ioctl(d->fd, VHOST_SET_OWNER) < 0 ||
+	    ioctl(d->fd, VHOST_GET_BACKEND_FEATURES, &features) < 0)
+		goto err;
+	/* as QEMU: IOTLB v2 messages, batches, a map that survives reset */
+	wanted = features & ((1ull << VHOST_BACKEND_F_IOTLB_MSG_V2) |
+			     (1ull << VHOST_BACKEND_F_IOTLB_BATCH) |
+			     (1ull << VHOST_BACKEND_F_IOTLB_PERSIST));
+	if (ioctl(d->fd, VHOST_SET_BACKEND_FEATURES, &wanted) < 0)
+		goto err;
+	return 0;
+err:
+	close(d->fd);
+	d->fd = -1;
+	return -errno;
+}
+
+void vd_close(struct vd_dev *d)
+{
+	vd_ring_free(&d->ring);
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	vd_mem_free(&d->mem);
+}
+
+static int vd_iotlb(struct vd_dev *d, uint8_t type, uint64_t iova,
+		    uint64_t size, void *uaddr, uint8_t perm)
+{
+	struct vhost_msg_v2 msg = {
+		.type = VHOST_IOTLB_MSG_V2,
+		.iotlb = {
+			.iova = iova,
+			.size = size,
+			.uaddr = (uintptr_t)uaddr,
+			.perm = perm,
+			.type = type,
+		},
+	};
+
+	return write(d->fd, &msg, sizeof(msg)) == sizeof(msg) ? 0 : -errno;
+}
+
+int vd_map(struct vd_dev *d, uint64_t iova, void *uaddr, uint64_t size,
+	   uint8_t perm)
+{
+	return vd_iotlb(d, VHOST_IOTLB_UPDATE, iova, size, uaddr, perm);
+}
+
+int vd_unmap(struct vd_dev *d, uint64_t iova, uint64_t size)
+{
+	return vd_iotlb(d, VHOST_IOTLB_INVALIDATE, iova, size, NULL, 0);
+}
+
+int vd_get_status(struct vd_dev *d, uint8_t *status)
+{
+	return neg_errno(ioctl(d->fd, VHOST_VDPA_GET_STATUS, status));
+}
+
+int vd_set_status(struct vd_dev *d, uint8_t status)
+{
+	return neg_errno(ioctl(d->fd, VHOST_VDPA_SET_STATUS, &status));
+}
+
+int vd_wait_status(struct vd_dev *d, uint8_t mask, int timeout_ms)
+{
+	int64_t end = now_ms() + timeout_ms;
+	uint8_t status;
+
+	do {
+		if (vd_get_status(d, &status) == 0 && (status & mask))
+			return 1;
+		usleep(5000);
+	} while (now_ms() < end);
+	return 0;
+}
+
+int vd_device_features(struct vd_dev *d, uint64_t *features)
+{
+	return neg_errno(ioctl(d->fd, VHOST_GET_FEATURES, features));
+}
+
+int vd_negotiate(struct vd_dev *d, uint64_t features)
+{
+	uint8_t status = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER;
+	int ret;
+
+	ret = vd_set_status(d, 0);
+	if (!ret)
+		ret = vd_set_status(d, status);
+	if (!ret)
+		ret = neg_errno(ioctl(d->fd, VHOST_SET_FEATURES, &features));
+	if (ret)
+		return ret;
+	status |= VIRTIO_CONFIG_S_FEATURES_OK;
+	ret = vd_set_status(d, status);
+	if (!ret)
+		ret = vd_get_status(d, &status);
+	if (!ret && !(status & VIRTIO_CONFIG_S_FEATURES_OK))
+		ret = -EPROTO;
+	d->features = features;
+	return ret;
+}
+
+int vd_ring_attach(struct vd_dev *d)
+{
+	struct vd_ring *r = &d->ring;
+	struct vhost_vring_state state = { .index = 0, .num = r->num };
+	struct vhost_vring_addr addr = { .index = 0 };
+	struct vhost_vring_file kick = { .index = 0 }, call = { .index = 0 };
+	uint8_t status;
+	int ret;
+
+	addr.desc_user_addr = r->desc_iova;
+	addr.avail_user_addr = r->avail_iova;
+	addr.used_user_addr = r->used_iova;
+	kick.fd = r->kick_fd;
+	call.fd = r->call_fd;
+	if (ioctl(d->fd, VHOST_SET_VRING_NUM, &state) < 0 ||
+	    ioctl(d->fd, VHOST_SET_VRING_ADDR, &addr) < 0)
+		return -errno;
+	state.num = 0;
+	if (ioctl(d->fd, VHOST_SET_VRING_BASE, &state) < 0 ||
+	    ioctl(d->fd, VHOST_SET_VRING_KICK, &kick) < 0 ||
+	    ioctl(d->fd, VHOST_SET_VRING_CALL, &call) < 0)
+		return -errno;
+	state.num = 1;
+	if (ioctl(d->fd, VHOST_VDPA_SET_VRING_ENABLE, &state) < 0)
+		return -errno;
+	ret = vd_get_status(d, &status);
+	if (!ret)
+		ret = vd_set_status(d, status | VIRTIO_CONFIG_S_DRIVER_OK);
+	return ret;
+}
+
+int vd_start_ring(struct vd_dev *d, unsigned int num)
+{
+	int ret = vd_ring_init(&d->ring, &d->mem, num);
+
+	return ret ? ret : vd_ring_attach(d);
+}
+
+int vd_start(struct vd_dev *d, uint64_t features, unsigned int num)
+{
+	int ret;
+
+	if (d->mem.fd < 0) {
+		ret = vd_mem_init(&d->mem, VD_MEM_SIZE, VD_IOVA_BASE);
+		if (ret)
+			return ret;
+		ret = vd_map(d, d->mem.iova, d->mem.base, d->mem.size,
+			     VHOST_ACCESS_RW);
+		if (ret)
+			return ret;
+	}
+	ret = vd_negotiate(d, features);
+	if (ret)
+		return ret;
+	return vd_start_ring(d, num);
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vdpa_driver: the driver side of a virtio device reached through
+ * vhost-vdpa, done the way QEMU does it: guest memory in a shared memfd,
+ * mapped into the device with IOTLB messages; one split virtqueue set up
+ * with the vring ioctls, kicked and called through eventfds.
+ *
+ *	struct vd_dev d;
+ *	vd_open(&d, "/dev/vhost-vdpa-0");
+ *	vd_start(&d, features, 16);
+ *	... vd_desc(), vd_publish(), vd_kick(), vd_wait_used() ...
+ *
+ * The ring helpers work on any struct vd_ring in a struct vd_mem, so a
+ * userspace device can share them (see user_rng.c). Calls return 0 or a
+ * negative errno value unless said otherwise.
+ */
+#ifndef VDPA_DRIVER_H
+#define VDPA_DRIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/virtio_ring.h>
+
+/* Guest memory: this much, at this guest address (not the user address). */
+#define VD_MEM_SIZE (8u << 20)
+#define VD_IOVA_BASE 0x40000000ull
+/* Room the ring takes at the start of guest memory; buffers come after. */
+#define VD_RING_AREA (64u << 10)
+
+struct vd_mem {
+	int fd;			/* the memfd */
+	uint8_t *base;		/* where it is mapped here */
+	uint64_t iova;		/* where the device sees it */
+	size_t size;
+};
+
+struct vd_ring {
+	unsigned int num;
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	uint64_t desc_iova, avail_iova, used_iova;
+	uint16_t avail_idx;	/* next available index to publish */
+	uint16_t last_used;	/* used entries consumed */
+	int kick_fd;		/* eventfd: driver -> device */
+	int call_fd;		/* eventfd: device -> driver */
+	uint64_t calls;		/* calls seen, not yet asked for */
+};
+
+struct vd_dev {
+	int fd;
+	uint64_t features;	/* negotiated */
+	struct vd_mem mem;
+	struct vd_ring ring;
+};
+
+int vd_mem_init(struct vd_mem *mem, size_t size, uint64_t iova);
+void vd_mem_free(struct vd_mem *mem);
+void *vd_ptr(const struct vd_mem *mem, uint64_t iova);
+uint64_t vd_iova(const struct vd_mem *mem, const void *p);
+
+/* Lay a ring of num entries out at the start of mem; new eventfds. */
+int vd_ring_init(struct vd_ring *ring, struct vd_mem *mem, unsigned int num);
+void vd_ring_free(struct vd_ring *ring);
+/* Fill descriptor i (host byte order in, little-endian in the ring). */
+void vd_desc(struct vd_ring *ring, unsigned int i, uint64_t iova,
+	     uint32_t len, uint16_t flags, uint16_t next);
+/* Make the chain at head available (does not kick). */
+void vd_publish(struct vd_ring *ring, uint16_t head);
+void vd_kick(struct vd_ring *ring);
+/*
+ * The next used entry, waiting up to timeout_ms for the device's call:
+ * 1 with *id and *len set, 0 on timeout.
+ */
+int vd_wait_used(struct vd_ring *ring, uint32_t *id, uint32_t *len,
+		 int timeout_ms);
+/* Whether the device called since the last look (consumes the call). */
+int vd_called(struct vd_ring *ring);
+
+/* Open the vhost-vdpa device, become its owner, pick backend features. */
+int vd_open(struct vd_dev *d, const char *path);
+void vd_close(struct vd_dev *d);
+int vd_map(struct vd_dev *d, uint64_t iova, void *uaddr, uint64_t size,
+	   uint8_t perm);
+int vd_unmap(struct vd_dev *d, uint64_t iova, uint64_t size);
+int vd_get_status(struct vd_dev *d, uint8_t *status);
+int vd_set_status(struct vd_dev *d, uint8_t status);
+/* Poll the status until a bit of mask is set: 1, or 0 after timeout_ms. */
+int vd_wait_status(struct vd_dev *d, uint8_t mask, int timeout_ms);
+int vd_device_features(struct vd_dev *d, uint64_t *features);
+/*
+ * Reset, negotiate features, map all guest memory read-write, set up a
+ * ring of num entries and start the device (DRIVER_OK).
+ */
+int vd_start(struct vd_dev *d, uint64_t features, unsigned int num);
+/* Negotiation only: status ACKNOWLEDGE | DRIVER, then the features. */
+int vd_negotiate(struct vd_dev *d, uint64_t features);
+/* Ring set-up and DRIVER_OK after vd_negotiate(), the memory mapped. */
+int vd_start_ring(struct vd_dev *d, unsigned int num);
+/* The second half of it: give the device d->ring as it is, DRIVER_OK. */
+int vd_ring_attach(struct vd_dev *d);
+
+#endif /* VDPA_DRIVER_H */

@@ -1,0 +1,261 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vhost-rng through the tools people use: iproute2's vdpa for management,
+# sysfs for settings, rngtest on what a guest reads through vhost-vdpa,
+# and the stock virtio_rng driver reading it through virtio_vdpa in the
+# same kernel. Removal and unload under traffic. TAP. Needs vhost_rng,
+# vhost_vdpa and virtio_rng loaded; run through vm-run (run-tests does).
+#
+#   vhost-rng.sh [TEST]...   the named tests only (default: all)
+
+# The tests are called by name, from the list at the end.
+# shellcheck disable=SC2317
+set -uo pipefail
+cd "$(dirname "$0")/../../.." || exit 1
+# shellcheck source=tools/testing/lib/rngtest-verdict.sh
+. tools/testing/lib/rngtest-verdict.sh
+
+blocks=1000
+log=$VX_SCRATCH/vhost-rng.log
+modprobe -q virtio_vdpa || exit 1
+
+# bind NAME DRIVER: a vDPA device probes with whichever driver comes
+# first; move it to vhost_vdpa or virtio_vdpa.
+bind() {
+	local name=$1 drv=$2 dir=/sys/bus/vdpa/devices/$1 cur
+
+	cur=$(basename "$(readlink "$dir/driver")" 2>/dev/null)
+	[ "$cur" = "$drv" ] && return 0
+	[ -z "$cur" ] || echo "$name" >"/sys/bus/vdpa/drivers/$cur/unbind" || return 1
+	echo "$drv" >"$dir/driver_override" &&
+		echo "$name" >/sys/bus/vdpa/drivers_probe &&
+		[ "$(basename "$(readlink "$dir/driver")")" = "$drv" ]
+}
+
+# rng_add NAME DRIVER: a new vhost-rng device, bound to DRIVER.
+rng_add() {
+	vdpa dev add name "$1" mgmtdev vhost_rng && bind "$1" "$2"
+}
+
+# vhost_node NAME: its /dev/vhost-vdpa-N.
+vhost_node() {
+	local d
+
+	for d in "/sys/bus/vdpa/devices/$1"/vhost-vdpa-*; do
+		[ -e "$d" ] && echo "/dev/${d##*/}" && return 0
+	done
+	return 1
+}
+
+# hwrng_new BEFORE: a virtio_rng hwrng that is not in the list BEFORE.
+hwrng_new() {
+	local r
+
+	for r in $(cat /sys/class/misc/hw_random/rng_available); do
+		case " $1 " in
+		*" $r "*) continue ;;
+		esac
+		case $r in
+		virtio_rng*) echo "$r" && return 0 ;;
+		esac
+	done
+	return 1
+}
+
+# hwrng_add NAME: rng_add NAME on virtio_vdpa, and make the virtio_rng
+# hwrng it gets the current one. Sets hwrng.
+hwrng_add() {
+	local before
+
+	before=$(cat /sys/class/misc/hw_random/rng_available)
+	rng_add "$1" virtio_vdpa || return 1
+	for _ in $(seq 200); do
+		hwrng=$(hwrng_new "$before") && break
+		sleep 0.02
+	done
+	[ -n "$hwrng" ] && echo "$hwrng" >/sys/class/misc/hw_random/rng_current
+}
+
+# accepted LOG: rngtest's verdict on LOG, printed.
+accepted() {
+	local verdict
+
+	sed 's/^/# /' "$1"
+	verdict=$(rngtest_verdict "$1" "$blocks")
+	local status=$?
+	echo "# rngtest successes, failures: $verdict"
+	return $status
+}
+
+# workers: the back-end worker threads alive.
+workers() {
+	grep -l '^vbe-' /proc/[0-9]*/comm 2>/dev/null | wc -l
+}
+
+# served NAME: bytes the device gave its driver.
+served() {
+	cat "/sys/bus/vdpa/devices/$1/served_bytes"
+}
+
+test_listed_by_vdpa_tool() {
+	vdpa mgmtdev show vhost_rng | tee "$log" | sed 's/^/# /'
+	grep -q '^vhost_rng:' "$log" || return 1
+	rng_add r0 vhost_vdpa && vdpa dev show r0 | tee "$log" | sed 's/^/# /'
+	grep -q 'r0: type .* mgmtdev vhost_rng vendor_id 0 max_vqs 1 max_vq_size 256' "$log" &&
+		vdpa dev del r0
+}
+
+test_rngtest_through_vhost_vdpa() {
+	rng_add r0 vhost_vdpa || return 1
+	build/tests/vdpa-rng-read "$(vhost_node r0)" $((blocks * 2500 + 2500)) |
+		rngtest -c "$blocks" >"$log" 2>&1
+	accepted "$log" && [ "$(served r0)" -ge $((blocks * 2500)) ] && vdpa dev del r0
+}
+
+# The host's own virtio_rng serves /dev/hwrng from vhost-rng.
+test_virtio_rng_end_to_end() {
+	hwrng_add e0 || return 1
+	echo "# $hwrng on $(basename "$(readlink /sys/bus/vdpa/devices/e0/virtio*/driver)")"
+	head -c $((blocks * 2500 + 2500)) /dev/hwrng | rngtest -c "$blocks" >"$log" 2>&1
+	accepted "$log" && [ "$(served e0)" -ge $((blocks * 2500)) ] && vdpa dev del e0
+}
+
+# Eight devices at once: six read through vhost-vdpa in parallel, two
+# serve virtio_rng.
+test_many_devices() {
+	local i pids=() ok=0
+
+	for i in 0 1 2 3 4 5; do
+		rng_add "m$i" vhost_vdpa || return 1
+	done
+	for i in 0 1 2 3 4 5; do
+		build/tests/vdpa-rng-read "$(vhost_node "m$i")" 200000 >"$log.$i" &
+		pids+=($!)
+	done
+	for i in 6 7; do
+		hwrng_add "m$i" && [ "$(head -c 50000 /dev/hwrng | wc -c)" = 50000 ] && ok=$((ok + 1))
+	done
+	for i in 0 1 2 3 4 5; do
+		wait "${pids[$i]}" && [ "$(stat -c %s "$log.$i")" = 200000 ] && ok=$((ok + 1))
+	done
+	echo "# $ok of 8 devices served, $(workers) workers"
+	for i in 0 1 2 3 4 5 6 7; do
+		vdpa dev del "m$i" || return 1
+	done
+	[ "$ok" = 8 ] && [ "$(workers)" = 0 ]
+}
+
+test_rate_limit_setting() {
+	rng_add r0 vhost_vdpa || return 1
+	local attr=/sys/bus/vdpa/devices/r0/rate_limit
+
+	[ "$(cat $attr)" = 0 ] && echo 100000 >$attr && [ "$(cat $attr)" = 100000 ] || return 1
+	! echo lots 2>/dev/null >$attr && [ "$(cat $attr)" = 100000 ] || return 1
+	dmesg | tail -n 5 | grep -q 'rate_limit: not a number of bytes per second' &&
+		vdpa dev del r0
+}
+
+test_refusals() {
+	rng_add r0 vhost_vdpa || return 1
+	if vdpa dev add name r0 mgmtdev vhost_rng 2>"$log"; then
+		echo "# a second r0 was created"
+		return 1
+	fi
+	sed 's/^/# /' "$log"
+	if vdpa dev add name r1 mgmtdev vhost_rng mac 00:11:22:33:44:55 2>"$log"; then
+		echo "# a MAC address was accepted"
+		return 1
+	fi
+	sed 's/^/# /' "$log"
+	vdpa dev del r0
+}
+
+# The module parameter max_devices bounds how many devices exist.
+test_max_devices() {
+	rmmod vhost_rng && modprobe vhost_rng max_devices=2 || return 1
+	rng_add c0 vhost_vdpa && rng_add c1 vhost_vdpa || return 1
+	if vdpa dev add name c2 mgmtdev vhost_rng 2>"$log"; then
+		echo "# a third device was created"
+		return 1
+	fi
+	sed 's/^/# /' "$log"
+	dmesg | tail -n 5 | grep -q 'device c2 refused: 2 devices exist' || return 1
+	# unloading removes the devices
+	rmmod vhost_rng && modprobe vhost_rng && [ ! -e /sys/bus/vdpa/devices/c0 ] &&
+		[ "$(workers)" = 0 ]
+}
+
+# Removal while virtio_rng reads: the reader ends, the host goes on.
+test_removal_under_traffic() {
+	hwrng_add e0 || return 1
+	dd if=/dev/hwrng of=/dev/null bs=4096 2>/dev/null &
+	local reader=$!
+
+	sleep 1
+	timeout 30 vdpa dev del e0 || return 1
+	for _ in $(seq 100); do
+		kill -0 $reader 2>/dev/null || break
+		sleep 0.1
+	done
+	# another source may remain; then the reader goes on with it
+	kill $reader 2>/dev/null
+	wait $reader 2>/dev/null
+	[ "$(workers)" = 0 ]
+}
+
+# vhost-vdpa keeps a device while its user has it open: removal waits,
+# and ends when the user goes (here, killed mid-transfer).
+test_removal_waits_for_vhost_user() {
+	rng_add r0 vhost_vdpa || return 1
+	build/tests/vdpa-rng-read "$(vhost_node r0)" 100000000000 >/dev/null &
+	local reader=$! del
+
+	sleep 0.5
+	timeout 60 vdpa dev del r0 &
+	del=$!
+	sleep 1
+	kill -0 $del 2>/dev/null || { echo "# removal did not wait"; return 1; }
+	kill -9 $reader
+	wait $reader 2>/dev/null
+	wait $del && [ ! -e /sys/bus/vdpa/devices/r0 ] && [ "$(workers)" = 0 ]
+}
+
+test_unload_under_traffic() {
+	hwrng_add e0 || return 1
+	dd if=/dev/hwrng of=/dev/null bs=4096 2>/dev/null &
+	local reader=$!
+
+	sleep 1
+	timeout 30 rmmod vhost_rng || return 1
+	kill $reader 2>/dev/null
+	wait $reader 2>/dev/null
+	[ "$(workers)" = 0 ] && rmmod virtio_backend && modprobe vhost_rng
+}
+
+tests=(
+	listed_by_vdpa_tool rngtest_through_vhost_vdpa virtio_rng_end_to_end
+	many_devices rate_limit_setting refusals max_devices
+	removal_under_traffic removal_waits_for_vhost_user unload_under_traffic
+)
+# vhost-rng.sh [TEST]...: only those
+[ $# = 0 ] || tests=("$@")
+echo "TAP version 13"
+echo "1..${#tests[@]}"
+n=0
+status=0
+for t in "${tests[@]}"; do
+	n=$((n + 1))
+	start=$(date +%s.%N)
+	if "test_$t"; then
+		echo "ok $n vhost-rng: $t ($(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s)"
+	else
+		echo "not ok $n vhost-rng: $t"
+		status=1
+	fi
+	# what a failed test left behind goes before the next one starts
+	for d in /sys/bus/vdpa/devices/*; do
+		[ -e "$d" ] && timeout 30 vdpa dev del "${d##*/}"
+	done
+done
+exit $status
