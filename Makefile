@@ -10,6 +10,7 @@
 #   make check                                        all tests, all kernels
 #   make demo                                         the modules at work in VMs
 #   make bench-can                                    virtio_can against vcan
+#   make bench-rng                                    vhost-rng against its peers
 #   make dkms-install                                 register with DKMS
 #   make clean
 #
@@ -32,7 +33,7 @@ DKMS_SOURCES := Kbuild dkms.conf compat drivers include
 DKMS_DEST ?= /usr/src/virtio-extra-$(PACKAGE_VERSION)
 
 .PHONY: all modules modules_install test-modules tree kernel-check \
-	selftests regen regen-check check demo bench-can dkms-source dkms-install clean
+	selftests regen regen-check check demo bench-can bench-rng dkms-source dkms-install clean
 
 all: modules
 
@@ -143,6 +144,16 @@ bench-can:
 		[ -e /lib/modules/$$k/build/Makefile ] || continue; \
 		$(MAKE) -s KVER=$$k modules test-modules selftests && \
 		tools/testing/can/bench-virtio-can $$k | \
+			grep -vE '^\[ *[0-9]+\.[0-9]+\]|^vm-init' || exit 1; \
+	done
+
+# A benchmark, not a test: in a VM of each installed kernel with vDPA.
+bench-rng:
+	@scripts/install-deps
+	@for img in /boot/vmlinuz-*; do k=$${img#/boot/vmlinuz-}; \
+		grep -qsE '^CONFIG_VHOST_VDPA=[ym]' /lib/modules/$$k/build/.config || continue; \
+		$(MAKE) -s KVER=$$k modules selftests && \
+		tools/testing/vhost/bench-vhost-rng $$k | \
 			grep -vE '^\[ *[0-9]+\.[0-9]+\]|^vm-init' || exit 1; \
 	done
 

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Sourced by tests. rngtest_verdict LOG BLOCKS: whether the rngtest run
 # that wrote LOG accepts the source, for BLOCKS blocks of 20,000 bits.

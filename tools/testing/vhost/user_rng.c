@@ -61,6 +61,26 @@ static uint32_t fill_chain(const struct vd_mem *mem, const struct vd_ring *r,
 	}
 }
 
+static uint16_t avail_idx(const struct vd_ring *r)
+{
+	return le16toh(__atomic_load_n(&r->avail->idx, __ATOMIC_ACQUIRE));
+}
+
+/* The request at available entry avail, answered in used entry used. */
+static void serve_one(const struct vd_mem *mem, const struct vd_ring *r,
+		      uint16_t avail, uint16_t used)
+{
+	uint16_t head = le16toh(r->avail->ring[avail % r->num]);
+	struct vring_used_elem *e = &r->used->ring[used % r->num];
+
+	if (head >= r->num)
+		exit(1);
+	e->id = htole32(head);
+	e->len = htole32(fill_chain(mem, r, head));
+	/* the entry before the index that publishes it */
+	__atomic_store_n(&r->used->idx, htole16(used + 1), __ATOMIC_RELEASE);
+}
+
 void user_rng_serve(const struct vd_mem *mem, const struct vd_ring *r)
 {
 	uint16_t last_avail = 0, used_idx = 0;
@@ -77,19 +97,8 @@ void user_rng_serve(const struct vd_mem *mem, const struct vd_ring *r)
 		for (;;) {
 			/* no kicks while the ring is being drained */
 			r->used->flags = htole16(VRING_USED_F_NO_NOTIFY);
-			while ((avail = le16toh(__atomic_load_n(&r->avail->idx,
-							      __ATOMIC_ACQUIRE))) != last_avail) {
-				uint16_t head = le16toh(r->avail->ring[last_avail % r->num]);
-				struct vring_used_elem *e = &r->used->ring[used_idx % r->num];
-
-				if (head >= r->num)
-					exit(1);
-				e->id = htole32(head);
-				e->len = htole32(fill_chain(mem, r, head));
-				last_avail++;
-				used_idx++;
-				__atomic_store_n(&r->used->idx, htole16(used_idx),
-						 __ATOMIC_RELEASE);
+			while ((avail = avail_idx(r)) != last_avail) {
+				serve_one(mem, r, last_avail++, used_idx++);
 				pushed = 1;
 			}
 			r->used->flags = 0;

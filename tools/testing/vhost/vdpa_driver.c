@@ -147,11 +147,13 @@ static void vd_take_calls(struct vd_ring *ring)
 		ring->calls += n;
 }
 
-int vd_called(struct vd_ring *ring)
+int vd_called(struct vd_ring *ring, int timeout_ms)
 {
+	struct pollfd pfd = { .fd = ring->call_fd, .events = POLLIN };
 	int called;
 
-	vd_take_calls(ring);
+	if (!ring->calls && poll(&pfd, 1, timeout_ms) > 0)
+		vd_take_calls(ring);
 	called = ring->calls > 0;
 	ring->calls = 0;
 	return called;

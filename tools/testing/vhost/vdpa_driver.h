@@ -74,8 +74,11 @@ void vd_kick(struct vd_ring *ring);
  */
 int vd_wait_used(struct vd_ring *ring, uint32_t *id, uint32_t *len,
 		 int timeout_ms);
-/* Whether the device called since the last look (consumes the call). */
-int vd_called(struct vd_ring *ring);
+/*
+ * Whether the device called since the last look, waiting up to timeout_ms
+ * for a call (consumes the calls).
+ */
+int vd_called(struct vd_ring *ring, int timeout_ms);
 
 /* Open the vhost-vdpa device, become its owner, pick backend features. */
 int vd_open(struct vd_dev *d, const char *path);

@@ -52,6 +52,7 @@ vhost_node() {
 hwrng_new() {
 	local r
 
+	# shellcheck disable=SC2013 # a list of words on one line
 	for r in $(cat /sys/class/misc/hw_random/rng_available); do
 		case " $1 " in
 		*" $r "*) continue ;;
@@ -79,13 +80,13 @@ hwrng_add() {
 
 # accepted LOG: rngtest's verdict on LOG, printed.
 accepted() {
-	local verdict
+	local verdict status
 
 	sed 's/^/# /' "$1"
 	verdict=$(rngtest_verdict "$1" "$blocks")
-	local status=$?
+	status=$?
 	echo "# rngtest successes, failures: $verdict"
-	return $status
+	return "$status"
 }
 
 # workers: the back-end worker threads alive.
@@ -150,8 +151,8 @@ test_rate_limit_setting() {
 	rng_add r0 vhost_vdpa || return 1
 	local attr=/sys/bus/vdpa/devices/r0/rate_limit
 
-	[ "$(cat $attr)" = 0 ] && echo 100000 >$attr && [ "$(cat $attr)" = 100000 ] || return 1
-	! echo lots 2>/dev/null >$attr && [ "$(cat $attr)" = 100000 ] || return 1
+	[ "$(cat "$attr")" = 0 ] && echo 100000 >"$attr" && [ "$(cat "$attr")" = 100000 ] || return 1
+	! echo lots 2>/dev/null >"$attr" && [ "$(cat "$attr")" = 100000 ] || return 1
 	dmesg | tail -n 5 | grep -q 'rate_limit: not a number of bytes per second' &&
 		vdpa dev del r0
 }
@@ -195,12 +196,12 @@ test_removal_under_traffic() {
 	sleep 1
 	timeout 30 vdpa dev del e0 || return 1
 	for _ in $(seq 100); do
-		kill -0 $reader 2>/dev/null || break
+		kill -0 "$reader" 2>/dev/null || break
 		sleep 0.1
 	done
 	# another source may remain; then the reader goes on with it
-	kill $reader 2>/dev/null
-	wait $reader 2>/dev/null
+	kill "$reader" 2>/dev/null
+	wait "$reader" 2>/dev/null
 	[ "$(workers)" = 0 ]
 }
 
@@ -215,10 +216,10 @@ test_removal_waits_for_vhost_user() {
 	timeout 60 vdpa dev del r0 &
 	del=$!
 	sleep 1
-	kill -0 $del 2>/dev/null || { echo "# removal did not wait"; return 1; }
-	kill -9 $reader
-	wait $reader 2>/dev/null
-	wait $del && [ ! -e /sys/bus/vdpa/devices/r0 ] && [ "$(workers)" = 0 ]
+	kill -0 "$del" 2>/dev/null || { echo "# removal did not wait"; return 1; }
+	kill -9 "$reader"
+	wait "$reader" 2>/dev/null
+	wait "$del" && [ ! -e /sys/bus/vdpa/devices/r0 ] && [ "$(workers)" = 0 ]
 }
 
 test_unload_under_traffic() {
@@ -228,8 +229,8 @@ test_unload_under_traffic() {
 
 	sleep 1
 	timeout 30 rmmod vhost_rng || return 1
-	kill $reader 2>/dev/null
-	wait $reader 2>/dev/null
+	kill "$reader" 2>/dev/null
+	wait "$reader" 2>/dev/null
 	[ "$(workers)" = 0 ] && rmmod virtio_backend && modprobe vhost_rng
 }
 

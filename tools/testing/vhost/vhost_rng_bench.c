@@ -22,6 +22,7 @@
 #include "vdpa_driver.h"
 
 #define RING 256
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static double seconds(void)
 {
@@ -134,7 +135,7 @@ int main(int argc, char **argv)
 	}
 	printf("%-8s %14s %14s %14s %16s %16s\n", "request", "vhost-rng MB/s",
 	       "urandom MB/s", "userspace MB/s", "vhost/urandom", "vhost/userspace");
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		double vhost = bench_vhost(argv[1], sizes[i], secs);
 		double urandom = bench_urandom(sizes[i], secs);
 		double user = bench_user(sizes[i], secs);

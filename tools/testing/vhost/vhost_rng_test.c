@@ -103,16 +103,19 @@ static long one_request(struct vd_dev *d)
  * The device must say NEEDS_RESET and log why, then work again after the
  * driver resets it.
  */
-#define EXPECT_BROKEN(why) do {						\
-	vd_kick(&self->d.ring);						\
-	ASSERT_EQ(1, vd_wait_status(&self->d,				\
-				    VIRTIO_CONFIG_S_NEEDS_RESET, 5000));	\
-	EXPECT_EQ(1, kmsg_has(self->kmsg, why, 2000))			\
-		TH_LOG("no log line with '%s'", why);			\
-	ASSERT_EQ(0, vd_start(&self->d, RNG_FEATURES, RING));		\
-	EXPECT_EQ(64, one_request(&self->d));				\
-	EXPECT_TRUE(looks_random(buf(&self->d, 0), 64));		\
-} while (0)
+static void expect_broken(struct __test_metadata *_metadata,
+			  struct vd_dev *d, int kmsg, const char *why)
+{
+	vd_kick(&d->ring);
+	ASSERT_EQ(1, vd_wait_status(d, VIRTIO_CONFIG_S_NEEDS_RESET, 5000));
+	EXPECT_EQ(1, kmsg_has(kmsg, why, 2000))
+		TH_LOG("no log line with '%s'", why);
+	ASSERT_EQ(0, vd_start(d, RNG_FEATURES, RING));
+	EXPECT_EQ(64, one_request(d));
+	EXPECT_TRUE(looks_random(buf(d, 0), 64));
+}
+
+#define EXPECT_BROKEN(why) expect_broken(_metadata, &self->d, self->kmsg, why)
 
 TEST_F(rng, identity)
 {
@@ -196,11 +199,10 @@ TEST_F(rng, interrupt_suppression_flag)
 	ASSERT_EQ(0, vd_start(&self->d, RNG_FEATURES & ~F(VIRTIO_RING_F_EVENT_IDX),
 			      RING));
 	ASSERT_EQ(64, one_request(&self->d));
-	EXPECT_TRUE(vd_called(&self->d.ring));
+	EXPECT_TRUE(vd_called(&self->d.ring, 2000));
 	self->d.ring.avail->flags = htole16(VRING_AVAIL_F_NO_INTERRUPT);
 	ASSERT_EQ(64, one_request(&self->d));
-	usleep(100000);
-	EXPECT_FALSE(vd_called(&self->d.ring));
+	EXPECT_FALSE(vd_called(&self->d.ring, 200));
 	/* and the device left kicks on after serving */
 	EXPECT_EQ(0, le16toh(self->d.ring.used->flags) & VRING_USED_F_NO_NOTIFY);
 }
@@ -213,14 +215,13 @@ TEST_F(rng, interrupt_suppression_event_index)
 	uint16_t *avail_event = (uint16_t *)&r->used->ring[r->num];
 
 	ASSERT_EQ(64, one_request(&self->d));
-	EXPECT_TRUE(vd_called(r));
+	EXPECT_TRUE(vd_called(r, 2000));
 	*used_event = htole16(r->last_used + 100);
 	ASSERT_EQ(64, one_request(&self->d));
-	usleep(100000);
-	EXPECT_FALSE(vd_called(r));
+	EXPECT_FALSE(vd_called(r, 200));
 	*used_event = htole16(r->last_used);
 	ASSERT_EQ(64, one_request(&self->d));
-	EXPECT_TRUE(vd_called(r));
+	EXPECT_TRUE(vd_called(r, 2000));
 	/* the device asks for a kick at the next buffer */
 	EXPECT_EQ(r->avail_idx, le16toh(*avail_event));
 }
@@ -532,7 +533,7 @@ TEST_F(rng, used_ring_read_only)
 
 struct traffic {
 	struct vd_dev *d;
-	volatile int stop;
+	int stop;		/* atomic: set by the test's thread */
 	unsigned long served;
 };
 
@@ -548,7 +549,7 @@ static void *guest_traffic(void *arg)
 		vd_desc(r, i, buf_iova(t->d, i * 4096), 4096, VRING_DESC_F_WRITE, 0);
 		vd_publish(r, i);
 	}
-	while (!t->stop) {
+	while (!__atomic_load_n(&t->stop, __ATOMIC_RELAXED)) {
 		vd_kick(r);
 		if (vd_wait_used(r, &id, &len, 20) == 1 && id < r->num) {
 			t->served++;
@@ -574,7 +575,7 @@ TEST_F(rng, reset_under_traffic)
 		ASSERT_EQ(0, vd_ring_attach(&self->d));
 		usleep(5000);
 	}
-	t.stop = 1;
+	__atomic_store_n(&t.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(thread, NULL);
 	TH_LOG("%lu requests served across 30 resets", t.served);
 	EXPECT_LT(0ul, t.served);
