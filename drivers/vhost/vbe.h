@@ -101,13 +101,14 @@ struct vbe_vq {
  * @features: device-specific feature bits; the core adds the ring and
  *	transport ones it implements
  * @nvqs: number of virtqueues
- * @config_size: size of the configuration space, kept in the core
+ * @config_size: size of the configuration space, kept in the core (0 for
+ *	none: the driver then sees a few zero bytes)
  * @handle_vq: serve the available buffers of one queue. Runs in the
  *	device's worker, with the device lock held and the guest memory
  *	reachable. Returns 0 when the ring is empty, %VBE_AGAIN when it stopped
  *	for fairness with work left, or a positive delay in jiffies after which
- *	to call it again (throttling).
- * @reset: optional; forget the device state, with the device lock held
+ *	to call it again (throttling). After an error (the device is then
+ *	marked broken) it returns 0.
  */
 struct vbe_device_info {
 	const char *name;
@@ -116,7 +117,6 @@ struct vbe_device_info {
 	unsigned int nvqs;
 	size_t config_size;
 	long (*handle_vq)(struct vbe_device *dev, struct vbe_vq *vq);
-	void (*reset)(struct vbe_device *dev);
 };
 
 /**

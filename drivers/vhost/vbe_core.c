@@ -97,6 +97,9 @@ static long vbe_serve(struct vbe_device *dev)
 			continue;
 		vbe_vq_disable_kicks(vq);
 		ret = dev->info->handle_vq(dev, vq);
+		/* an error is the device marked broken: nothing more to do */
+		if (ret < 0 && ret != VBE_AGAIN)
+			ret = 0;
 		if (!ret && vbe_running(dev) && vbe_vq_enable_kicks(vq))
 			ret = VBE_AGAIN;
 		if (vbe_running(dev))
@@ -186,9 +189,15 @@ static void vbe_set_vq_num(struct vdpa_device *vdpa, u16 idx, u32 num)
 	mutex_unlock(&dev->lock);
 }
 
+/*
+ * A kick queues a pass unless one is queued: one that is waiting out a
+ * back-end's throttle delay keeps waiting, so kicking does not buy passes.
+ */
 static void vbe_kick_vq(struct vdpa_device *vdpa, u16 idx)
 {
-	vbe_device_kick(vdpa_to_vbe(vdpa));
+	struct vbe_device *dev = vdpa_to_vbe(vdpa);
+
+	kthread_queue_delayed_work(dev->worker, &dev->work, 0);
 }
 
 static void vbe_set_vq_cb(struct vdpa_device *vdpa, u16 idx,
@@ -345,8 +354,6 @@ static void vbe_do_reset(struct vbe_device *dev, bool clean_map)
 	WRITE_ONCE(dev->generation, dev->generation + 1);
 	if (clean_map)
 		vbe_mem_reset_map(dev);
-	if (dev->info->reset)
-		dev->info->reset(dev);
 }
 
 static void vbe_set_status(struct vdpa_device *vdpa, u8 status)
@@ -364,6 +371,14 @@ static void vbe_set_status(struct vdpa_device *vdpa, u8 status)
 	}
 	/* a broken device stays broken until reset */
 	status |= old & VIRTIO_CONFIG_S_NEEDS_RESET;
+	/* features without what the core needs: FEATURES_OK does not stick */
+	if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    !(old & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    (dev->features & VBE_FEATURES_NEEDED) != VBE_FEATURES_NEEDED) {
+		dev_info_ratelimited(&vdpa->dev, "%s: FEATURES_OK refused: features %#llx lack VERSION_1 or ACCESS_PLATFORM\n",
+				     dev->info->name, dev->features);
+		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+	}
 	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    !(old & VIRTIO_CONFIG_S_DRIVER_OK)) {
 		/* the identity map is for the host's own drivers only */
@@ -393,16 +408,28 @@ static int vbe_reset(struct vdpa_device *vdpa)
 	return vbe_compat_reset(vdpa, 0);
 }
 
+/*
+ * A device without configuration fields still shows a few zero bytes:
+ * QEMU's vhost-vdpa-device reads the whole space when it starts, and
+ * vhost-vdpa refuses a read of length 0.
+ */
+#define VBE_CONFIG_SIZE_MIN 4
+
+static size_t vbe_config_size(const struct vbe_device *dev)
+{
+	return max_t(size_t, dev->info->config_size, VBE_CONFIG_SIZE_MIN);
+}
+
 static size_t vbe_get_config_size(struct vdpa_device *vdpa)
 {
-	return vdpa_to_vbe(vdpa)->info->config_size;
+	return vbe_config_size(vdpa_to_vbe(vdpa));
 }
 
 static void vbe_get_config(struct vdpa_device *vdpa, unsigned int offset,
 			   void *buf, unsigned int len)
 {
 	struct vbe_device *dev = vdpa_to_vbe(vdpa);
-	size_t size = dev->info->config_size;
+	size_t size = vbe_config_size(dev);
 
 	if (offset > size || len > size - offset) {
 		memset(buf, 0, len);
@@ -568,7 +595,7 @@ struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 		goto err;
 
 	ret = -ENOMEM;
-	dev->config = kzalloc(info->config_size, GFP_KERNEL);
+	dev->config = kzalloc(vbe_config_size(dev), GFP_KERNEL);
 	dev->vqs = kcalloc(info->nvqs, sizeof(*dev->vqs), GFP_KERNEL);
 	if (!dev->config || !dev->vqs)
 		goto err;

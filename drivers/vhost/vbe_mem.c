@@ -205,9 +205,10 @@ int vbe_mem_set_map(struct vbe_device *dev, struct vhost_iotlb *iotlb)
 		ret = vhost_iotlb_add_range(map_copy, map->start, map->last,
 					    map->addr, map->perm);
 		if (ret) {
-			dev_warn_ratelimited(&dev->vdpa.dev,
-					     "guest memory map refused: more than %d ranges\n",
-					     VBE_MAP_RANGES_MAX);
+			if (ret == -ENOSPC)
+				dev_warn_ratelimited(&dev->vdpa.dev,
+						     "guest memory map refused: more than %d ranges\n",
+						     VBE_MAP_RANGES_MAX);
 			vhost_iotlb_free(map_copy);
 			return ret;
 		}

@@ -106,6 +106,7 @@ static long vhost_rng_handle_vq(struct vbe_device *core, struct vbe_vq *vq)
 	struct vbe_chain chain;
 	unsigned int served;
 	long delay = 0;
+	int ret;
 
 	/* never hand out bytes from an unseeded CRNG */
 	if (!rng_is_initialized())
@@ -132,10 +133,12 @@ static long vhost_rng_handle_vq(struct vbe_device *core, struct vbe_vq *vq)
 		for (done = 0; done < len; done += n) {
 			n = min_t(u64, len - done, sizeof(rng->buf));
 			get_random_bytes(rng->buf, n);
-			if (vbe_chain_write(vq, &chain, done, rng->buf, n))
+			ret = vbe_chain_write(vq, &chain, done, rng->buf, n);
+			/* the guest's bytes stay nowhere else */
+			memzero_explicit(rng->buf, n);
+			if (ret)
 				return 0;
 		}
-		memzero_explicit(rng->buf, sizeof(rng->buf));
 		if (vbe_vq_push(vq, &chain, len))
 			return 0;
 		atomic64_add(len, &rng->served);
@@ -143,10 +146,12 @@ static long vhost_rng_handle_vq(struct vbe_device *core, struct vbe_vq *vq)
 	return VBE_AGAIN;
 }
 
-static void vhost_rng_reset(struct vbe_device *core)
+/*
+ * A full bucket, when the device is created or its limit set; not on
+ * device reset, or a driver could reset its way past the limit.
+ */
+static void vhost_rng_fill_bucket(struct vhost_rng *rng)
 {
-	struct vhost_rng *rng = container_of(core, struct vhost_rng, core);
-
 	rng->tokens = vhost_rng_burst(rng);
 	rng->refilled = ktime_get_ns();
 }
@@ -156,7 +161,6 @@ static const struct vbe_device_info vhost_rng_info = {
 	.device_id = VIRTIO_ID_RNG,
 	.nvqs = 1,
 	.handle_vq = vhost_rng_handle_vq,
-	.reset = vhost_rng_reset,
 };
 
 static ssize_t rate_limit_show(struct device *d, struct device_attribute *attr,
@@ -181,7 +185,7 @@ static ssize_t rate_limit_store(struct device *d, struct device_attribute *attr,
 	}
 	mutex_lock(&rng->core.lock);
 	WRITE_ONCE(rng->rate, rate);
-	vhost_rng_reset(&rng->core);
+	vhost_rng_fill_bucket(rng);
 	mutex_unlock(&rng->core.lock);
 	/* a throttled queue may be served sooner now */
 	vbe_device_kick(&rng->core);
@@ -222,7 +226,7 @@ static int vhost_rng_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 		goto err;
 	}
 	rng = container_of(core, struct vhost_rng, core);
-	vhost_rng_reset(&rng->core);
+	vhost_rng_fill_bucket(rng);
 	rng->core.vdpa.dev.groups = vhost_rng_groups;
 	ret = vbe_device_register(&rng->core);
 	if (ret) {

@@ -107,6 +107,23 @@ test_listed_by_vdpa_tool() {
 		vdpa dev del r0
 }
 
+# QEMU takes the device with the options Documentation/vhost/vhost-rng.rst
+# gives: vhost-vdpa-device-pci realized, a virtio entropy device on its PCI
+# bus (1af4:1005, subsystem 0004: virtio device ID 4). The guest is never
+# run (-S): under TCG inside TCG it would take minutes.
+test_qemu_attaches() {
+	rng_add q0 vhost_vdpa || return 1
+	printf 'info pci\nquit\n' |
+		timeout 120 qemu-system-x86_64 -S -nodefaults -display none -m 256M \
+			-object memory-backend-memfd,id=mem,size=256M,share=on \
+			-machine q35,memory-backend=mem \
+			-device vhost-vdpa-device-pci,vhostdev="$(vhost_node q0)" \
+			-monitor stdio >"$log" 2>&1
+	grep -v '(qemu)' "$log" | sed 's/^/# /'
+	grep -A1 'PCI device 1af4:1005' "$log" | grep -q 'PCI subsystem 1af4:0004' &&
+		vdpa dev del q0
+}
+
 test_rngtest_through_vhost_vdpa() {
 	rng_add r0 vhost_vdpa || return 1
 	build/tests/vdpa-rng-read "$(vhost_node r0)" $((blocks * 2500 + 2500)) |
@@ -235,7 +252,7 @@ test_unload_under_traffic() {
 }
 
 tests=(
-	listed_by_vdpa_tool rngtest_through_vhost_vdpa virtio_rng_end_to_end
+	listed_by_vdpa_tool qemu_attaches rngtest_through_vhost_vdpa virtio_rng_end_to_end
 	many_devices rate_limit_setting refusals max_devices
 	removal_under_traffic removal_waits_for_vhost_user unload_under_traffic
 )

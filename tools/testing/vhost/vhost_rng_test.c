@@ -129,8 +129,9 @@ TEST_F(rng, identity)
 	EXPECT_EQ(RNG_FEATURES, features & RNG_FEATURES);
 	ASSERT_EQ(0, ioctl(self->d.fd, VHOST_VDPA_GET_VRING_NUM, &num));
 	EXPECT_EQ(256, num);
+	/* entropy devices have no configuration; QEMU needs some to read */
 	ASSERT_EQ(0, ioctl(self->d.fd, VHOST_VDPA_GET_CONFIG_SIZE, &size));
-	EXPECT_EQ(0u, size);
+	EXPECT_EQ(4u, size);
 }
 
 TEST_F(rng, single_buffer)
@@ -281,6 +282,30 @@ TEST_F(rng, rate_limit)
 	EXPECT_EQ(vdpa_get_attr(self->name, "served_bytes") > 0, 1);
 }
 
+/* Resetting the device does not refill the bucket. */
+TEST_F(rng, rate_limit_survives_reset)
+{
+	const double rate = 32768, burst = rate / 8;
+	uint64_t bytes = 0;
+	double start;
+	long len;
+	int i;
+
+	ASSERT_EQ(0, vdpa_set_attr(self->name, "rate_limit", "32768"));
+	start = seconds();
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, vd_start(&self->d, RNG_FEATURES, RING));
+		vd_desc(&self->d.ring, 0, buf_iova(&self->d, 0), 4096,
+			VRING_DESC_F_WRITE, 0);
+		len = serve(&self->d, 0);
+		ASSERT_LT(0, len);
+		bytes += len;
+	}
+	TH_LOG("%llu bytes in %.2f s across 20 resets",
+	       (unsigned long long)bytes, seconds() - start);
+	EXPECT_GE(rate * (seconds() - start) * 1.02 + burst, (double)bytes);
+}
+
 TEST_F(rng, rate_limit_refuses_garbage)
 {
 	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->name, "rate_limit", "fast"));
@@ -297,6 +322,24 @@ TEST_F(rng, features_refused)
 
 	EXPECT_EQ(-EINVAL, vd_negotiate(&self->d, no_v1));
 	EXPECT_EQ(-EINVAL, vd_negotiate(&self->d, unknown));
+	ASSERT_EQ(0, vd_start(&self->d, RNG_FEATURES, RING));
+	EXPECT_EQ(64, one_request(&self->d));
+}
+
+/* FEATURES_OK does not stick without the features the core needs. */
+TEST_F(rng, features_ok_without_features)
+{
+	uint8_t status;
+
+	ASSERT_EQ(0, vd_set_status(&self->d, 0));
+	ASSERT_EQ(0, vd_set_status(&self->d, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+				   VIRTIO_CONFIG_S_DRIVER));
+	ASSERT_EQ(0, vd_set_status(&self->d, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+				   VIRTIO_CONFIG_S_DRIVER |
+				   VIRTIO_CONFIG_S_FEATURES_OK));
+	ASSERT_EQ(0, vd_get_status(&self->d, &status));
+	EXPECT_EQ(0, status & VIRTIO_CONFIG_S_FEATURES_OK);
+	EXPECT_EQ(1, kmsg_has(self->kmsg, "FEATURES_OK refused", 2000));
 	ASSERT_EQ(0, vd_start(&self->d, RNG_FEATURES, RING));
 	EXPECT_EQ(64, one_request(&self->d));
 }
@@ -459,6 +502,32 @@ TEST_F(rng, indirect_odd_size)
 {
 	indirect_table(&self->d, 24, VRING_DESC_F_INDIRECT);
 	EXPECT_BROKEN("indirect table of 24 bytes");
+}
+
+TEST_F(rng, indirect_empty)
+{
+	indirect_table(&self->d, 0, VRING_DESC_F_INDIRECT);
+	EXPECT_BROKEN("indirect table of 0 bytes");
+}
+
+/* A table the device must read, mapped for its writes only. */
+TEST_F(rng, descriptors_mapped_write_only)
+{
+	struct vd_mem wo;
+	struct vring_desc *table;
+
+	ASSERT_EQ(0, vd_mem_init(&wo, 65536, 0x80000000ull));
+	table = (struct vring_desc *)wo.base;
+	table[0].addr = htole64(buf_iova(&self->d, 0));
+	table[0].len = htole32(64);
+	table[0].flags = htole16(VRING_DESC_F_WRITE);
+	ASSERT_EQ(0, vd_map(&self->d, wo.iova, wo.base, wo.size,
+			    VHOST_ACCESS_WO));
+	vd_desc(&self->d.ring, 0, wo.iova, 16, VRING_DESC_F_INDIRECT, 0);
+	vd_publish(&self->d.ring, 0);
+	EXPECT_BROKEN("descriptor at 0x80000000 mapped for the other direction");
+	vd_unmap(&self->d, wo.iova, wo.size);
+	vd_mem_free(&wo);
 }
 
 TEST_F(rng, indirect_larger_than_ring)
