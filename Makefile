@@ -75,7 +75,7 @@ LAB := tools/testing/virtio-lab
 SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
 	build/tests/vlab-can build/tests/can-bench build/tests/vhost_rng_test \
-	build/tests/vdpa-rng-read build/tests/vhost-rng-bench
+	build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB)
 LAB_LIB := $(LAB)/libvlab.c $(LAB)/entropy_model.c $(LAB)/console_model.c \
 	$(LAB)/can_model.c
@@ -109,9 +109,11 @@ build/tests/vhost_rng_test: $(VHOST)/vhost_rng_test.c $(VHOST_DRIVER) \
 	$(CC) $(SELFTEST_CFLAGS) -I$(VHOST) -I$$(scripts/kernel-tools)/tools/testing/selftests \
 		$< $(VHOST_DRIVER) $(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c -lpthread -o $@
 
-build/tests/vdpa-rng-read: $(VHOST)/vdpa_rng_read.c $(VHOST_DRIVER) $(VHOST_HEADERS)
+# Small tools on the driver: build/tests/vdpa-<name> from vdpa_<name>.c
+build/tests/vdpa-rng-read build/tests/vdpa-set-status: build/tests/vdpa-%: \
+		$(VHOST_DRIVER) $(VHOST_HEADERS) $(VHOST)/vdpa_rng_read.c $(VHOST)/vdpa_set_status.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SELFTEST_CFLAGS) -I$(VHOST) $< $(VHOST_DRIVER) -o $@
+	$(CC) $(SELFTEST_CFLAGS) -I$(VHOST) $(VHOST)/vdpa_$(subst -,_,$*).c $(VHOST_DRIVER) -o $@
 
 build/tests/vhost-rng-bench: $(VHOST)/vhost_rng_bench.c $(VHOST_DRIVER) \
 		$(VHOST)/user_rng.c $(VHOST_HEADERS)

@@ -128,6 +128,8 @@ struct vbe_device_info {
  * @status: device status; written under @lock, read without
  * @features: negotiated features
  * @generation: configuration generation
+ * @nvqs: number of virtqueues (info->nvqs, kept for vbe_free(), which may
+ *	run after the back-end's module is gone)
  * @kernel_driver: the driver is virtio_vdpa, which uses physical addresses
  *	(identity map); never true for a vhost-vdpa user
  * @vqs: the virtqueues
@@ -136,7 +138,9 @@ struct vbe_device_info {
  * @config: configuration space
  * @map_lock: protects @iotlb, which the driver replaces while the worker
  *	translates (held only for lookups, never while touching memory)
- * @iotlb: guest address map from vhost-vdpa, or NULL for the identity map
+ * @iotlb: guest address map from vhost-vdpa, or NULL: none
+ * @identity: no map was set since reset (or vhost-vdpa reset it): guest
+ *	addresses are DMA addresses, for virtio_vdpa only
  * @mm: address space of the vhost-vdpa owner; the map points into it
  * @worker: the device's worker thread
  * @work: the work it does: serve the rings
@@ -149,6 +153,7 @@ struct vbe_device {
 	u8 status;
 	u64 features;
 	u32 generation;
+	unsigned int nvqs;
 	bool kernel_driver;
 	struct vbe_vq *vqs;
 	struct vdpa_callback config_cb;
@@ -156,6 +161,7 @@ struct vbe_device {
 	u8 *config;
 	spinlock_t map_lock; /* iotlb */
 	struct vhost_iotlb *iotlb;
+	bool identity;
 	struct mm_struct *mm;
 	struct kthread_worker *worker;
 	struct kthread_delayed_work work;

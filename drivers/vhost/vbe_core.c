@@ -50,6 +50,22 @@ static bool vbe_running(const struct vbe_device *dev)
 }
 
 /**
+ * vbe_callback - interrupt the driver
+ * @cb: the callback it set, if any
+ *
+ * Drivers' callbacks expect interrupt context; from the worker, bottom
+ * halves are held off so that what they schedule (NAPI) runs after them.
+ */
+void vbe_callback(const struct vdpa_callback *cb)
+{
+	if (!cb->callback)
+		return;
+	local_bh_disable();
+	cb->callback(cb->private);
+	local_bh_enable();
+}
+
+/**
  * vbe_device_broken - the driver broke a rule: stop until it resets
  * @dev: the device, locked
  * @fmt: what happened, for the log
@@ -75,8 +91,7 @@ void vbe_device_broken(struct vbe_device *dev, const char *fmt, ...)
 			dev->info->name, &vaf);
 		va_end(args);
 	}
-	if (dev->config_cb.callback)
-		dev->config_cb.callback(dev->config_cb.private);
+	vbe_callback(&dev->config_cb);
 }
 EXPORT_SYMBOL_GPL(vbe_device_broken);
 
@@ -89,7 +104,7 @@ static long vbe_serve(struct vbe_device *dev)
 	long delay = 0;
 	unsigned int i;
 
-	for (i = 0; i < dev->info->nvqs && vbe_running(dev); i++) {
+	for (i = 0; i < dev->nvqs && vbe_running(dev); i++) {
 		struct vbe_vq *vq = &dev->vqs[i];
 		long ret;
 
@@ -135,10 +150,14 @@ static void vbe_work(struct kthread_work *work)
 	}
 out:
 	mutex_unlock(&dev->lock);
-	/* requeued rather than looping: other work and reset get a turn */
-	if (delay)
-		kthread_mod_delayed_work(dev->worker, &dev->work,
-					 delay == VBE_AGAIN ? 0 : delay);
+	/*
+	 * Requeued rather than looping: other work and reset get a turn. A
+	 * throttle delay does not push back a pass a kick has queued since.
+	 */
+	if (delay == VBE_AGAIN)
+		kthread_mod_delayed_work(dev->worker, &dev->work, 0);
+	else if (delay)
+		kthread_queue_delayed_work(dev->worker, &dev->work, delay);
 }
 
 /**
@@ -290,6 +309,9 @@ static int vbe_set_driver_features(struct vdpa_device *vdpa, u64 features)
 	mutex_lock(&dev->lock);
 	if (dev->status & VIRTIO_CONFIG_S_FEATURES_OK) {
 		ret = -EBUSY;
+	} else if (!features) {
+		/* the vDPA core's "none yet", before a config read */
+		dev->features = 0;
 	} else if (features & ~offered) {
 		dev_info_ratelimited(&vdpa->dev, "%s: refused features %#llx: not offered\n",
 				     dev->info->name, features & ~offered);
@@ -346,11 +368,14 @@ static void vbe_do_reset(struct vbe_device *dev, bool clean_map)
 {
 	unsigned int i;
 
-	for (i = 0; i < dev->info->nvqs; i++)
+	for (i = 0; i < dev->nvqs; i++)
 		vbe_vq_reset(&dev->vqs[i]);
 	WRITE_ONCE(dev->status, 0);
 	dev->features = 0;
 	dev->kernel_driver = false;
+	/* drivers set it after reset; an old one may be gone since */
+	dev->config_cb.callback = NULL;
+	dev->config_cb.private = NULL;
 	WRITE_ONCE(dev->generation, dev->generation + 1);
 	if (clean_map)
 		vbe_mem_reset_map(dev);
@@ -478,10 +503,10 @@ static int vbe_bind_mm(struct vdpa_device *vdpa, struct mm_struct *mm)
 {
 	struct vbe_device *dev = vdpa_to_vbe(vdpa);
 
+	mmgrab(mm);
 	mutex_lock(&dev->lock);
 	if (dev->mm)
 		mmdrop(dev->mm);
-	mmgrab(mm);
 	dev->mm = mm;
 	mutex_unlock(&dev->lock);
 	return 0;
@@ -512,7 +537,7 @@ static void vbe_free(struct vdpa_device *vdpa)
 	if (dev->vqs) {
 		unsigned int i;
 
-		for (i = 0; i < dev->info->nvqs; i++)
+		for (i = 0; i < dev->nvqs; i++)
 			kfree(dev->vqs[i].segments);
 	}
 	kfree(dev->vqs);
@@ -583,6 +608,7 @@ struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 	mutex_init(&dev->lock);
 	spin_lock_init(&dev->config_lock);
 	spin_lock_init(&dev->map_lock);
+	dev->identity = true;
 	kthread_init_delayed_work(&dev->work, vbe_work);
 	ratelimit_state_init(&dev->log_ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
@@ -590,6 +616,12 @@ struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 	/* virtio_vdpa maps buffers on the device itself: no IOMMU, 64 bits */
 	vdpa->dma_dev = &vdpa->dev;
 	vdpa->dev.dma_mask = &vdpa->dev.coherent_dma_mask;
+#if defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE) || \
+	defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_CPU) || \
+	defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_CPU_ALL)
+	/* the worker reads and writes through the CPU's caches */
+	vdpa->dev.dma_coherent = true;
+#endif
 	ret = dma_set_mask_and_coherent(&vdpa->dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto err;
@@ -599,7 +631,8 @@ struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 	dev->vqs = kcalloc(info->nvqs, sizeof(*dev->vqs), GFP_KERNEL);
 	if (!dev->config || !dev->vqs)
 		goto err;
-	for (i = 0; i < info->nvqs; i++) {
+	dev->nvqs = info->nvqs;
+	for (i = 0; i < dev->nvqs; i++) {
 		struct vbe_vq *vq = &dev->vqs[i];
 
 		vq->dev = dev;
@@ -635,7 +668,7 @@ EXPORT_SYMBOL_GPL(vbe_device_alloc);
  */
 int vbe_device_register(struct vbe_device *dev)
 {
-	return _vdpa_register_device(&dev->vdpa, dev->info->nvqs);
+	return _vdpa_register_device(&dev->vdpa, dev->nvqs);
 }
 EXPORT_SYMBOL_GPL(vbe_device_register);
 

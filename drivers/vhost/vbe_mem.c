@@ -12,6 +12,7 @@
  * maps nothing, or whose map a reset cleared, must not reach host memory.
  */
 
+#include <linux/dma-direct.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -37,10 +38,12 @@ static s64 vbe_mem_translate(struct vbe_device *dev, u64 addr, u64 len,
 
 	spin_lock(&dev->map_lock);
 	if (!dev->iotlb) {
+		bool identity = dev->identity;
+
 		spin_unlock(&dev->map_lock);
-		if (!dev->kernel_driver)
+		if (!identity || !dev->kernel_driver)
 			return -EFAULT;
-		*target = addr;
+		*target = dma_to_phys(dev->vdpa.dma_dev, addr);
 		*user = false;
 		return len;
 	}
@@ -125,6 +128,75 @@ static int vbe_mem_copy(struct vbe_device *dev, u64 addr, void *buf,
 	return 0;
 }
 
+/*
+ * One naturally aligned 16-bit field in a single access: ring indexes
+ * change under the device, and a copy may go byte by byte.
+ */
+static int vbe_mem_access16(struct vbe_device *dev, u64 addr, __le16 *val,
+			    bool write)
+{
+	u64 target;
+	bool user;
+	s64 piece = vbe_mem_translate(dev, addr, sizeof(*val), write, &target,
+				      &user);
+	__le16 *p;
+
+	if (piece < 0)
+		return piece;
+	/* split across two ranges, or misaligned by the map */
+	if (piece < sizeof(*val) || !IS_ALIGNED(target, sizeof(*val)))
+		return -EFAULT;
+	if (user) {
+		__le16 __user *u = u64_to_user_ptr(target);
+
+		if (!dev->mm || current->mm != dev->mm)
+			return -EFAULT;
+		return write ? put_user(*val, u) : get_user(*val, u);
+	}
+	if (!pfn_valid(PHYS_PFN(target)))
+		return -EFAULT;
+	p = kmap_local_page(pfn_to_page(PHYS_PFN(target))) + offset_in_page(target);
+	if (write)
+		WRITE_ONCE(*p, *val);
+	else
+		*val = READ_ONCE(*p);
+	kunmap_local(p);
+	return 0;
+}
+
+/**
+ * vbe_mem_read16 - read a 16-bit ring field in one access
+ * @dev: the device
+ * @addr: its guest address, aligned
+ * @val: where to, in CPU byte order
+ *
+ * Return: 0 or a negative errno, as vbe_mem_read().
+ */
+int vbe_mem_read16(struct vbe_device *dev, u64 addr, u16 *val)
+{
+	__le16 v;
+	int ret = vbe_mem_access16(dev, addr, &v, false);
+
+	if (!ret)
+		*val = le16_to_cpu(v);
+	return ret;
+}
+
+/**
+ * vbe_mem_write16 - write a 16-bit ring field in one access
+ * @dev: the device
+ * @addr: its guest address, aligned
+ * @val: the value, in CPU byte order
+ *
+ * Return: 0 or a negative errno, as vbe_mem_write().
+ */
+int vbe_mem_write16(struct vbe_device *dev, u64 addr, u16 val)
+{
+	__le16 v = cpu_to_le16(val);
+
+	return vbe_mem_access16(dev, addr, &v, true);
+}
+
 /**
  * vbe_mem_check - whether the device may access guest memory
  * @dev: the device
@@ -189,7 +261,8 @@ int vbe_mem_write(struct vbe_device *dev, u64 addr, const void *buf,
  * @dev: the device
  * @iotlb: the whole map; copied, since its owner changes it at will
  *
- * Return: 0, -ENOMEM, or -ENOSPC for a map of too many ranges.
+ * Return: 0, -ENOMEM, or -ENOSPC for a map of too many ranges; after a
+ * refusal nothing is mapped.
  */
 int vbe_mem_set_map(struct vbe_device *dev, struct vhost_iotlb *iotlb)
 {
@@ -198,8 +271,10 @@ int vbe_mem_set_map(struct vbe_device *dev, struct vhost_iotlb *iotlb)
 	int ret;
 
 	map_copy = vhost_iotlb_alloc(VBE_MAP_RANGES_MAX, 0);
-	if (!map_copy)
-		return -ENOMEM;
+	if (!map_copy) {
+		ret = -ENOMEM;
+		goto refused;
+	}
 	for (map = vhost_iotlb_itree_first(iotlb, 0, U64_MAX); map;
 	     map = vhost_iotlb_itree_next(map, 0, U64_MAX)) {
 		ret = vhost_iotlb_add_range(map_copy, map->start, map->last,
@@ -210,15 +285,24 @@ int vbe_mem_set_map(struct vbe_device *dev, struct vhost_iotlb *iotlb)
 						     "guest memory map refused: more than %d ranges\n",
 						     VBE_MAP_RANGES_MAX);
 			vhost_iotlb_free(map_copy);
-			return ret;
+			map_copy = NULL;
+			goto refused;
 		}
 	}
+	ret = 0;
+refused:
+	/*
+	 * A refused map leaves nothing mapped rather than the old map:
+	 * vhost-vdpa ignores some refusals, and the old map may name memory
+	 * the owner took back.
+	 */
 	spin_lock(&dev->map_lock);
 	old = dev->iotlb;
 	dev->iotlb = map_copy;
+	dev->identity = false;
 	spin_unlock(&dev->map_lock);
 	vhost_iotlb_free(old);
-	return 0;
+	return ret;
 }
 
 /**
@@ -234,6 +318,7 @@ void vbe_mem_reset_map(struct vbe_device *dev)
 	spin_lock(&dev->map_lock);
 	old = dev->iotlb;
 	dev->iotlb = NULL;
+	dev->identity = true;
 	spin_unlock(&dev->map_lock);
 	vhost_iotlb_free(old);
 }

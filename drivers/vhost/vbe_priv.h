@@ -16,6 +16,10 @@ int vbe_mem_set_map(struct vbe_device *dev, struct vhost_iotlb *iotlb);
 void vbe_mem_reset_map(struct vbe_device *dev);
 int vbe_mem_check(struct vbe_device *dev, u64 addr, u64 len, bool write);
 
+void vbe_callback(const struct vdpa_callback *cb);
+int vbe_mem_read16(struct vbe_device *dev, u64 addr, u16 *val);
+int vbe_mem_write16(struct vbe_device *dev, u64 addr, u16 val);
+
 int vbe_vq_check_layout(struct vbe_vq *vq);
 void vbe_vq_start(struct vbe_vq *vq);
 void vbe_vq_reset(struct vbe_vq *vq);

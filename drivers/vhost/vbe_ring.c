@@ -136,26 +136,22 @@ void vbe_vq_reset(struct vbe_vq *vq)
 	vbe_vq_start(vq);
 }
 
+/* Indexes and events: single accesses, as the driver changes them. */
 static int vbe_vq_read16(struct vbe_vq *vq, u64 addr, const char *what,
 			 u16 *val)
 {
-	__le16 v;
-	int ret = vbe_mem_read(vq->dev, addr, &v, sizeof(v));
+	int ret = vbe_mem_read16(vq->dev, addr, val);
 
-	if (ret) {
+	if (ret)
 		vbe_device_broken(vq->dev, "queue %u: %s at %#llx %s",
 				  vq->index, what, addr, vbe_mem_error(ret));
-		return ret;
-	}
-	*val = le16_to_cpu(v);
-	return 0;
+	return ret;
 }
 
 static int vbe_vq_write16(struct vbe_vq *vq, u64 addr, const char *what,
 			  u16 val)
 {
-	__le16 v = cpu_to_le16(val);
-	int ret = vbe_mem_write(vq->dev, addr, &v, sizeof(v));
+	int ret = vbe_mem_write16(vq->dev, addr, val);
 
 	if (ret)
 		vbe_device_broken(vq->dev, "queue %u: %s at %#llx %s",
@@ -533,6 +529,5 @@ void vbe_vq_interrupt(struct vbe_vq *vq)
 		if (val & VRING_AVAIL_F_NO_INTERRUPT)
 			return;
 	}
-	if (vq->cb.callback)
-		vq->cb.callback(vq->cb.private);
+	vbe_callback(&vq->cb);
 }

@@ -204,6 +204,20 @@ test_max_devices() {
 		[ "$(workers)" = 0 ]
 }
 
+# A driver's callback must not outlive its binding: after virtio_vdpa has
+# gone (module unloaded), a vhost-vdpa user breaks the device, which
+# interrupts whoever set a configuration callback since the last reset.
+test_callback_after_rebind() {
+	local status
+
+	hwrng_add e0 || return 1
+	echo e0 >/sys/bus/vdpa/drivers/virtio_vdpa/unbind &&
+		rmmod virtio_vdpa && bind e0 vhost_vdpa || return 1
+	status=$(build/tests/vdpa-set-status "$(vhost_node e0)" 0x7)
+	echo "# status after DRIVER_OK without FEATURES_OK: $status"
+	modprobe virtio_vdpa && [ "$status" = 0x47 ] && vdpa dev del e0
+}
+
 # Removal while virtio_rng reads: the reader ends, the host goes on.
 test_removal_under_traffic() {
 	hwrng_add e0 || return 1
@@ -253,7 +267,7 @@ test_unload_under_traffic() {
 
 tests=(
 	listed_by_vdpa_tool qemu_attaches rngtest_through_vhost_vdpa virtio_rng_end_to_end
-	many_devices rate_limit_setting refusals max_devices
+	many_devices rate_limit_setting refusals max_devices callback_after_rebind
 	removal_under_traffic removal_waits_for_vhost_user unload_under_traffic
 )
 # vhost-rng.sh [TEST]...: only those
