@@ -394,8 +394,6 @@ static void vbe_set_status(struct vdpa_device *vdpa, u8 status)
 		mutex_unlock(&dev->lock);
 		return;
 	}
-	/* a broken device stays broken until reset */
-	status |= old & VIRTIO_CONFIG_S_NEEDS_RESET;
 	/* features without what the core needs: FEATURES_OK does not stick */
 	if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
 	    !(old & VIRTIO_CONFIG_S_FEATURES_OK) &&
@@ -412,6 +410,7 @@ static void vbe_set_status(struct vdpa_device *vdpa, u8 status)
 		if (!(status & VIRTIO_CONFIG_S_FEATURES_OK))
 			vbe_device_broken(dev, "DRIVER_OK without FEATURES_OK");
 	}
+	/* a broken device (maybe just now) stays broken until reset */
 	WRITE_ONCE(dev->status, status | (dev->status & VIRTIO_CONFIG_S_NEEDS_RESET));
 	mutex_unlock(&dev->lock);
 	if (status & VIRTIO_CONFIG_S_DRIVER_OK)

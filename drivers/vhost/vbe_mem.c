@@ -87,23 +87,32 @@ static int vbe_mem_copy_phys(u64 pa, void *buf, size_t len, bool write)
 	return 0;
 }
 
+/* Only the worker, inside the owner's address space, touches user memory. */
+static bool vbe_mem_in_owner(const struct vbe_device *dev)
+{
+	return dev->mm && current->mm == dev->mm;
+}
+
 static int vbe_mem_copy_user(struct vbe_device *dev, u64 uaddr, void *buf,
 			     size_t len, bool write)
 {
 	void __user *p = u64_to_user_ptr(uaddr);
 
-	/* only the worker, inside the owner's address space, gets here */
-	if (!dev->mm || current->mm != dev->mm)
+	if (!vbe_mem_in_owner(dev))
 		return -EFAULT;
 	if (write)
 		return copy_to_user(p, buf, len) ? -EFAULT : 0;
 	return copy_from_user(buf, p, len) ? -EFAULT : 0;
 }
 
-static int vbe_mem_copy(struct vbe_device *dev, u64 addr, void *buf,
-			size_t len, bool write)
+/*
+ * Walk [addr, addr + len) through the map, copying to or from buf piece by
+ * piece; with no buf, only check that every byte is reachable.
+ */
+static int vbe_mem_walk(struct vbe_device *dev, u64 addr, void *buf,
+			u64 len, bool write)
 {
-	int ret;
+	int ret = 0;
 
 	if (len && addr + len - 1 < addr)
 		return -EFAULT;
@@ -115,14 +124,15 @@ static int vbe_mem_copy(struct vbe_device *dev, u64 addr, void *buf,
 
 		if (piece < 0)
 			return piece;
-		if (user)
+		if (buf && user)
 			ret = vbe_mem_copy_user(dev, target, buf, piece, write);
-		else
+		else if (buf)
 			ret = vbe_mem_copy_phys(target, buf, piece, write);
 		if (ret)
 			return ret;
 		addr += piece;
-		buf += piece;
+		if (buf)
+			buf += piece;
 		len -= piece;
 	}
 	return 0;
@@ -149,7 +159,7 @@ static int vbe_mem_access16(struct vbe_device *dev, u64 addr, __le16 *val,
 	if (user) {
 		__le16 __user *u = u64_to_user_ptr(target);
 
-		if (!dev->mm || current->mm != dev->mm)
+		if (!vbe_mem_in_owner(dev))
 			return -EFAULT;
 		return write ? put_user(*val, u) : get_user(*val, u);
 	}
@@ -209,20 +219,7 @@ int vbe_mem_write16(struct vbe_device *dev, u64 addr, u16 val)
  */
 int vbe_mem_check(struct vbe_device *dev, u64 addr, u64 len, bool write)
 {
-	if (len && addr + len - 1 < addr)
-		return -EFAULT;
-	while (len) {
-		u64 target;
-		bool user;
-		s64 piece = vbe_mem_translate(dev, addr, len, write, &target,
-					      &user);
-
-		if (piece < 0)
-			return piece;
-		addr += piece;
-		len -= piece;
-	}
-	return 0;
+	return vbe_mem_walk(dev, addr, NULL, len, write);
 }
 
 /**
@@ -237,7 +234,7 @@ int vbe_mem_check(struct vbe_device *dev, u64 addr, u64 len, bool write)
  */
 int vbe_mem_read(struct vbe_device *dev, u64 addr, void *buf, size_t len)
 {
-	return vbe_mem_copy(dev, addr, buf, len, false);
+	return vbe_mem_walk(dev, addr, buf, len, false);
 }
 
 /**
@@ -253,7 +250,7 @@ int vbe_mem_read(struct vbe_device *dev, u64 addr, void *buf, size_t len)
 int vbe_mem_write(struct vbe_device *dev, u64 addr, const void *buf,
 		  size_t len)
 {
-	return vbe_mem_copy(dev, addr, (void *)buf, len, true);
+	return vbe_mem_walk(dev, addr, (void *)buf, len, true);
 }
 
 /**

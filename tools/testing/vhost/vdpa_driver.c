@@ -111,13 +111,20 @@ void vd_ring_free(struct vd_ring *ring)
 	ring->call_fd = -1;
 }
 
+/* host byte order in, little-endian in guest memory */
+void vd_set_desc(struct vring_desc *table, unsigned int i, uint64_t iova,
+		 uint32_t len, uint16_t flags, uint16_t next)
+{
+	table[i].addr = htole64(iova);
+	table[i].len = htole32(len);
+	table[i].flags = htole16(flags);
+	table[i].next = htole16(next);
+}
+
 void vd_desc(struct vd_ring *ring, unsigned int i, uint64_t iova,
 	     uint32_t len, uint16_t flags, uint16_t next)
 {
-	ring->desc[i].addr = htole64(iova);
-	ring->desc[i].len = htole32(len);
-	ring->desc[i].flags = htole16(flags);
-	ring->desc[i].next = htole16(next);
+	vd_set_desc(ring->desc, i, iova, len, flags, next);
 }
 
 void vd_publish(struct vd_ring *ring, uint16_t head)

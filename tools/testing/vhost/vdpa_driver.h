@@ -62,7 +62,10 @@ uint64_t vd_iova(const struct vd_mem *mem, const void *p);
 /* Lay a ring of num entries out at the start of mem; new eventfds. */
 int vd_ring_init(struct vd_ring *ring, struct vd_mem *mem, unsigned int num);
 void vd_ring_free(struct vd_ring *ring);
-/* Fill descriptor i (host byte order in, little-endian in the ring). */
+/* Fill entry i of a descriptor table: the ring's, or an indirect one. */
+void vd_set_desc(struct vring_desc *table, unsigned int i, uint64_t iova,
+		 uint32_t len, uint16_t flags, uint16_t next);
+/* Fill descriptor i of the ring. */
 void vd_desc(struct vd_ring *ring, unsigned int i, uint64_t iova,
 	     uint32_t len, uint16_t flags, uint16_t next);
 /* Make the chain at head available (does not kick). */

@@ -15,68 +15,14 @@ set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 1
 # shellcheck source=tools/testing/lib/rngtest-verdict.sh
 . tools/testing/lib/rngtest-verdict.sh
+# shellcheck source=tools/testing/lib/tap-tests.sh
+. tools/testing/lib/tap-tests.sh
+# shellcheck source=tools/testing/vhost/vhost-rng-devices.sh
+. tools/testing/vhost/vhost-rng-devices.sh
 
 blocks=1000
 log=$VX_SCRATCH/vhost-rng.log
 modprobe -q virtio_vdpa || exit 1
-
-# bind NAME DRIVER: a vDPA device probes with whichever driver comes
-# first; move it to vhost_vdpa or virtio_vdpa.
-bind() {
-	local name=$1 drv=$2 dir=/sys/bus/vdpa/devices/$1 cur
-
-	cur=$(basename "$(readlink "$dir/driver")" 2>/dev/null)
-	[ "$cur" = "$drv" ] && return 0
-	[ -z "$cur" ] || echo "$name" >"/sys/bus/vdpa/drivers/$cur/unbind" || return 1
-	echo "$drv" >"$dir/driver_override" &&
-		echo "$name" >/sys/bus/vdpa/drivers_probe &&
-		[ "$(basename "$(readlink "$dir/driver")")" = "$drv" ]
-}
-
-# rng_add NAME DRIVER: a new vhost-rng device, bound to DRIVER.
-rng_add() {
-	vdpa dev add name "$1" mgmtdev vhost_rng && bind "$1" "$2"
-}
-
-# vhost_node NAME: its /dev/vhost-vdpa-N.
-vhost_node() {
-	local d
-
-	for d in "/sys/bus/vdpa/devices/$1"/vhost-vdpa-*; do
-		[ -e "$d" ] && echo "/dev/${d##*/}" && return 0
-	done
-	return 1
-}
-
-# hwrng_new BEFORE: a virtio_rng hwrng that is not in the list BEFORE.
-hwrng_new() {
-	local r
-
-	# shellcheck disable=SC2013 # a list of words on one line
-	for r in $(cat /sys/class/misc/hw_random/rng_available); do
-		case " $1 " in
-		*" $r "*) continue ;;
-		esac
-		case $r in
-		virtio_rng*) echo "$r" && return 0 ;;
-		esac
-	done
-	return 1
-}
-
-# hwrng_add NAME: rng_add NAME on virtio_vdpa, and make the virtio_rng
-# hwrng it gets the current one. Sets hwrng.
-hwrng_add() {
-	local before
-
-	before=$(cat /sys/class/misc/hw_random/rng_available)
-	rng_add "$1" virtio_vdpa || return 1
-	for _ in $(seq 200); do
-		hwrng=$(hwrng_new "$before") && break
-		sleep 0.02
-	done
-	[ -n "$hwrng" ] && echo "$hwrng" >/sys/class/misc/hw_random/rng_current
-}
 
 # accepted LOG: rngtest's verdict on LOG, printed.
 accepted() {
@@ -272,22 +218,14 @@ tests=(
 )
 # vhost-rng.sh [TEST]...: only those
 [ $# = 0 ] || tests=("$@")
-echo "TAP version 13"
-echo "1..${#tests[@]}"
-n=0
-status=0
-for t in "${tests[@]}"; do
-	n=$((n + 1))
-	start=$(date +%s.%N)
-	if "test_$t"; then
-		echo "ok $n vhost-rng: $t ($(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s)"
-	else
-		echo "not ok $n vhost-rng: $t"
-		status=1
-	fi
-	# what a failed test left behind goes before the next one starts
+
+# what a failed test left behind goes before the next one starts
+after_test() {
+	local d
+
 	for d in /sys/bus/vdpa/devices/*; do
 		[ -e "$d" ] && timeout 30 vdpa dev del "${d##*/}"
 	done
-done
-exit $status
+}
+
+tap_run vhost-rng "${tests[@]}"

@@ -100,6 +100,23 @@ static long one_request(struct vd_dev *d)
 }
 
 /*
+ * More guest memory, at 0x80000000, mapped for the device with perm only;
+ * taken back by unmap_extra_memory().
+ */
+static int map_extra_memory(struct vd_dev *d, struct vd_mem *mem, uint8_t perm)
+{
+	int ret = vd_mem_init(mem, 65536, 0x80000000ull);
+
+	return ret ? ret : vd_map(d, mem->iova, mem->base, mem->size, perm);
+}
+
+static void unmap_extra_memory(struct vd_dev *d, struct vd_mem *mem)
+{
+	vd_unmap(d, mem->iova, mem->size);
+	vd_mem_free(mem);
+}
+
+/*
  * The device must say NEEDS_RESET and log why, then work again after the
  * driver resets it.
  */
@@ -172,11 +189,9 @@ TEST_F(rng, indirect_buffers)
 
 	memset(buf(&self->d, 0), 0, 4096);
 	for (i = 0; i < 4; i++) {
-		table[i].addr = htole64(buf_iova(&self->d, i * 1024));
-		table[i].len = htole32(1000);
-		table[i].flags = htole16(VRING_DESC_F_WRITE |
-					 (i < 3 ? VRING_DESC_F_NEXT : 0));
-		table[i].next = htole16(i + 1);
+		vd_set_desc(table, i, buf_iova(&self->d, i * 1024), 1000,
+			    VRING_DESC_F_WRITE | (i < 3 ? VRING_DESC_F_NEXT : 0),
+			    i + 1);
 	}
 	vd_desc(&self->d.ring, 5, buf_iova(&self->d, 8192), 4 * 16,
 		VRING_DESC_F_INDIRECT, 0);
@@ -373,11 +388,9 @@ TEST_F(rng, chain_longer_than_ring)
 		vd_desc(&self->d.ring, i, buf_iova(&self->d, i * 16), 16,
 			VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, i + 1);
 	for (i = 0; i < 8; i++) {
-		table[i].addr = htole64(buf_iova(&self->d, 4096 + i * 16));
-		table[i].len = htole32(16);
-		table[i].flags = htole16(VRING_DESC_F_WRITE |
-					 (i < 7 ? VRING_DESC_F_NEXT : 0));
-		table[i].next = htole16(i + 1);
+		vd_set_desc(table, i, buf_iova(&self->d, 4096 + i * 16), 16,
+			    VRING_DESC_F_WRITE | (i < 7 ? VRING_DESC_F_NEXT : 0),
+			    i + 1);
 	}
 	vd_desc(&self->d.ring, 15, buf_iova(&self->d, 65536), 8 * 16,
 		VRING_DESC_F_INDIRECT, 0);
@@ -449,14 +462,11 @@ TEST_F(rng, buffer_mapped_read_only)
 {
 	struct vd_mem ro;
 
-	ASSERT_EQ(0, vd_mem_init(&ro, 65536, 0x80000000ull));
-	ASSERT_EQ(0, vd_map(&self->d, ro.iova, ro.base, ro.size,
-			    VHOST_ACCESS_RO));
+	ASSERT_EQ(0, map_extra_memory(&self->d, &ro, VHOST_ACCESS_RO));
 	vd_desc(&self->d.ring, 0, ro.iova, 64, VRING_DESC_F_WRITE, 0);
 	vd_publish(&self->d.ring, 0);
 	EXPECT_BROKEN("mapped for the other direction");
-	vd_unmap(&self->d, ro.iova, ro.size);
-	vd_mem_free(&ro);
+	unmap_extra_memory(&self->d, &ro);
 }
 
 /* The owner unmaps memory the IOTLB still names. */
@@ -471,15 +481,23 @@ TEST_F(rng, memory_gone_from_the_owner)
 	EXPECT_BROKEN("not mapped");
 }
 
+/*
+ * Descriptor 0 names the indirect table at iova (bytes long, with flags),
+ * whose first entry is a 64-byte writable buffer; published.
+ */
+static void indirect_at(struct vd_dev *d, struct vring_desc *table,
+			uint64_t iova, uint32_t bytes, uint16_t flags)
+{
+	vd_set_desc(table, 0, buf_iova(d, 0), 64, VRING_DESC_F_WRITE, 0);
+	vd_desc(&d->ring, 0, iova, bytes, flags, 1);
+	vd_publish(&d->ring, 0);
+}
+
+/* The same, with the table in guest memory, after the buffers. */
 static void indirect_table(struct vd_dev *d, uint32_t bytes, uint16_t flags)
 {
-	struct vring_desc *table = (struct vring_desc *)buf(d, 8192);
-
-	table[0].addr = htole64(buf_iova(d, 0));
-	table[0].len = htole32(64);
-	table[0].flags = htole16(VRING_DESC_F_WRITE);
-	vd_desc(&d->ring, 0, buf_iova(d, 8192), bytes, flags, 1);
-	vd_publish(&d->ring, 0);
+	indirect_at(d, (struct vring_desc *)buf(d, 8192), buf_iova(d, 8192),
+		    bytes, flags);
 }
 
 TEST_F(rng, indirect_in_indirect)
@@ -514,20 +532,12 @@ TEST_F(rng, indirect_empty)
 TEST_F(rng, descriptors_mapped_write_only)
 {
 	struct vd_mem wo;
-	struct vring_desc *table;
 
-	ASSERT_EQ(0, vd_mem_init(&wo, 65536, 0x80000000ull));
-	table = (struct vring_desc *)wo.base;
-	table[0].addr = htole64(buf_iova(&self->d, 0));
-	table[0].len = htole32(64);
-	table[0].flags = htole16(VRING_DESC_F_WRITE);
-	ASSERT_EQ(0, vd_map(&self->d, wo.iova, wo.base, wo.size,
-			    VHOST_ACCESS_WO));
-	vd_desc(&self->d.ring, 0, wo.iova, 16, VRING_DESC_F_INDIRECT, 0);
-	vd_publish(&self->d.ring, 0);
+	ASSERT_EQ(0, map_extra_memory(&self->d, &wo, VHOST_ACCESS_WO));
+	indirect_at(&self->d, (struct vring_desc *)wo.base, wo.iova, 16,
+		    VRING_DESC_F_INDIRECT);
 	EXPECT_BROKEN("descriptor at 0x80000000 mapped for the other direction");
-	vd_unmap(&self->d, wo.iova, wo.size);
-	vd_mem_free(&wo);
+	unmap_extra_memory(&self->d, &wo);
 }
 
 TEST_F(rng, indirect_larger_than_ring)

@@ -11,6 +11,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 1
 # shellcheck source=tools/testing/virtio-lab/can-lab.sh
 . tools/testing/virtio-lab/can-lab.sh
+# shellcheck source=tools/testing/lib/tap-tests.sh
+. tools/testing/lib/tap-tests.sh
 
 flood_frames=3000
 can_model=
@@ -368,25 +370,17 @@ tests=(
 	rtr_refused_and_counted fd_only_refuses_classic late_ack
 	unbind_under_traffic unload_under_traffic surprise_removal_under_traffic
 )
-echo "TAP version 13"
-echo "1..${#tests[@]}"
-n=0
-status=0
-for t in "${tests[@]}"; do
-	n=$((n + 1))
-	# Every test starts from a fresh device that is up, unless one is left.
+# Every test starts from a fresh device that is up, unless one is left.
+before_test() {
 	if [ ! -e "/sys/class/net/${can_if:-none}" ] || ! kill -0 "${can_model:-0}" 2>/dev/null; then
 		can_lab_stop >/dev/null 2>&1
-		can_lab_start || { echo "not ok $n $t # no virtio_can interface"; status=1; continue; }
+		can_lab_start || { echo "# no virtio_can interface"; return 1; }
 	fi
 	ip link set "$can_if" up 2>/dev/null
-	start=$(date +%s.%N)
-	if "test_$t"; then
-		echo "ok $n virtio_can: $t ($(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s)"
-	else
-		echo "not ok $n virtio_can: $t"
-		status=1
-	fi
-done
+	return 0
+}
+
+tap_run virtio_can "${tests[@]}"
+status=$?
 can_lab_stop
 exit $status
