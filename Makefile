@@ -74,7 +74,7 @@ test-modules: tree
 LAB := tools/testing/virtio-lab
 SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
-	build/tests/vlab-can build/tests/can-bench build/tests/vhost_rng_test \
+	build/tests/vlab-can build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
 	build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB)
 LAB_LIB := $(LAB)/libvlab.c $(LAB)/entropy_model.c $(LAB)/console_model.c \
@@ -103,7 +103,7 @@ VHOST := tools/testing/vhost
 VHOST_DRIVER := $(VHOST)/vdpa_driver.c
 VHOST_HEADERS := $(wildcard $(VHOST)/*.h)
 
-build/tests/vhost_rng_test: $(VHOST)/vhost_rng_test.c $(VHOST_DRIVER) \
+build/tests/vhost_rng_test build/tests/vhost_can_test: build/tests/%: $(VHOST)/%.c $(VHOST_DRIVER) \
 		$(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c $(VHOST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$(VHOST) -I$$(scripts/kernel-tools)/tools/testing/selftests \

@@ -11,6 +11,7 @@
 #ifndef _VBE_H
 #define _VBE_H
 
+#include <linux/atomic.h>
 #include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/ratelimit.h>
@@ -108,7 +109,15 @@ struct vbe_vq {
  *	reachable. Returns 0 when the ring is empty, %VBE_AGAIN when it stopped
  *	for fairness with work left, or a positive delay in jiffies after which
  *	to call it again (throttling). After an error (the device is then
- *	marked broken) it returns 0.
+ *	marked broken) it returns 0. The queues are served in index order, and
+ *	the driver is interrupted after all of them were, so a handler may
+ *	return buffers of another queue.
+ * @features_ok: optional: whether the negotiated features (dev->features)
+ *	and the back-end's settings let the device start. Called with the
+ *	device lock held when the driver sets FEATURES_OK; a non-zero return
+ *	refuses it (the back-end says why in the log).
+ * @reset: optional: back to the state after creation; called with the
+ *	device lock held when the driver resets the device.
  */
 struct vbe_device_info {
 	const char *name;
@@ -117,15 +126,34 @@ struct vbe_device_info {
 	unsigned int nvqs;
 	size_t config_size;
 	long (*handle_vq)(struct vbe_device *dev, struct vbe_vq *vq);
+	int (*features_ok)(struct vbe_device *dev);
+	void (*reset)(struct vbe_device *dev);
+};
+
+/**
+ * struct vbe_mgmt - a back-end's management device, what iproute2's vdpa
+ *	names in "vdpa dev add name NAME mgmtdev MGMTDEV"
+ * @vdpa: the vDPA management device; the back-end fills in its ops,
+ *	id_table and max_supported_vqs
+ * @max_devices: most devices at once; more are refused with -ENOSPC
+ * @count: devices now
+ */
+struct vbe_mgmt {
+	struct vdpa_mgmt_dev vdpa;
+	unsigned int max_devices;
+	atomic_t count;
 };
 
 /**
  * struct vbe_device - a back-end device on the vDPA bus
  * @vdpa: the vDPA device; first, as vdpa_alloc_device() wants
  * @info: what the back-end said about it
+ * @mgmt: the management device that made it
  * @lock: serializes the driver's requests (status, features, queue setup)
  *	with the worker, which holds it while it serves the rings
  * @status: device status; written under @lock, read without
+ * @offered: features the device offers: the core's and the back-end's; a
+ *	back-end may withdraw some of its own while the status is 0
  * @features: negotiated features
  * @generation: configuration generation
  * @nvqs: number of virtqueues (info->nvqs, kept for vbe_free(), which may
@@ -149,8 +177,10 @@ struct vbe_device_info {
 struct vbe_device {
 	struct vdpa_device vdpa;
 	const struct vbe_device_info *info;
+	struct vbe_mgmt *mgmt;
 	struct mutex lock; /* driver requests vs worker */
 	u8 status;
+	u64 offered;
 	u64 features;
 	u32 generation;
 	unsigned int nvqs;
@@ -168,12 +198,19 @@ struct vbe_device {
 	struct ratelimit_state log_ratelimit;
 };
 
+int vbe_mgmt_register(struct vbe_mgmt *mgmt, const char *name);
+void vbe_mgmt_unregister(struct vbe_mgmt *mgmt);
+
 struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
-				    struct vdpa_mgmt_dev *mdev,
+				    struct vbe_mgmt *mgmt,
 				    const char *name, size_t size);
+void vbe_device_discard(struct vbe_device *dev);
 int vbe_device_register(struct vbe_device *dev);
 void vbe_device_unregister(struct vbe_device *dev);
 void vbe_device_kick(struct vbe_device *dev);
+void vbe_device_set_config(struct vbe_device *dev, unsigned int offset,
+			   const void *buf, size_t len);
+void vbe_device_config_changed(struct vbe_device *dev);
 
 int vbe_vq_pop(struct vbe_vq *vq, struct vbe_chain *chain);
 void vbe_vq_unpop(struct vbe_vq *vq);

@@ -117,13 +117,15 @@ static long vbe_serve(struct vbe_device *dev)
 			ret = 0;
 		if (!ret && vbe_running(dev) && vbe_vq_enable_kicks(vq))
 			ret = VBE_AGAIN;
-		if (vbe_running(dev))
-			vbe_vq_interrupt(vq);
 		if (ret == VBE_AGAIN || delay == VBE_AGAIN)
 			delay = VBE_AGAIN;
 		else if (ret > 0 && (!delay || ret < delay))
 			delay = ret;
 	}
+	/* after every handler: one may have returned another queue's buffers */
+	for (i = 0; i < dev->nvqs && vbe_running(dev); i++)
+		if (dev->vqs[i].ready)
+			vbe_vq_interrupt(&dev->vqs[i]);
 	return vbe_running(dev) ? delay : 0;
 }
 
@@ -292,7 +294,7 @@ static u32 vbe_get_vq_align(struct vdpa_device *vdpa)
 
 static u64 vbe_get_device_features(struct vdpa_device *vdpa)
 {
-	return vdpa_to_vbe(vdpa)->info->features | VBE_FEATURES;
+	return READ_ONCE(vdpa_to_vbe(vdpa)->offered);
 }
 
 static u64 vbe_get_backend_features(const struct vdpa_device *vdpa)
@@ -379,6 +381,8 @@ static void vbe_do_reset(struct vbe_device *dev, bool clean_map)
 	WRITE_ONCE(dev->generation, dev->generation + 1);
 	if (clean_map)
 		vbe_mem_reset_map(dev);
+	if (dev->info->reset)
+		dev->info->reset(dev);
 }
 
 static void vbe_set_status(struct vdpa_device *vdpa, u8 status)
@@ -400,6 +404,10 @@ static void vbe_set_status(struct vdpa_device *vdpa, u8 status)
 	    (dev->features & VBE_FEATURES_NEEDED) != VBE_FEATURES_NEEDED) {
 		dev_info_ratelimited(&vdpa->dev, "%s: FEATURES_OK refused: features %#llx lack VERSION_1 or ACCESS_PLATFORM\n",
 				     dev->info->name, dev->features);
+		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+	} else if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
+		   !(old & VIRTIO_CONFIG_S_FEATURES_OK) &&
+		   dev->info->features_ok && dev->info->features_ok(dev)) {
 		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
 	}
 	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
@@ -463,6 +471,38 @@ static void vbe_get_config(struct vdpa_device *vdpa, unsigned int offset,
 	memcpy(buf, dev->config + offset, len);
 	spin_unlock(&dev->config_lock);
 }
+
+/**
+ * vbe_device_set_config - change the configuration space
+ * @dev: the device
+ * @offset: where
+ * @buf: the new bytes
+ * @len: how many
+ *
+ * The driver is not told: see vbe_device_config_changed().
+ */
+void vbe_device_set_config(struct vbe_device *dev, unsigned int offset,
+			   const void *buf, size_t len)
+{
+	if (WARN_ON_ONCE(offset > vbe_config_size(dev) ||
+			 len > vbe_config_size(dev) - offset))
+		return;
+	spin_lock(&dev->config_lock);
+	memcpy(dev->config + offset, buf, len);
+	spin_unlock(&dev->config_lock);
+}
+EXPORT_SYMBOL_GPL(vbe_device_set_config);
+
+/**
+ * vbe_device_config_changed - send the driver a configuration interrupt
+ * @dev: the device, locked
+ */
+void vbe_device_config_changed(struct vbe_device *dev)
+{
+	lockdep_assert_held(&dev->lock);
+	vbe_callback(&dev->config_cb);
+}
+EXPORT_SYMBOL_GPL(vbe_device_config_changed);
 
 /* No device of ours has a writable configuration field. */
 static void vbe_set_config(struct vdpa_device *vdpa, unsigned int offset,
@@ -581,16 +621,17 @@ static const struct vdpa_config_ops vbe_config_ops = {
 /**
  * vbe_device_alloc - allocate a back-end device
  * @info: the device's description, which must outlive it
- * @mdev: the management device creating it
+ * @mgmt: the management device creating it
  * @name: the vDPA device name the user chose
  * @size: size of the back-end's structure, which starts with the
  *	struct vbe_device
  *
- * Return: the device, or an ERR_PTR(). Before registration, drop it with
- * put_device(&dev->vdpa.dev).
+ * Return: the device, or an ERR_PTR(): -ENOSPC when @mgmt has as many
+ * devices as it allows. Before registration, drop it with
+ * vbe_device_discard().
  */
 struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
-				    struct vdpa_mgmt_dev *mdev,
+				    struct vbe_mgmt *mgmt,
 				    const char *name, size_t size)
 {
 	struct vdpa_device *vdpa;
@@ -598,12 +639,22 @@ struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 	unsigned int i;
 	int ret;
 
+	if (atomic_inc_return(&mgmt->count) > mgmt->max_devices) {
+		atomic_dec(&mgmt->count);
+		pr_info_ratelimited("%s: device %s refused: %u devices exist, the most max_devices allows\n",
+				    info->name, name, mgmt->max_devices);
+		return ERR_PTR(-ENOSPC);
+	}
 	vdpa = __vdpa_alloc_device(NULL, &vbe_config_ops, 1, 1, size, name,
 				   true);
-	if (IS_ERR(vdpa))
+	if (IS_ERR(vdpa)) {
+		atomic_dec(&mgmt->count);
 		return ERR_CAST(vdpa);
+	}
 	dev = vdpa_to_vbe(vdpa);
 	dev->info = info;
+	dev->mgmt = mgmt;
+	dev->offered = info->features | VBE_FEATURES;
 	mutex_init(&dev->lock);
 	spin_lock_init(&dev->config_lock);
 	spin_lock_init(&dev->map_lock);
@@ -611,7 +662,7 @@ struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 	kthread_init_delayed_work(&dev->work, vbe_work);
 	ratelimit_state_init(&dev->log_ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
-	vdpa->mdev = mdev;
+	vdpa->mdev = &mgmt->vdpa;
 	/* virtio_vdpa maps buffers on the device itself: no IOMMU, 64 bits */
 	vdpa->dma_dev = &vdpa->dev;
 	vdpa->dev.dma_mask = &vdpa->dev.coherent_dma_mask;
@@ -651,23 +702,40 @@ struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 	return dev;
 
 err:
-	put_device(&vdpa->dev);
+	vbe_device_discard(dev);
 	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(vbe_device_alloc);
 
 /**
+ * vbe_device_discard - drop a device that was never registered
+ * @dev: the device, from vbe_device_alloc()
+ */
+void vbe_device_discard(struct vbe_device *dev)
+{
+	struct vbe_mgmt *mgmt = dev->mgmt;
+
+	put_device(&dev->vdpa.dev);
+	atomic_dec(&mgmt->count);
+}
+EXPORT_SYMBOL_GPL(vbe_device_discard);
+
+/**
  * vbe_device_register - put a device on the vDPA bus
  * @dev: the device, from vbe_device_alloc()
  *
- * Called from a management device's dev_add(). On failure the caller
- * still owns its reference (put_device()).
+ * Called from a management device's dev_add(). On failure the device is
+ * discarded.
  *
  * Return: 0 or a negative errno.
  */
 int vbe_device_register(struct vbe_device *dev)
 {
-	return _vdpa_register_device(&dev->vdpa, dev->nvqs);
+	int ret = _vdpa_register_device(&dev->vdpa, dev->nvqs);
+
+	if (ret)
+		vbe_device_discard(dev);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(vbe_device_register);
 
@@ -681,7 +749,10 @@ EXPORT_SYMBOL_GPL(vbe_device_register);
  */
 void vbe_device_unregister(struct vbe_device *dev)
 {
+	struct vbe_mgmt *mgmt = dev->mgmt;
+
 	_vdpa_unregister_device(&dev->vdpa);
+	atomic_dec(&mgmt->count);
 }
 EXPORT_SYMBOL_GPL(vbe_device_unregister);
 

@@ -28,11 +28,7 @@
 /* How long to wait for the CRNG to be seeded before looking again. */
 #define VHOST_RNG_SEED_WAIT (HZ / 10)
 
-static unsigned int max_devices = 16;
-module_param(max_devices, uint, 0444);
-MODULE_PARM_DESC(max_devices, "Most vhost-rng devices at once (default 16)");
-
-static atomic_t vhost_rng_count = ATOMIC_INIT(0);
+static struct vbe_mgmt vhost_rng_mgmt;
 
 /**
  * struct vhost_rng - one entropy device
@@ -212,39 +208,21 @@ static int vhost_rng_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 {
 	struct vbe_device *core;
 	struct vhost_rng *rng;
-	int ret;
 
-	if (atomic_inc_return(&vhost_rng_count) > max_devices) {
-		pr_info_ratelimited("vhost_rng: device %s refused: %u devices exist, the most max_devices allows\n",
-				    name, max_devices);
-		ret = -ENOSPC;
-		goto err;
-	}
-	core = vbe_device_alloc(&vhost_rng_info, mdev, name, sizeof(*rng));
-	if (IS_ERR(core)) {
-		ret = PTR_ERR(core);
-		goto err;
-	}
+	core = vbe_device_alloc(&vhost_rng_info, &vhost_rng_mgmt, name,
+				sizeof(*rng));
+	if (IS_ERR(core))
+		return PTR_ERR(core);
 	rng = container_of(core, struct vhost_rng, core);
 	vhost_rng_fill_bucket(rng);
 	rng->core.vdpa.dev.groups = vhost_rng_groups;
-	ret = vbe_device_register(&rng->core);
-	if (ret) {
-		put_device(&rng->core.vdpa.dev);
-		goto err;
-	}
-	return 0;
-
-err:
-	atomic_dec(&vhost_rng_count);
-	return ret;
+	return vbe_device_register(&rng->core);
 }
 
 static void vhost_rng_dev_del(struct vdpa_mgmt_dev *mdev,
 			      struct vdpa_device *vdpa)
 {
 	vbe_device_unregister(container_of(vdpa, struct vbe_device, vdpa));
-	atomic_dec(&vhost_rng_count);
 }
 
 static const struct vdpa_mgmtdev_ops vhost_rng_mgmt_ops = {
@@ -257,33 +235,26 @@ static struct virtio_device_id vhost_rng_id_table[] = {
 	{ 0 },
 };
 
-static struct vdpa_mgmt_dev vhost_rng_mgmt = {
-	.ops = &vhost_rng_mgmt_ops,
-	.id_table = vhost_rng_id_table,
-	.max_supported_vqs = 1,
+static struct vbe_mgmt vhost_rng_mgmt = {
+	.vdpa = {
+		.ops = &vhost_rng_mgmt_ops,
+		.id_table = vhost_rng_id_table,
+		.max_supported_vqs = 1,
+	},
+	.max_devices = 16,
 };
+module_param_named(max_devices, vhost_rng_mgmt.max_devices, uint, 0444);
+MODULE_PARM_DESC(max_devices, "Most vhost-rng devices at once (default 16)");
 
 static int __init vhost_rng_init(void)
 {
-	struct device *root;
-	int ret;
-
-	/* the management device's name is what 'vdpa dev add' names */
-	root = root_device_register("vhost_rng");
-	if (IS_ERR(root))
-		return PTR_ERR(root);
-	vhost_rng_mgmt.device = root;
-	ret = vdpa_mgmtdev_register(&vhost_rng_mgmt);
-	if (ret)
-		root_device_unregister(root);
-	return ret;
+	return vbe_mgmt_register(&vhost_rng_mgmt, "vhost_rng");
 }
 
 /* Removes every device first (vhost-vdpa waits for its users to close). */
 static void __exit vhost_rng_exit(void)
 {
-	vdpa_mgmtdev_unregister(&vhost_rng_mgmt);
-	root_device_unregister(vhost_rng_mgmt.device);
+	vbe_mgmt_unregister(&vhost_rng_mgmt);
 }
 
 module_init(vhost_rng_init);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -79,10 +80,17 @@ uint64_t vd_iova(const struct vd_mem *mem, const void *p)
 
 int vd_ring_init(struct vd_ring *ring, struct vd_mem *mem, unsigned int num)
 {
-	uint8_t *p = mem->base;
+	memset(mem->base, 0, VD_RING_AREA);
+	return vd_ring_init_slot(ring, mem, num, 0);
+}
+
+int vd_ring_init_slot(struct vd_ring *ring, struct vd_mem *mem,
+		      unsigned int num, unsigned int n)
+{
+	uint8_t *p = mem->base + n * VD_RING_SLOT;
 
 	vd_ring_free(ring);
-	memset(p, 0, VD_RING_AREA);
+	memset(p, 0, VD_RING_SLOT);
 	ring->num = num;
 	ring->desc = (struct vring_desc *)p;
 	ring->avail = (struct vring_avail *)(p + 16 * num);
@@ -308,14 +316,11 @@ int vd_negotiate(struct vd_dev *d, uint64_t features)
 	return ret;
 }
 
-int vd_ring_attach(struct vd_dev *d)
+int vd_vq_attach(struct vd_dev *d, unsigned int index, struct vd_ring *r)
 {
-	struct vd_ring *r = &d->ring;
-	struct vhost_vring_state state = { .index = 0, .num = r->num };
-	struct vhost_vring_addr addr = { .index = 0 };
-	struct vhost_vring_file kick = { .index = 0 }, call = { .index = 0 };
-	uint8_t status;
-	int ret;
+	struct vhost_vring_state state = { .index = index, .num = r->num };
+	struct vhost_vring_addr addr = { .index = index };
+	struct vhost_vring_file kick = { .index = index }, call = { .index = index };
 
 	addr.desc_user_addr = r->desc_iova;
 	addr.avail_user_addr = r->avail_iova;
@@ -333,9 +338,43 @@ int vd_ring_attach(struct vd_dev *d)
 	state.num = 1;
 	if (ioctl(d->fd, VHOST_VDPA_SET_VRING_ENABLE, &state) < 0)
 		return -errno;
-	ret = vd_get_status(d, &status);
+	return 0;
+}
+
+int vd_driver_ok(struct vd_dev *d)
+{
+	uint8_t status;
+	int ret = vd_get_status(d, &status);
+
+	return ret ? ret : vd_set_status(d, status | VIRTIO_CONFIG_S_DRIVER_OK);
+}
+
+int vd_ring_attach(struct vd_dev *d)
+{
+	int ret = vd_vq_attach(d, 0, &d->ring);
+
+	return ret ? ret : vd_driver_ok(d);
+}
+
+int vd_set_config_call(struct vd_dev *d, int fd)
+{
+	return neg_errno(ioctl(d->fd, VHOST_VDPA_SET_CONFIG_CALL, &fd));
+}
+
+int vd_get_config(struct vd_dev *d, unsigned int offset, void *buf,
+		  unsigned int len)
+{
+	struct vhost_vdpa_config *c = calloc(1, sizeof(*c) + len);
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	c->off = offset;
+	c->len = len;
+	ret = neg_errno(ioctl(d->fd, VHOST_VDPA_GET_CONFIG, c));
 	if (!ret)
-		ret = vd_set_status(d, status | VIRTIO_CONFIG_S_DRIVER_OK);
+		memcpy(buf, c->buf, len);
+	free(c);
 	return ret;
 }
 

@@ -24,8 +24,10 @@
 /* Guest memory: this much, at this guest address (not the user address). */
 #define VD_MEM_SIZE (8u << 20)
 #define VD_IOVA_BASE 0x40000000ull
-/* Room the ring takes at the start of guest memory; buffers come after. */
+/* Room the rings take at the start of guest memory; buffers come after. */
 #define VD_RING_AREA (64u << 10)
+/* Room one ring of at most 256 entries takes in it: four fit. */
+#define VD_RING_SLOT (16u << 10)
 
 struct vd_mem {
 	int fd;			/* the memfd */
@@ -61,6 +63,9 @@ uint64_t vd_iova(const struct vd_mem *mem, const void *p);
 
 /* Lay a ring of num entries out at the start of mem; new eventfds. */
 int vd_ring_init(struct vd_ring *ring, struct vd_mem *mem, unsigned int num);
+/* The same, in ring slot n of the ring area (n < 4). */
+int vd_ring_init_slot(struct vd_ring *ring, struct vd_mem *mem,
+		      unsigned int num, unsigned int n);
 void vd_ring_free(struct vd_ring *ring);
 /* Fill entry i of a descriptor table: the ring's, or an indirect one. */
 void vd_set_desc(struct vring_desc *table, unsigned int i, uint64_t iova,
@@ -105,5 +110,14 @@ int vd_negotiate(struct vd_dev *d, uint64_t features);
 int vd_start_ring(struct vd_dev *d, unsigned int num);
 /* The second half of it: give the device d->ring as it is, DRIVER_OK. */
 int vd_ring_attach(struct vd_dev *d);
+/* Give the device a ring as queue index and enable it (no DRIVER_OK). */
+int vd_vq_attach(struct vd_dev *d, unsigned int index, struct vd_ring *ring);
+/* Add DRIVER_OK to the status. */
+int vd_driver_ok(struct vd_dev *d);
+/* The eventfd the device signals on configuration changes. */
+int vd_set_config_call(struct vd_dev *d, int fd);
+/* Read len bytes of the configuration space at offset. */
+int vd_get_config(struct vd_dev *d, unsigned int offset, void *buf,
+		  unsigned int len);
 
 #endif /* VDPA_DRIVER_H */

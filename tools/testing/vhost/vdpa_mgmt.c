@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +14,14 @@
 
 #include "vdpa_mgmt.h"
 
-static int run(const char *fmt, const char *a, const char *b)
+int run_cmd(const char *fmt, ...)
 {
-	char cmd[256];
+	char cmd[512];
+	va_list args;
 
-	snprintf(cmd, sizeof(cmd), fmt, a, b);
+	va_start(args, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, args);
+	va_end(args);
 	return system(cmd) == 0 ? 0 : -EIO;
 }
 
@@ -50,7 +54,7 @@ static int vhost_path(const char *name, char *path, size_t len)
 
 int vdpa_add(const char *name, const char *mgmtdev, char *path, size_t len)
 {
-	int ret = run("vdpa dev add name %s mgmtdev %s", name, mgmtdev);
+	int ret = run_cmd("vdpa dev add name %s mgmtdev %s", name, mgmtdev);
 
 	if (ret || !path)
 		return ret;
@@ -62,7 +66,7 @@ int vdpa_add(const char *name, const char *mgmtdev, char *path, size_t len)
 
 int vdpa_del(const char *name)
 {
-	return run("vdpa dev del %s%s", name, "");
+	return run_cmd("vdpa dev del %s", name);
 }
 
 int vdpa_set_attr(const char *name, const char *attr, const char *value)

@@ -1,0 +1,809 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhost-can through vhost-vdpa, driven as QEMU drives a device, against a
+ * vcan interface of its own with a raw CAN socket on it as the bus's other
+ * node: frames both ways, the allowlists, late TX acks, bus-off, the
+ * controller's states, and a guest that breaks the rules. Each test has a
+ * device and an interface of its own. Needs vhost_can, vhost_vdpa, vcan
+ * and can_raw, and root.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <net/if.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/can.h>
+#include <linux/can/error.h>
+#include <linux/can/raw.h>
+#include <linux/vhost.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+#include <linux/virtio_extra/virtio_can.h>
+
+#include "kselftest_harness.h"
+#include "kmsg.h"
+#include "vdpa_driver.h"
+#include "vdpa_mgmt.h"
+
+#define F(bit) (1ull << (bit))
+#define CORE_FEATURES (F(VIRTIO_F_VERSION_1) | F(VIRTIO_F_ACCESS_PLATFORM) | \
+		       F(VIRTIO_RING_F_EVENT_IDX))
+#define CAN_FEATURES (CORE_FEATURES | F(VIRTIO_CAN_F_CAN_CLASSIC) | \
+		      F(VIRTIO_CAN_F_CAN_FD) | F(VIRTIO_CAN_F_RTR_FRAMES))
+#define RING 16
+#define NQ 3
+/* Guest buffers after the rings: transmit slots, receive slots, control. */
+#define SLOT 128
+#define TX_OFF 0
+#define RX_OFF (RING * SLOT)
+#define CTRL_OFF (2 * RING * SLOT)
+#define RESULT_AT 100
+#define RX_BUF (sizeof(struct virtio_can_rx) + CANFD_MAX_DLEN)
+#define WAIT_MS 3000
+
+FIXTURE(can) {
+	char name[32];
+	char ifname[IFNAMSIZ];
+	char path[64];
+	struct vd_dev d;
+	struct vd_ring q[NQ];
+	int config_fd;
+	int peer;
+	int kmsg;
+};
+
+/* A raw CAN socket on ifname: the bus's other node. */
+static int peer_open(const char *ifname)
+{
+	struct sockaddr_can addr = { .can_family = AF_CAN };
+	int on = 1, fd;
+
+	fd = socket(PF_CAN, SOCK_RAW | SOCK_CLOEXEC, CAN_RAW);
+	addr.can_ifindex = if_nametoindex(ifname);
+	if (fd < 0 || !addr.can_ifindex ||
+	    setsockopt(fd, SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &on, sizeof(on)) ||
+	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)))
+		return -1;
+	return fd;
+}
+
+/* The next frame the peer sees: its size (CAN_MTU, CANFD_MTU) or 0. */
+static size_t peer_recv(int fd, struct canfd_frame *cf, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	if (poll(&p, 1, timeout_ms) != 1)
+		return 0;
+	n = read(fd, cf, sizeof(*cf));
+	return n < 0 ? 0 : n;
+}
+
+static int peer_send(int fd, canid_t id, unsigned int len, int fd_frame)
+{
+	struct canfd_frame cf = { .can_id = id, .len = len };
+	size_t mtu = fd_frame ? CANFD_MTU : CAN_MTU;
+	unsigned int i;
+
+	for (i = 0; i < len && i < CANFD_MAX_DLEN; i++)
+		cf.data[i] = 0xa0 + i;
+	return write(fd, &cf, mtu) == (ssize_t)mtu ? 0 : -1;
+}
+
+static uint8_t *gbuf(struct vd_dev *d, size_t off)
+{
+	return d->mem.base + VD_RING_AREA + off;
+}
+
+static uint64_t giova(struct vd_dev *d, size_t off)
+{
+	return d->mem.iova + VD_RING_AREA + off;
+}
+
+static void rx_post(struct vd_dev *d, struct vd_ring *r, unsigned int slot,
+		    uint32_t len, uint16_t flags)
+{
+	vd_desc(r, slot, giova(d, RX_OFF + slot * SLOT), len, flags, 0);
+	vd_publish(r, slot);
+}
+
+/* Reset, negotiate, three rings, nrx receive buffers posted, DRIVER_OK. */
+static int device_up_rx(FIXTURE_DATA(can) *self, uint64_t features,
+			unsigned int nrx)
+{
+	struct vd_dev *d = &self->d;
+	unsigned int i;
+	int ret;
+
+	if (d->mem.fd < 0) {
+		ret = vd_mem_init(&d->mem, VD_MEM_SIZE, VD_IOVA_BASE);
+		if (!ret)
+			ret = vd_map(d, d->mem.iova, d->mem.base, d->mem.size,
+				     VHOST_ACCESS_RW);
+		if (ret)
+			return ret;
+	}
+	ret = vd_negotiate(d, features);
+	if (ret)
+		return ret;
+	for (i = 0; i < NQ && !ret; i++) {
+		ret = vd_ring_init_slot(&self->q[i], &d->mem, RING, i);
+		if (!ret)
+			ret = vd_vq_attach(d, i, &self->q[i]);
+	}
+	if (!ret)
+		ret = vd_set_config_call(d, self->config_fd);
+	for (i = 0; i < nrx; i++)
+		rx_post(d, &self->q[VIRTIO_CAN_VQ_RX], i, RX_BUF, VRING_DESC_F_WRITE);
+	return ret ? ret : vd_driver_ok(d);
+}
+
+static int device_up(FIXTURE_DATA(can) *self, uint64_t features)
+{
+	return device_up_rx(self, features, RING);
+}
+
+/* A control request: its result, or -1 without an answer. */
+static int ctrl(FIXTURE_DATA(can) *self, uint16_t type)
+{
+	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_CONTROL];
+	struct vd_dev *d = &self->d;
+	uint32_t id, len;
+
+	*(uint16_t *)gbuf(d, CTRL_OFF) = htole16(type);
+	*gbuf(d, CTRL_OFF + 16) = 0xff;
+	vd_desc(r, 0, giova(d, CTRL_OFF), 2, VRING_DESC_F_NEXT, 1);
+	vd_desc(r, 1, giova(d, CTRL_OFF + 16), 1, VRING_DESC_F_WRITE, 0);
+	vd_publish(r, 0);
+	vd_kick(r);
+	if (vd_wait_used(r, &id, &len, WAIT_MS) != 1 || id != 0 || len != 1)
+		return -1;
+	return *gbuf(d, CTRL_OFF + 16);
+}
+
+/*
+ * Put a transmit request in slot (descriptors 2 slot and 2 slot + 1):
+ * out_len bytes of header and payload, then the result byte.
+ */
+static void tx_post(FIXTURE_DATA(can) *self, unsigned int slot,
+		    uint16_t type, uint32_t flags, uint32_t can_id,
+		    uint16_t length, uint32_t out_len)
+{
+	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_TX];
+	struct vd_dev *d = &self->d;
+	uint8_t *p = gbuf(d, TX_OFF + slot * SLOT);
+	struct virtio_can_tx_out *out = (struct virtio_can_tx_out *)p;
+	unsigned int i;
+
+	memset(p, 0, SLOT);
+	out->msg_type = htole16(type);
+	out->length = htole16(length);
+	out->flags = htole32(flags);
+	out->can_id = htole32(can_id);
+	for (i = 0; i < CANFD_MAX_DLEN; i++)
+		out->sdu[i] = 0x10 + i;
+	p[RESULT_AT] = 0xff;
+	vd_desc(r, 2 * slot, giova(d, TX_OFF + slot * SLOT), out_len,
+		VRING_DESC_F_NEXT, 2 * slot + 1);
+	vd_desc(r, 2 * slot + 1, giova(d, TX_OFF + slot * SLOT + RESULT_AT), 1,
+		VRING_DESC_F_WRITE, 0);
+	vd_publish(r, 2 * slot);
+	vd_kick(r);
+}
+
+/* The next transmit request returned: its result, or -1. */
+static int tx_result(FIXTURE_DATA(can) *self, int timeout_ms)
+{
+	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_TX];
+	uint32_t id, len;
+
+	if (vd_wait_used(r, &id, &len, timeout_ms) != 1 || len != 1 ||
+	    id % 2 || id >= RING)
+		return -1;
+	return gbuf(&self->d, TX_OFF + id / 2 * SLOT)[RESULT_AT];
+}
+
+static int tx(FIXTURE_DATA(can) *self, uint32_t flags, uint32_t can_id,
+	      uint16_t length)
+{
+	uint32_t payload = (flags & VIRTIO_CAN_FLAGS_RTR) ? 0 : length;
+
+	tx_post(self, 0, VIRTIO_CAN_TX, flags, can_id, length,
+		sizeof(struct virtio_can_tx_out) + payload);
+	return tx_result(self, WAIT_MS);
+}
+
+/* The next received frame: its used length, or 0; the buffer is reposted. */
+static uint32_t rx(FIXTURE_DATA(can) *self, struct virtio_can_rx *hdr,
+		   uint8_t *data, int timeout_ms)
+{
+	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_RX];
+	struct vd_dev *d = &self->d;
+	uint32_t id, len;
+	uint8_t *p;
+
+	if (vd_wait_used(r, &id, &len, timeout_ms) != 1 || id >= RING)
+		return 0;
+	p = gbuf(d, RX_OFF + id * SLOT);
+	memcpy(hdr, p, sizeof(*hdr));
+	if (data)
+		memcpy(data, p + sizeof(*hdr), CANFD_MAX_DLEN);
+	rx_post(d, r, id, RX_BUF, VRING_DESC_F_WRITE);
+	vd_kick(r);
+	return len;
+}
+
+static long stat(FIXTURE_DATA(can) *self, const char *name)
+{
+	char attr[64];
+
+	snprintf(attr, sizeof(attr), "statistics/%s", name);
+	return vdpa_get_attr(self->name, attr);
+}
+
+static uint16_t config_status(FIXTURE_DATA(can) *self)
+{
+	uint16_t status = 0xffff;
+
+	vd_get_config(&self->d, 0, &status, sizeof(status));
+	return le16toh(status);
+}
+
+/* Whether the device sent a configuration interrupt within timeout_ms. */
+static int config_called(FIXTURE_DATA(can) *self, int timeout_ms)
+{
+	struct pollfd p = { .fd = self->config_fd, .events = POLLIN };
+	uint64_t n;
+
+	if (poll(&p, 1, timeout_ms) != 1)
+		return 0;
+	return read(self->config_fd, &n, sizeof(n)) == sizeof(n);
+}
+
+FIXTURE_SETUP(can)
+{
+	unsigned int i;
+
+	snprintf(self->name, sizeof(self->name), "vct%d", getpid());
+	snprintf(self->ifname, sizeof(self->ifname), "vcant%d", getpid());
+	for (i = 0; i < NQ; i++)
+		self->q[i].kick_fd = self->q[i].call_fd = -1;
+	self->config_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, self->config_fd);
+	ASSERT_EQ(0, run_cmd("ip link add dev %s type vcan && ip link set %s mtu %d up",
+			     self->ifname, self->ifname, (int)CANFD_MTU));
+	ASSERT_EQ(0, vdpa_add(self->name, "vhost_can", self->path,
+			      sizeof(self->path)));
+	ASSERT_EQ(0, vdpa_set_attr(self->name, "netdev", self->ifname));
+	ASSERT_EQ(0, vdpa_set_attr(self->name, "tx_allow", "0:0"));
+	ASSERT_EQ(0, vdpa_set_attr(self->name, "rx_allow", "0:0"));
+	self->peer = peer_open(self->ifname);
+	ASSERT_LE(0, self->peer);
+	self->kmsg = kmsg_open();
+	ASSERT_LE(0, self->kmsg);
+	ASSERT_EQ(0, vd_open(&self->d, self->path));
+	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+}
+
+FIXTURE_TEARDOWN(can)
+{
+	unsigned int i;
+
+	for (i = 0; i < NQ; i++)
+		vd_ring_free(&self->q[i]);
+	vd_close(&self->d);
+	close(self->kmsg);
+	close(self->peer);
+	close(self->config_fd);
+	vdpa_del(self->name);
+	run_cmd("ip link del dev %s 2>/dev/null", self->ifname);
+}
+
+TEST_F(can, identity)
+{
+	uint64_t features;
+	uint32_t size;
+
+	ASSERT_EQ(0, vd_device_features(&self->d, &features));
+	EXPECT_EQ(CAN_FEATURES | F(VIRTIO_RING_F_INDIRECT_DESC) |
+		  F(VIRTIO_CAN_F_LATE_TX_ACK), features);
+	ASSERT_EQ(0, ioctl(self->d.fd, VHOST_VDPA_GET_CONFIG_SIZE, &size));
+	EXPECT_LE(sizeof(struct virtio_can_config), size);
+	EXPECT_EQ(0, config_status(self));
+}
+
+TEST_F(can, tx_classic_extended_fd_rtr)
+{
+	struct canfd_frame cf;
+
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x123, 8));
+	ASSERT_EQ(CAN_MTU, peer_recv(self->peer, &cf, WAIT_MS));
+	EXPECT_EQ(0x123u, cf.can_id);
+	EXPECT_EQ(8, cf.len);
+	EXPECT_EQ(0x10, cf.data[0]);
+	EXPECT_EQ(0x17, cf.data[7]);
+
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK,
+		  tx(self, VIRTIO_CAN_FLAGS_EXTENDED | VIRTIO_CAN_FLAGS_FD,
+		     0x1abcdef0, 64));
+	ASSERT_EQ(CANFD_MTU, peer_recv(self->peer, &cf, WAIT_MS));
+	EXPECT_EQ(0x1abcdef0u | CAN_EFF_FLAG, cf.can_id);
+	EXPECT_EQ(64, cf.len);
+	EXPECT_EQ(0x10 + 63, cf.data[63]);
+
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, VIRTIO_CAN_FLAGS_RTR, 0x7ff, 4));
+	ASSERT_EQ(CAN_MTU, peer_recv(self->peer, &cf, WAIT_MS));
+	EXPECT_EQ(0x7ffu | CAN_RTR_FLAG, cf.can_id);
+	EXPECT_EQ(4, cf.len);
+	EXPECT_EQ(3, stat(self, "tx_frames"));
+}
+
+TEST_F(can, rx_classic_extended_fd_rtr)
+{
+	struct virtio_can_rx hdr;
+	uint8_t data[CANFD_MAX_DLEN];
+
+	ASSERT_EQ(0, peer_send(self->peer, 0x321, 5, 0));
+	ASSERT_EQ(sizeof(hdr) + 5, rx(self, &hdr, data, WAIT_MS));
+	EXPECT_EQ(VIRTIO_CAN_RX, le16toh(hdr.msg_type));
+	EXPECT_EQ(0x321u, le32toh(hdr.can_id));
+	EXPECT_EQ(5, le16toh(hdr.length));
+	EXPECT_EQ(0u, le32toh(hdr.flags));
+	EXPECT_EQ(0xa4, data[4]);
+
+	ASSERT_EQ(0, peer_send(self->peer, 0x12345 | CAN_EFF_FLAG, 48, 1));
+	ASSERT_EQ(sizeof(hdr) + 48, rx(self, &hdr, data, WAIT_MS));
+	EXPECT_EQ(0x12345u, le32toh(hdr.can_id));
+	EXPECT_EQ((uint32_t)(VIRTIO_CAN_FLAGS_EXTENDED | VIRTIO_CAN_FLAGS_FD),
+		  le32toh(hdr.flags));
+	EXPECT_EQ(0xa0 + 47, data[47]);
+
+	ASSERT_EQ(0, peer_send(self->peer, 0x10 | CAN_RTR_FLAG, 2, 0));
+	ASSERT_EQ(sizeof(hdr), rx(self, &hdr, NULL, WAIT_MS));
+	EXPECT_EQ((uint32_t)VIRTIO_CAN_FLAGS_RTR, le32toh(hdr.flags));
+	EXPECT_EQ(2, le16toh(hdr.length));
+	EXPECT_EQ(3, stat(self, "rx_frames"));
+}
+
+/* More frames than receive buffers, in order, none lost. */
+TEST_F(can, rx_many_in_order)
+{
+	struct virtio_can_rx hdr;
+	uint8_t data[CANFD_MAX_DLEN];
+	unsigned int i;
+
+	for (i = 0; i < 100; i++) {
+		struct canfd_frame cf = { .can_id = 0x100, .len = 1 };
+
+		cf.data[0] = i;
+		ASSERT_EQ((ssize_t)CAN_MTU, write(self->peer, &cf, CAN_MTU));
+	}
+	for (i = 0; i < 100; i++) {
+		ASSERT_EQ(sizeof(hdr) + 1, rx(self, &hdr, data, WAIT_MS));
+		ASSERT_EQ(i, data[0]);
+	}
+}
+
+TEST_F(can, tx_allowlist)
+{
+	struct canfd_frame cf;
+	long refused = stat(self, "tx_refused");
+
+	ASSERT_EQ(0, vdpa_set_attr(self->name, "tx_allow", "123:7ff 00000200:1ffffff0"));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, 0, 0x124, 1));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x123, 1));
+	EXPECT_EQ(CAN_MTU, peer_recv(self->peer, &cf, WAIT_MS));
+	EXPECT_EQ(0x123u, cf.can_id);
+	/* an extended entry: extended IDs 0x200..0x20f only */
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, VIRTIO_CAN_FLAGS_EXTENDED, 0x20f, 1));
+	EXPECT_EQ(CAN_MTU, peer_recv(self->peer, &cf, WAIT_MS));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, VIRTIO_CAN_FLAGS_EXTENDED, 0x210, 1));
+	EXPECT_EQ(0u, peer_recv(self->peer, &cf, 200));
+	EXPECT_EQ(refused + 2, stat(self, "tx_refused"));
+}
+
+TEST_F(can, rx_allowlist)
+{
+	struct virtio_can_rx hdr;
+
+	ASSERT_EQ(0, vdpa_set_attr(self->name, "rx_allow", "100:700"));
+	ASSERT_EQ(0, peer_send(self->peer, 0x200, 1, 0));
+	ASSERT_EQ(0, peer_send(self->peer, 0x1ff, 1, 0));
+	ASSERT_EQ(sizeof(hdr) + 1, rx(self, &hdr, NULL, WAIT_MS));
+	EXPECT_EQ(0x1ffu, le32toh(hdr.can_id));
+	EXPECT_EQ(0u, rx(self, &hdr, NULL, 300));
+	/* nothing allowed */
+	ASSERT_EQ(0, vdpa_set_attr(self->name, "rx_allow", "\n"));
+	ASSERT_EQ(0, peer_send(self->peer, 0x1ff, 1, 0));
+	EXPECT_EQ(0u, rx(self, &hdr, NULL, 300));
+}
+
+TEST_F(can, allowlist_refusals)
+{
+	char many[32 * 8 + 16] = "";
+	int i;
+
+	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->name, "tx_allow", "123"));
+	EXPECT_EQ(1, kmsg_has(self->kmsg, "'123' is not ID:MASK", 2000));
+	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->name, "rx_allow", "12g:7ff"));
+	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->name, "rx_allow", "40000000:0"));
+	for (i = 0; i < 33; i++)
+		strcat(many, "1:7ff ");
+	EXPECT_EQ(-E2BIG, vdpa_set_attr(self->name, "tx_allow", many));
+	EXPECT_EQ(1, kmsg_has(self->kmsg, "more than 32 entries", 2000));
+}
+
+TEST_F(can, netdev_refusals)
+{
+	EXPECT_EQ(-EBUSY, vdpa_set_attr(self->name, "netdev", self->ifname));
+	EXPECT_EQ(1, kmsg_has(self->kmsg, "a driver uses the device", 2000));
+	ASSERT_EQ(0, vd_set_status(&self->d, 0));
+	EXPECT_EQ(-ENODEV, vdpa_set_attr(self->name, "netdev", "nosuchcan0"));
+	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->name, "netdev", "lo"));
+	EXPECT_EQ(1, kmsg_has(self->kmsg, "lo is not a CAN interface", 2000));
+	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->name, "netdev",
+					  "averyveryverylongname"));
+	/* unbound: the device cannot start */
+	ASSERT_EQ(0, vdpa_set_attr(self->name, "netdev", "\n"));
+	EXPECT_EQ(-EPROTO, vd_negotiate(&self->d, CAN_FEATURES));
+	EXPECT_EQ(1, kmsg_has(self->kmsg, "FEATURES_OK refused: no CAN interface bound", 2000));
+	ASSERT_EQ(0, vdpa_set_attr(self->name, "netdev", self->ifname));
+	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 1, 0));
+}
+
+TEST_F(can, features_follow_the_interface)
+{
+	uint64_t features;
+
+	ASSERT_EQ(0, vd_set_status(&self->d, 0));
+	ASSERT_EQ(0, run_cmd("ip link set %s down && ip link set %s mtu %d up",
+			     self->ifname, self->ifname, (int)CAN_MTU));
+	ASSERT_EQ(0, vdpa_set_attr(self->name, "netdev", self->ifname));
+	ASSERT_EQ(0, vd_device_features(&self->d, &features));
+	EXPECT_FALSE(!!(features & F(VIRTIO_CAN_F_CAN_FD)));
+	EXPECT_TRUE(!!(features & F(VIRTIO_CAN_F_CAN_CLASSIC)));
+	/* neither classic nor FD, and RTR without classic */
+	EXPECT_EQ(-EPROTO, vd_negotiate(&self->d, CORE_FEATURES));
+	EXPECT_EQ(1, kmsg_has(self->kmsg, "neither classic CAN nor CAN FD", 2000));
+	EXPECT_EQ(-EINVAL, vd_negotiate(&self->d, CAN_FEATURES));
+}
+
+/* Classic only: FD frames are refused one way and not delivered the other. */
+TEST_F(can, fd_not_negotiated)
+{
+	struct virtio_can_rx hdr;
+
+	ASSERT_EQ(0, device_up(self, CAN_FEATURES & ~F(VIRTIO_CAN_F_CAN_FD)));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, VIRTIO_CAN_FLAGS_FD, 1, 8));
+	ASSERT_EQ(0, peer_send(self->peer, 0x55, 12, 1));
+	ASSERT_EQ(0, peer_send(self->peer, 0x56, 2, 0));
+	ASSERT_EQ(sizeof(hdr) + 2, rx(self, &hdr, NULL, WAIT_MS));
+	EXPECT_EQ(0x56u, le32toh(hdr.can_id));
+}
+
+/* FD only: classic and RTR frames are dropped and counted. */
+TEST_F(can, classic_not_negotiated)
+{
+	struct virtio_can_rx hdr;
+	long dropped = stat(self, "rx_dropped");
+
+	ASSERT_EQ(0, device_up(self, CORE_FEATURES | F(VIRTIO_CAN_F_CAN_FD)));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, 0, 1, 8));
+	ASSERT_EQ(0, peer_send(self->peer, 0x57, 8, 0));
+	ASSERT_EQ(0, peer_send(self->peer, 0x58, 8, 1));
+	ASSERT_EQ(sizeof(hdr) + 8, rx(self, &hdr, NULL, WAIT_MS));
+	EXPECT_EQ(0x58u, le32toh(hdr.can_id));
+	EXPECT_EQ(dropped + 1, stat(self, "rx_dropped"));
+}
+
+/* With late TX acks the request completes on the frame's echo. */
+TEST_F(can, late_tx_ack)
+{
+	struct virtio_can_rx hdr;
+	struct canfd_frame cf;
+	unsigned int i;
+
+	ASSERT_EQ(0, device_up(self, CAN_FEATURES | F(VIRTIO_CAN_F_LATE_TX_ACK)));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	/* only the echoes of allowed IDs are wanted; nothing is received */
+	ASSERT_EQ(0, vdpa_set_attr(self->name, "rx_allow", "\n"));
+	for (i = 0; i < RING / 2; i++)
+		tx_post(self, i, VIRTIO_CAN_TX, 0, 0x300 + i, 1,
+			sizeof(struct virtio_can_tx_out) + 1);
+	for (i = 0; i < RING / 2; i++) {
+		ASSERT_EQ(VIRTIO_CAN_RESULT_OK, tx_result(self, WAIT_MS));
+		ASSERT_EQ(CAN_MTU, peer_recv(self->peer, &cf, WAIT_MS));
+		EXPECT_EQ(0x300u + i, cf.can_id);
+	}
+	/* the guest's own frames do not come back to it */
+	EXPECT_EQ(0u, rx(self, &hdr, NULL, 300));
+	EXPECT_EQ(RING / 2, stat(self, "tx_frames"));
+}
+
+/* A stopped controller sends nothing and receives nothing. */
+TEST_F(can, stopped_controller)
+{
+	struct virtio_can_rx hdr;
+	struct canfd_frame cf;
+
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_STOP));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, 0, 0x10, 1));
+	EXPECT_EQ(0u, peer_recv(self->peer, &cf, 200));
+	ASSERT_EQ(0, peer_send(self->peer, 0x11, 1, 0));
+	EXPECT_EQ(0u, rx(self, &hdr, NULL, 300));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(self, 0x0203));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+}
+
+/* The host's controller reports bus-off: status bit, interrupt, stopped. */
+TEST_F(can, bus_off_error_frame)
+{
+	struct canfd_frame cf = { .can_id = CAN_ERR_FLAG | CAN_ERR_BUSOFF,
+				  .len = CAN_ERR_DLC };
+
+	config_called(self, 0);
+	ASSERT_EQ((ssize_t)CAN_MTU, write(self->peer, &cf, CAN_MTU));
+	ASSERT_EQ(1, config_called(self, WAIT_MS));
+	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(self));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, 0, 0x10, 1));
+	EXPECT_EQ(1, stat(self, "bus_off"));
+	/* the driver restarts the controller */
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(0, config_status(self));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+}
+
+TEST_F(can, bus_off_interface_down)
+{
+	config_called(self, 0);
+	ASSERT_EQ(0, run_cmd("ip link set %s down", self->ifname));
+	ASSERT_EQ(1, config_called(self, WAIT_MS));
+	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(self));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(1, kmsg_has(self->kmsg, "is down", 2000));
+	ASSERT_EQ(0, run_cmd("ip link set %s up", self->ifname));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+}
+
+/* The interface is deleted under the started device. */
+TEST_F(can, interface_deleted)
+{
+	ASSERT_EQ(0, run_cmd("ip link del dev %s", self->ifname));
+	ASSERT_EQ(1, config_called(self, WAIT_MS));
+	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(self));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(1, kmsg_has(self->kmsg, "is gone", 2000));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, 0, 0x10, 1));
+}
+
+struct bad_frame {
+	const char *what;
+	uint16_t type;
+	uint32_t flags;
+	uint32_t id;
+	uint16_t length;
+	uint32_t out_len;	/* 0: header and length bytes */
+};
+
+static const struct bad_frame bad_frames[] = {
+	{ "a receive message", VIRTIO_CAN_RX, 0, 1, 1, 0 },
+	{ "message type 0xbeef", 0xbeef, 0, 1, 1, 0 },
+	{ "undefined flag 0x1", VIRTIO_CAN_TX, 0x1, 1, 1, 0 },
+	{ "undefined flag 0x80000000", VIRTIO_CAN_TX, 0x80000000, 1, 1, 0 },
+	{ "standard ID 0x800", VIRTIO_CAN_TX, 0, 0x800, 1, 0 },
+	{ "extended ID 0x20000000", VIRTIO_CAN_TX, VIRTIO_CAN_FLAGS_EXTENDED, 0x20000000, 1, 0 },
+	{ "classic length 9", VIRTIO_CAN_TX, 0, 1, 9, 0 },
+	{ "CAN FD length 13", VIRTIO_CAN_TX, VIRTIO_CAN_FLAGS_FD, 1, 13, 0 },
+	{ "CAN FD length 65", VIRTIO_CAN_TX, VIRTIO_CAN_FLAGS_FD, 1, 65, 0 },
+	{ "RTR in CAN FD", VIRTIO_CAN_TX, VIRTIO_CAN_FLAGS_FD | VIRTIO_CAN_FLAGS_RTR, 1, 0, 0 },
+	{ "payload shorter than its length", VIRTIO_CAN_TX, 0, 1, 8, 16 + 7 },
+};
+
+/* Each gets NOT_OK, nothing reaches the bus, the device goes on. */
+TEST_F(can, malformed_frames)
+{
+	long invalid = stat(self, "tx_invalid");
+	struct canfd_frame cf;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad_frames) / sizeof(bad_frames[0]); i++) {
+		const struct bad_frame *b = &bad_frames[i];
+
+		tx_post(self, 0, b->type, b->flags, b->id, b->length,
+			b->out_len ?: sizeof(struct virtio_can_tx_out) + b->length);
+		EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx_result(self, WAIT_MS))
+			TH_LOG("%s", b->what);
+	}
+	EXPECT_EQ(0u, peer_recv(self->peer, &cf, 200));
+	EXPECT_EQ(invalid + (long)i, stat(self, "tx_invalid"));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+}
+
+/* RTR frames when the driver did not take them. */
+TEST_F(can, rtr_not_negotiated)
+{
+	struct virtio_can_rx hdr;
+
+	ASSERT_EQ(0, device_up(self, CAN_FEATURES & ~F(VIRTIO_CAN_F_RTR_FRAMES)));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, VIRTIO_CAN_FLAGS_RTR, 1, 1));
+	ASSERT_EQ(0, peer_send(self->peer, 0x20 | CAN_RTR_FLAG, 1, 0));
+	ASSERT_EQ(0, peer_send(self->peer, 0x21, 1, 0));
+	ASSERT_EQ(sizeof(hdr) + 1, rx(self, &hdr, NULL, WAIT_MS));
+	EXPECT_EQ(0x21u, le32toh(hdr.can_id));
+}
+
+/*
+ * A request whose shape breaks the device's rules: NEEDS_RESET and a log
+ * line, then a reset device works.
+ */
+static void expect_broken(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(can) *self, struct vd_ring *r,
+			  const char *why)
+{
+	vd_kick(r);
+	ASSERT_EQ(1, vd_wait_status(&self->d, VIRTIO_CONFIG_S_NEEDS_RESET, WAIT_MS));
+	EXPECT_EQ(1, kmsg_has(self->kmsg, why, 2000))
+		TH_LOG("no log line with '%s'", why);
+	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+}
+
+TEST_F(can, tx_without_result)
+{
+	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_TX];
+
+	vd_desc(r, 0, giova(&self->d, TX_OFF), 24, 0, 0);
+	vd_publish(r, 0);
+	expect_broken(_metadata, self, r, "transmit request 0 has 24 bytes out and 0 in");
+}
+
+TEST_F(can, tx_header_short)
+{
+	tx_post(self, 0, VIRTIO_CAN_TX, 0, 1, 0, 15);
+	expect_broken(_metadata, self, &self->q[VIRTIO_CAN_VQ_TX],
+		      "transmit request 0 has 15 bytes out");
+}
+
+TEST_F(can, control_short)
+{
+	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_CONTROL];
+
+	vd_desc(r, 0, giova(&self->d, CTRL_OFF), 1, VRING_DESC_F_NEXT, 1);
+	vd_desc(r, 1, giova(&self->d, CTRL_OFF + 16), 1, VRING_DESC_F_WRITE, 0);
+	vd_publish(r, 0);
+	expect_broken(_metadata, self, r, "control request 0 has 1 bytes out");
+}
+
+static void rx_bad_buffer(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(can) *self, uint32_t len,
+			  uint16_t flags, const char *why)
+{
+	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_RX];
+
+	/* the rings start over with one bad receive buffer */
+	ASSERT_EQ(0, device_up_rx(self, CAN_FEATURES, 0));
+	rx_post(&self->d, r, 0, len, flags);
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, peer_send(self->peer, 0x30, 1, 0));
+	expect_broken(_metadata, self, r, why);
+}
+
+TEST_F(can, rx_buffer_too_small)
+{
+	rx_bad_buffer(_metadata, self, 79, VRING_DESC_F_WRITE,
+		      "receive buffer 0 has 0 bytes out and 79 in; it needs none and 80");
+}
+
+TEST_F(can, rx_buffer_device_readable)
+{
+	rx_bad_buffer(_metadata, self, 80, 0,
+		      "receive buffer 0 has 80 bytes out and 0 in");
+}
+
+struct traffic {
+	FIXTURE_DATA(can) *self;
+	int stop;		/* atomic: set by the test's thread */
+	unsigned long sent;
+};
+
+/* A guest vCPU: keeps every transmit slot busy whatever happens. */
+static void *guest_traffic(void *arg)
+{
+	struct traffic *t = arg;
+	struct vd_ring *r = &t->self->q[VIRTIO_CAN_VQ_TX];
+	unsigned int i;
+	uint32_t id, len;
+
+	for (i = 0; i < RING / 2; i++)
+		tx_post(t->self, i, VIRTIO_CAN_TX, VIRTIO_CAN_FLAGS_FD, 0x40 + i,
+			64, sizeof(struct virtio_can_tx_out) + 64);
+	while (!__atomic_load_n(&t->stop, __ATOMIC_RELAXED)) {
+		vd_kick(r);
+		if (vd_wait_used(r, &id, &len, 20) == 1 && id < RING && !(id % 2)) {
+			t->sent++;
+			vd_publish(r, id);
+		}
+	}
+	return NULL;
+}
+
+/* Frames and resets at once; the peer drains the bus meanwhile. */
+TEST_F(can, reset_under_traffic)
+{
+	struct traffic t = { .self = self };
+	struct canfd_frame cf;
+	pthread_t thread;
+	int i;
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, guest_traffic, &t));
+	for (i = 0; i < 30; i++) {
+		while (peer_recv(self->peer, &cf, 5))
+			;
+		ASSERT_EQ(0, vd_set_status(&self->d, 0));
+		ASSERT_EQ(0, vd_negotiate(&self->d, CAN_FEATURES));
+		ASSERT_EQ(0, vd_vq_attach(&self->d, 0, &self->q[0]));
+		ASSERT_EQ(0, vd_vq_attach(&self->d, 1, &self->q[1]));
+		ASSERT_EQ(0, vd_vq_attach(&self->d, 2, &self->q[2]));
+		ASSERT_EQ(0, vd_driver_ok(&self->d));
+	}
+	__atomic_store_n(&t.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(thread, NULL);
+	TH_LOG("%lu frames completed across 30 resets", t.sent);
+	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	while (peer_recv(self->peer, &cf, 50))
+		;
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+}
+
+/* The owner is killed while it sends; the device reopens and works. */
+TEST_F(can, owner_dies_mid_transfer)
+{
+	int status, i, ret = -EBUSY;
+	pid_t pid;
+
+	vd_close(&self->d);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct traffic t = { .self = self };
+
+		if (vd_open(&self->d, self->path) || device_up(self, CAN_FEATURES) ||
+		    ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START) != VIRTIO_CAN_RESULT_OK)
+			_exit(1);
+		guest_traffic(&t);
+		_exit(0);
+	}
+	usleep(500000);
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status)) TH_LOG("the owner ended before the kill");
+	for (i = 0; i < 100 && ret == -EBUSY; i++) {
+		ret = vd_open(&self->d, self->path);
+		if (ret == -EBUSY)
+			usleep(20000);
+	}
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+}
+
+TEST_HARNESS_MAIN
