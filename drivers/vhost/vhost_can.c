@@ -74,6 +74,24 @@ struct vhost_can_tx_wait {
 };
 
 /**
+ * struct vhost_can_sock_config - what a socket is made with
+ * @net: the interface's namespace
+ * @ifindex: the interface
+ * @fd: CAN FD frames were negotiated
+ * @late_ack: late TX acks were negotiated: the socket echoes its frames
+ * @filter: the socket's filters
+ * @nfilter: how many
+ */
+struct vhost_can_sock_config {
+	struct net *net;
+	int ifindex;
+	bool fd;
+	bool late_ack;
+	struct can_filter filter[2 * VHOST_CAN_ALLOW_MAX];
+	unsigned int nfilter;
+};
+
+/**
  * struct vhost_can_stats - what sysfs shows under statistics/
  * @tx_frames: frames sent on the interface
  * @tx_refused: frames whose ID tx_allow does not allow
@@ -100,7 +118,15 @@ struct vhost_can_stats {
  * @net: network namespace of the bound interface (referenced), or NULL
  * @ifindex: the bound interface
  * @ifname: its name when it was bound
- * @sock: raw CAN socket on it while the controller is started, or NULL
+ * @started: the controller is started: it wants a socket
+ * @sock: raw CAN socket on the interface, or NULL (the controller is
+ *	stopped, or its socket is being opened)
+ * @sock_gen: counts starts and stops: a socket opened for an older start
+ *	is not taken
+ * @retired: a socket taken from the device, for the socket work to release
+ * @refilter: the allowlists changed: the socket work sets the new filters
+ * @sock_work: opens and releases sockets (see vhost_can_sock_work())
+ * @sock_config: the socket work's copy of what a socket is made with
  * @tx_allow: IDs the driver may send
  * @rx_allow: IDs the driver receives
  * @rx_frame: a frame read from @sock, waiting for a receive buffer
@@ -109,15 +135,21 @@ struct vhost_can_stats {
  * @nwait: how many
  * @stats: counters
  *
- * All but @stats are protected by the core's device lock; @stats is
- * written under it and read without.
+ * All but @stats, @sock_work and @sock_config are protected by the core's
+ * device lock; @stats is written under it and read without.
  */
 struct vhost_can {
 	struct vbe_device core;
 	struct net *net;
 	int ifindex;
 	char ifname[IFNAMSIZ];
+	bool started;
 	struct socket *sock;
+	unsigned int sock_gen;
+	struct socket *retired;
+	bool refilter;
+	struct work_struct sock_work;
+	struct vhost_can_sock_config sock_config;
 	struct vhost_can_allowlist tx_allow;
 	struct vhost_can_allowlist rx_allow;
 	struct canfd_frame rx_frame;
@@ -178,23 +210,70 @@ static int vhost_can_setsockopt(struct socket *sock, int opt,
 }
 
 /*
- * The socket's filters: what rx_allow lets in, and, with late acks, the
- * echoes of what tx_allow lets out (the other frames those entries match
- * are dropped when read).
+ * What a socket is made with, taken under the device lock: the socket's
+ * filters are what rx_allow lets in and, with late acks, the echoes of
+ * what tx_allow lets out (other frames those entries match are dropped
+ * when read).
  */
-static int vhost_can_set_filters(struct vhost_can *can)
+static void vhost_can_sock_config(struct vhost_can *can,
+				  struct vhost_can_sock_config *cfg)
 {
-	struct can_filter filter[2 * VHOST_CAN_ALLOW_MAX];
 	unsigned int n = can->rx_allow.n;
 
-	memcpy(filter, can->rx_allow.filter, n * sizeof(filter[0]));
-	if (vhost_can_has(can, VIRTIO_CAN_F_LATE_TX_ACK)) {
-		memcpy(filter + n, can->tx_allow.filter,
-		       can->tx_allow.n * sizeof(filter[0]));
+	cfg->net = can->net;
+	cfg->ifindex = can->ifindex;
+	cfg->fd = vhost_can_has(can, VIRTIO_CAN_F_CAN_FD);
+	cfg->late_ack = vhost_can_has(can, VIRTIO_CAN_F_LATE_TX_ACK);
+	memcpy(cfg->filter, can->rx_allow.filter, n * sizeof(cfg->filter[0]));
+	if (cfg->late_ack) {
+		memcpy(cfg->filter + n, can->tx_allow.filter,
+		       can->tx_allow.n * sizeof(cfg->filter[0]));
 		n += can->tx_allow.n;
 	}
-	return vhost_can_setsockopt(can->sock, CAN_RAW_FILTER, filter,
-				    n * sizeof(filter[0]));
+	cfg->nfilter = n;
+}
+
+static int vhost_can_sock_filter(struct socket *sock,
+				 const struct vhost_can_sock_config *cfg)
+{
+	return vhost_can_setsockopt(sock, CAN_RAW_FILTER, cfg->filter,
+				    cfg->nfilter * sizeof(cfg->filter[0]));
+}
+
+/* A raw socket on the bound interface, set for what was negotiated. */
+static int vhost_can_sock_open(const struct vhost_can_sock_config *cfg,
+			       struct socket **sockp)
+{
+	struct sockaddr_can addr = {
+		.can_family = AF_CAN,
+		.can_ifindex = cfg->ifindex,
+	};
+	can_err_mask_t err_mask = CAN_ERR_BUSOFF;
+	struct socket *sock;
+	int on = 1, ret;
+
+	ret = sock_create_kern(cfg->net, PF_CAN, SOCK_RAW, CAN_RAW, &sock);
+	if (ret)
+		return ret;
+	ret = vhost_can_sock_filter(sock, cfg);
+	if (!ret)
+		ret = vhost_can_setsockopt(sock, CAN_RAW_ERR_FILTER, &err_mask,
+					   sizeof(err_mask));
+	if (!ret && cfg->fd)
+		ret = vhost_can_setsockopt(sock, CAN_RAW_FD_FRAMES, &on,
+					   sizeof(on));
+	/* the echo of a frame is its late ack */
+	if (!ret && cfg->late_ack)
+		ret = vhost_can_setsockopt(sock, CAN_RAW_RECV_OWN_MSGS, &on,
+					   sizeof(on));
+	if (!ret)
+		ret = kernel_bind(sock, (struct sockaddr *)&addr, sizeof(addr));
+	if (ret) {
+		sock_release(sock);
+		return ret;
+	}
+	*sockp = sock;
+	return 0;
 }
 
 static void vhost_can_data_ready(struct sock *sk)
@@ -208,49 +287,34 @@ static void vhost_can_data_ready(struct sock *sk)
 	rcu_read_unlock();
 }
 
-/* A raw socket on the bound interface, set for what was negotiated. */
-static int vhost_can_open_socket(struct vhost_can *can)
+/* Give the device its socket: news on it (frames, errors) kicks it. */
+static void vhost_can_sock_attach(struct vhost_can *can, struct socket *sock)
 {
-	struct sockaddr_can addr = {
-		.can_family = AF_CAN,
-		.can_ifindex = can->ifindex,
-	};
-	can_err_mask_t err_mask = CAN_ERR_BUSOFF;
-	int on = 1, ret;
-	struct socket *sock;
-	struct sock *sk;
+	struct sock *sk = sock->sk;
 
-	ret = sock_create_kern(can->net, PF_CAN, SOCK_RAW, CAN_RAW, &sock);
-	if (ret)
-		return ret;
-	can->sock = sock;
-	ret = vhost_can_set_filters(can);
-	if (!ret)
-		ret = vhost_can_setsockopt(sock, CAN_RAW_ERR_FILTER, &err_mask,
-					   sizeof(err_mask));
-	if (!ret && vhost_can_has(can, VIRTIO_CAN_F_CAN_FD))
-		ret = vhost_can_setsockopt(sock, CAN_RAW_FD_FRAMES, &on,
-					   sizeof(on));
-	/* the echo of a frame is its late ack */
-	if (!ret && vhost_can_has(can, VIRTIO_CAN_F_LATE_TX_ACK))
-		ret = vhost_can_setsockopt(sock, CAN_RAW_RECV_OWN_MSGS, &on,
-					   sizeof(on));
-	if (!ret)
-		ret = kernel_bind(sock, (struct sockaddr *)&addr, sizeof(addr));
-	if (ret) {
-		can->sock = NULL;
-		sock_release(sock);
-		return ret;
-	}
-	sk = sock->sk;
 	write_lock_bh(&sk->sk_callback_lock);
 	rcu_assign_sk_user_data(sk, can);
 	sk->sk_data_ready = vhost_can_data_ready;
 	sk->sk_error_report = vhost_can_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
-	/* a down interface was reported at bind: START checked it is up */
-	sock_error(sk);
-	return 0;
+	can->sock = sock;
+	vbe_device_kick(&can->core);
+}
+
+/* Take the socket from the device; the socket work releases it. */
+static void vhost_can_sock_retire(struct vhost_can *can)
+{
+	struct sock *sk;
+
+	if (!can->sock)
+		return;
+	sk = can->sock->sk;
+	write_lock_bh(&sk->sk_callback_lock);
+	rcu_assign_sk_user_data(sk, NULL);
+	write_unlock_bh(&sk->sk_callback_lock);
+	can->retired = can->sock;
+	can->sock = NULL;
+	schedule_work(&can->sock_work);
 }
 
 /* Write a request's one-byte result and return it to the driver. */
@@ -292,10 +356,9 @@ static void vhost_can_stop(struct vhost_can *can)
 		if (vhost_can_tx_acked(can, 0, VIRTIO_CAN_RESULT_NOT_OK))
 			can->nwait = 0;
 	can->rx_held = false;
-	if (can->sock) {
-		sock_release(can->sock);
-		can->sock = NULL;
-	}
+	can->started = false;
+	can->sock_gen++;
+	vhost_can_sock_retire(can);
 }
 
 static void vhost_can_set_status(struct vhost_can *can, u16 status)
@@ -321,13 +384,75 @@ static void vhost_can_bus_off(struct vhost_can *can, const char *why)
 	vbe_device_config_changed(&can->core);
 }
 
+/*
+ * The socket's life outside the device lock: SocketCAN takes the RTNL to
+ * bind, filter and release a socket, and a driver in this kernel may hold
+ * the RTNL while it waits for the device (virtio_can starts the
+ * controller from ndo_open) or takes its lock (a reset from ndo_stop).
+ * One work item, never running twice at once, releases retired sockets,
+ * opens the one a started controller wants, and sets new filters.
+ */
+static void vhost_can_sock_work(struct work_struct *work)
+{
+	struct vhost_can *can = container_of(work, struct vhost_can, sock_work);
+	struct vhost_can_sock_config *cfg = &can->sock_config;
+	struct socket *retired, *cur, *sock;
+	bool open, refilter;
+	unsigned int gen;
+	int ret;
+
+	for (;;) {
+		mutex_lock(&can->core.lock);
+		retired = can->retired;
+		can->retired = NULL;
+		open = can->started && !can->sock;
+		cur = can->sock;
+		refilter = can->refilter && cur;
+		can->refilter = false;
+		gen = can->sock_gen;
+		if (open || refilter)
+			vhost_can_sock_config(can, cfg);
+		mutex_unlock(&can->core.lock);
+
+		if (retired)
+			sock_release(retired);
+		/* only this work releases sockets: cur lives until it does */
+		if (refilter && vhost_can_sock_filter(cur, cfg))
+			dev_info_ratelimited(vhost_can_dev(can),
+					     "the new allowlists were not taken by the socket\n");
+		if (!open) {
+			if (retired || refilter)
+				continue;
+			return;
+		}
+		sock = NULL;
+		ret = vhost_can_sock_open(cfg, &sock);
+		mutex_lock(&can->core.lock);
+		if (gen == can->sock_gen && can->started) {
+			if (ret) {
+				vhost_can_bus_off(can, "no CAN socket on the interface");
+			} else {
+				vhost_can_sock_attach(can, sock);
+				sock = NULL;
+			}
+		}
+		mutex_unlock(&can->core.lock);
+		/* the controller stopped meanwhile */
+		if (sock)
+			sock_release(sock);
+	}
+}
+
+/*
+ * Start the controller: the socket work opens its socket; frames to send
+ * wait for it meanwhile.
+ */
 static u8 vhost_can_start(struct vhost_can *can)
 {
 	struct net_device *ndev;
 	bool up = false;
-	int ret;
 
-	if (can->sock)
+	if (can->started)
 		return VIRTIO_CAN_RESULT_OK;
 	ndev = dev_get_by_index(can->net, can->ifindex);
 	if (ndev) {
@@ -339,12 +464,9 @@ static u8 vhost_can_start(struct vhost_can *can)
 				     can->ifname, ndev ? "down" : "gone");
 		return VIRTIO_CAN_RESULT_NOT_OK;
 	}
-	ret = vhost_can_open_socket(can);
-	if (ret) {
-		dev_info_ratelimited(vhost_can_dev(can), "START refused: no CAN socket on %s (%d)\n",
-				     can->ifname, ret);
-		return VIRTIO_CAN_RESULT_NOT_OK;
-	}
+	can->started = true;
+	can->sock_gen++;
+	schedule_work(&can->sock_work);
 	vhost_can_set_status(can, 0);
 	return VIRTIO_CAN_RESULT_OK;
 }
@@ -507,10 +629,13 @@ static int vhost_can_tx_one(struct vhost_can *can, struct vbe_vq *vq,
 		can->stats.tx_refused++;
 		return vhost_can_complete(vq, chain, VIRTIO_CAN_RESULT_NOT_OK);
 	}
-	if (!can->sock) {
+	if (!can->started) {
 		can->stats.tx_failed++;
 		return vhost_can_complete(vq, chain, VIRTIO_CAN_RESULT_NOT_OK);
 	}
+	/* started, the socket still on its way */
+	if (!can->sock)
+		return VBE_AGAIN;
 	ret = vhost_can_send(can, &cf, mtu);
 	if (ret == -EAGAIN || ret == -ENOBUFS)
 		return VBE_AGAIN;
@@ -538,7 +663,7 @@ static long vhost_can_handle_tx(struct vhost_can *can, struct vbe_vq *vq)
 			return 0;
 		ret = vhost_can_tx_one(can, vq, &chain);
 		if (ret == VBE_AGAIN) {
-			/* the interface's queue is full: try again soon */
+			/* no socket yet, or its queue is full: try again soon */
 			vbe_vq_unpop(vq);
 			return VHOST_CAN_TX_RETRY;
 		}
@@ -932,9 +1057,11 @@ static ssize_t vhost_can_allow_store(struct device *d, const char *attr,
 	if (!ret) {
 		mutex_lock(&can->core.lock);
 		*list = *parsed;
-		if (can->sock)
-			ret = vhost_can_set_filters(can);
+		can->refilter = true;
+		schedule_work(&can->sock_work);
 		mutex_unlock(&can->core.lock);
+		/* in force when the write returns */
+		flush_work(&can->sock_work);
 	}
 	kfree(parsed);
 	return ret ?: count;
@@ -972,7 +1099,29 @@ static ssize_t rx_allow_store(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(rx_allow);
 
+/* The controller as the driver sees it, and whether it is on the bus yet. */
+static ssize_t controller_show(struct device *d, struct device_attribute *attr,
+			       char *buf)
+{
+	struct vhost_can *can = to_vhost_can(d);
+	__le16 status;
+	const char *state;
+
+	mutex_lock(&can->core.lock);
+	memcpy(&status, can->core.config, sizeof(status));
+	if (le16_to_cpu(status) & VIRTIO_CAN_S_CTRL_BUSOFF)
+		state = "bus-off";
+	else if (!can->started)
+		state = "stopped";
+	else
+		state = can->sock ? "started" : "starting";
+	mutex_unlock(&can->core.lock);
+	return sysfs_emit(buf, "%s\n", state);
+}
+static DEVICE_ATTR_RO(controller);
+
 static struct attribute *vhost_can_attrs[] = {
+	&dev_attr_controller.attr,
 	&dev_attr_netdev.attr,
 	&dev_attr_tx_allow.attr,
 	&dev_attr_rx_allow.attr,
@@ -1043,6 +1192,8 @@ static int vhost_can_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 				sizeof(struct vhost_can));
 	if (IS_ERR(core))
 		return PTR_ERR(core);
+	INIT_WORK(&container_of(core, struct vhost_can, core)->sock_work,
+		  vhost_can_sock_work);
 	core->vdpa.dev.groups = vhost_can_groups;
 	return vbe_device_register(core);
 }
@@ -1058,6 +1209,9 @@ static void vhost_can_dev_del(struct vdpa_mgmt_dev *mdev,
 	vhost_can_reset(&can->core);
 	vhost_can_unbind(can);
 	mutex_unlock(&can->core.lock);
+	flush_work(&can->sock_work);
+	/* a socket callback that saw the device before it was retired */
+	synchronize_rcu();
 }
 
 static const struct vdpa_mgmtdev_ops vhost_can_mgmt_ops = {

@@ -1,37 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Sourced by scripts inside a VM that make vhost-rng devices with iproute2's
-# vdpa tool and put them where they are wanted: on vhost_vdpa (a character
-# device for a VMM or a test driver) or on virtio_vdpa (the host's own
-# virtio_rng, behind /dev/hwrng).
+# Sourced by scripts inside a VM that make vhost-rng devices: on
+# vhost_vdpa, or on virtio_vdpa for the host's own virtio_rng, behind
+# /dev/hwrng.
 
-# bind NAME DRIVER: a vDPA device probes with whichever driver comes
-# first; move it to vhost_vdpa or virtio_vdpa.
-bind() {
-	local name=$1 drv=$2 dir=/sys/bus/vdpa/devices/$1 cur
-
-	cur=$(basename "$(readlink "$dir/driver")" 2>/dev/null)
-	[ "$cur" = "$drv" ] && return 0
-	[ -z "$cur" ] || echo "$name" >"/sys/bus/vdpa/drivers/$cur/unbind" || return 1
-	echo "$drv" >"$dir/driver_override" &&
-		echo "$name" >/sys/bus/vdpa/drivers_probe &&
-		[ "$(basename "$(readlink "$dir/driver")")" = "$drv" ]
-}
+# shellcheck source=tools/testing/vhost/vdpa-devices.sh
+. tools/testing/vhost/vdpa-devices.sh
 
 # rng_add NAME DRIVER: a new vhost-rng device, bound to DRIVER.
 rng_add() {
 	vdpa dev add name "$1" mgmtdev vhost_rng && bind "$1" "$2"
-}
-
-# vhost_node NAME: its /dev/vhost-vdpa-N.
-vhost_node() {
-	local d
-
-	for d in "/sys/bus/vdpa/devices/$1"/vhost-vdpa-*; do
-		[ -e "$d" ] && echo "/dev/${d##*/}" && return 0
-	done
-	return 1
 }
 
 # hwrng_new BEFORE: a virtio_rng hwrng that is not in the list BEFORE.

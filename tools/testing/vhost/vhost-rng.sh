@@ -221,11 +221,7 @@ tests=(
 
 # what a failed test left behind goes before the next one starts
 after_test() {
-	local d
-
-	for d in /sys/bus/vdpa/devices/*; do
-		[ -e "$d" ] && timeout 30 vdpa dev del "${d##*/}"
-	done
+	vdpa_del_all
 }
 
 tap_run vhost-rng "${tests[@]}"

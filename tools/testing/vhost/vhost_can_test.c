@@ -241,6 +241,36 @@ static uint32_t rx(FIXTURE_DATA(can) *self, struct virtio_can_rx *hdr,
 	return len;
 }
 
+/* The controller's state in sysfs is want, within timeout_ms. */
+static int controller_is(FIXTURE_DATA(can) *self, const char *want,
+			 int timeout_ms)
+{
+	char path[128], state[32];
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/bus/vdpa/devices/%s/controller",
+		 self->name);
+	for (i = 0; i <= timeout_ms / 10; i++) {
+		FILE *f = fopen(path, "r");
+		int got = f && fscanf(f, "%31s", state) == 1;
+
+		if (f)
+			fclose(f);
+		if (got && !strcmp(state, want))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* START, and wait until the controller is on the bus. */
+static int start(FIXTURE_DATA(can) *self)
+{
+	if (ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START) != VIRTIO_CAN_RESULT_OK)
+		return -1;
+	return controller_is(self, "started", WAIT_MS) ? 0 : -1;
+}
+
 static long stat(FIXTURE_DATA(can) *self, const char *name)
 {
 	char attr[64];
@@ -291,7 +321,7 @@ FIXTURE_SETUP(can)
 	ASSERT_LE(0, self->kmsg);
 	ASSERT_EQ(0, vd_open(&self->d, self->path));
 	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 }
 
 FIXTURE_TEARDOWN(can)
@@ -458,7 +488,7 @@ TEST_F(can, netdev_refusals)
 	EXPECT_EQ(1, kmsg_has(self->kmsg, "FEATURES_OK refused: no CAN interface bound", 2000));
 	ASSERT_EQ(0, vdpa_set_attr(self->name, "netdev", self->ifname));
 	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 1, 0));
 }
 
@@ -485,7 +515,7 @@ TEST_F(can, fd_not_negotiated)
 	struct virtio_can_rx hdr;
 
 	ASSERT_EQ(0, device_up(self, CAN_FEATURES & ~F(VIRTIO_CAN_F_CAN_FD)));
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, VIRTIO_CAN_FLAGS_FD, 1, 8));
 	ASSERT_EQ(0, peer_send(self->peer, 0x55, 12, 1));
 	ASSERT_EQ(0, peer_send(self->peer, 0x56, 2, 0));
@@ -500,7 +530,7 @@ TEST_F(can, classic_not_negotiated)
 	long dropped = stat(self, "rx_dropped");
 
 	ASSERT_EQ(0, device_up(self, CORE_FEATURES | F(VIRTIO_CAN_F_CAN_FD)));
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, 0, 1, 8));
 	ASSERT_EQ(0, peer_send(self->peer, 0x57, 8, 0));
 	ASSERT_EQ(0, peer_send(self->peer, 0x58, 8, 1));
@@ -517,7 +547,7 @@ TEST_F(can, late_tx_ack)
 	unsigned int i;
 
 	ASSERT_EQ(0, device_up(self, CAN_FEATURES | F(VIRTIO_CAN_F_LATE_TX_ACK)));
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 	/* only the echoes of allowed IDs are wanted; nothing is received */
 	ASSERT_EQ(0, vdpa_set_attr(self->name, "rx_allow", "\n"));
 	for (i = 0; i < RING / 2; i++)
@@ -545,7 +575,7 @@ TEST_F(can, stopped_controller)
 	ASSERT_EQ(0, peer_send(self->peer, 0x11, 1, 0));
 	EXPECT_EQ(0u, rx(self, &hdr, NULL, 300));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(self, 0x0203));
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
 }
 
@@ -559,10 +589,11 @@ TEST_F(can, bus_off_error_frame)
 	ASSERT_EQ((ssize_t)CAN_MTU, write(self->peer, &cf, CAN_MTU));
 	ASSERT_EQ(1, config_called(self, WAIT_MS));
 	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(self));
+	EXPECT_EQ(1, controller_is(self, "bus-off", 0));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, 0, 0x10, 1));
 	EXPECT_EQ(1, stat(self, "bus_off"));
 	/* the driver restarts the controller */
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 	EXPECT_EQ(0, config_status(self));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
 }
@@ -576,7 +607,7 @@ TEST_F(can, bus_off_interface_down)
 	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
 	EXPECT_EQ(1, kmsg_has(self->kmsg, "is down", 2000));
 	ASSERT_EQ(0, run_cmd("ip link set %s up", self->ifname));
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
 }
 
@@ -640,7 +671,7 @@ TEST_F(can, rtr_not_negotiated)
 	struct virtio_can_rx hdr;
 
 	ASSERT_EQ(0, device_up(self, CAN_FEATURES & ~F(VIRTIO_CAN_F_RTR_FRAMES)));
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, VIRTIO_CAN_FLAGS_RTR, 1, 1));
 	ASSERT_EQ(0, peer_send(self->peer, 0x20 | CAN_RTR_FLAG, 1, 0));
 	ASSERT_EQ(0, peer_send(self->peer, 0x21, 1, 0));
@@ -661,7 +692,7 @@ static void expect_broken(struct __test_metadata *_metadata,
 	EXPECT_EQ(1, kmsg_has(self->kmsg, why, 2000))
 		TH_LOG("no log line with '%s'", why);
 	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
 }
 
@@ -700,7 +731,7 @@ static void rx_bad_buffer(struct __test_metadata *_metadata,
 	/* the rings start over with one bad receive buffer */
 	ASSERT_EQ(0, device_up_rx(self, CAN_FEATURES, 0));
 	rx_post(&self->d, r, 0, len, flags);
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 	ASSERT_EQ(0, peer_send(self->peer, 0x30, 1, 0));
 	expect_broken(_metadata, self, r, why);
 }
@@ -767,7 +798,7 @@ TEST_F(can, reset_under_traffic)
 	pthread_join(thread, NULL);
 	TH_LOG("%lu frames completed across 30 resets", t.sent);
 	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 	while (peer_recv(self->peer, &cf, 50))
 		;
 	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
@@ -786,7 +817,7 @@ TEST_F(can, owner_dies_mid_transfer)
 		struct traffic t = { .self = self };
 
 		if (vd_open(&self->d, self->path) || device_up(self, CAN_FEATURES) ||
-		    ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START) != VIRTIO_CAN_RESULT_OK)
+		    start(self))
 			_exit(1);
 		guest_traffic(&t);
 		_exit(0);
@@ -802,7 +833,7 @@ TEST_F(can, owner_dies_mid_transfer)
 	}
 	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
+	ASSERT_EQ(0, start(self));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
 }
 

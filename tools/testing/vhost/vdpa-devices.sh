@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Sourced by scripts inside a VM that handle vDPA devices made with
+# iproute2's vdpa tool: put them on vhost_vdpa (a character device for a
+# VMM or a test driver) or on virtio_vdpa (the host's own virtio drivers).
+
+# bind NAME DRIVER: a vDPA device probes with whichever driver comes
+# first; move it to vhost_vdpa or virtio_vdpa.
+bind() {
+	local name=$1 drv=$2 dir=/sys/bus/vdpa/devices/$1 cur
+
+	cur=$(basename "$(readlink "$dir/driver")" 2>/dev/null)
+	[ "$cur" = "$drv" ] && return 0
+	[ -z "$cur" ] || echo "$name" >"/sys/bus/vdpa/drivers/$cur/unbind" || return 1
+	echo "$drv" >"$dir/driver_override" &&
+		echo "$name" >/sys/bus/vdpa/drivers_probe &&
+		[ "$(basename "$(readlink "$dir/driver")")" = "$drv" ]
+}
+
+# vhost_node NAME: its /dev/vhost-vdpa-N.
+vhost_node() {
+	local d
+
+	for d in "/sys/bus/vdpa/devices/$1"/vhost-vdpa-*; do
+		[ -e "$d" ] && echo "/dev/${d##*/}" && return 0
+	done
+	return 1
+}
+
+# vdpa_del_all: remove every vDPA device (what a failed test left).
+vdpa_del_all() {
+	local d
+
+	for d in /sys/bus/vdpa/devices/*; do
+		[ -e "$d" ] && timeout 30 vdpa dev del "${d##*/}"
+	done
+}

@@ -1,0 +1,192 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vhost-can through the tools people use: iproute2's vdpa for management,
+# sysfs for binding, and, end to end in one kernel, this project's
+# virtio_can driver on the device through virtio_vdpa, with can-utils
+# traffic between its interface and the vcan the device is bound to.
+# Removal and unload under traffic. TAP. Needs vhost_can, vhost_vdpa and
+# vcan loaded; run through vm-run (run-tests does).
+#
+#   vhost-can.sh [TEST]...   the named tests only (default: all)
+
+# The tests are called by name, from the list at the end.
+# shellcheck disable=SC2317
+set -uo pipefail
+cd "$(dirname "$0")/../../.." || exit 1
+# shellcheck source=tools/testing/lib/tap-tests.sh
+. tools/testing/lib/tap-tests.sh
+# shellcheck source=tools/testing/vhost/vdpa-devices.sh
+. tools/testing/vhost/vdpa-devices.sh
+
+log=$VX_SCRATCH/vhost-can.log
+modprobe -q virtio_vdpa && modprobe -q virtio_can || exit 1
+
+# bus_add IF: a vcan interface carrying CAN FD, up.
+bus_add() {
+	ip link add dev "$1" type vcan && ip link set "$1" mtu 72 up
+}
+
+# can_add NAME IF DRIVER: a vhost-can device on IF allowing every ID, on
+# DRIVER. Bound before a driver probes it: drivers probe with what the
+# device offers, which depends on its interface.
+can_add() {
+	local ok=0
+
+	echo 0 >/sys/bus/vdpa/drivers_autoprobe
+	vdpa dev add name "$1" mgmtdev vhost_can &&
+		echo "$2" >"/sys/bus/vdpa/devices/$1/netdev" &&
+		echo 0:0 >"/sys/bus/vdpa/devices/$1/tx_allow" &&
+		echo 0:0 >"/sys/bus/vdpa/devices/$1/rx_allow" &&
+		bind "$1" "$3" && ok=1
+	echo 1 >/sys/bus/vdpa/drivers_autoprobe
+	[ "$ok" = 1 ]
+}
+
+# guest_add NAME IF: can_add NAME IF on virtio_vdpa; sets canif to the
+# virtio_can interface, up.
+guest_add() {
+	can_add "$1" "$2" virtio_vdpa || return 1
+	for _ in $(seq 200); do
+		canif=$(ls "/sys/bus/vdpa/devices/$1"/virtio*/net 2>/dev/null) &&
+			[ -n "$canif" ] && break
+		sleep 0.02
+	done
+	echo "# $1: $canif on $2"
+	[ -n "$canif" ] && ip link set "$canif" up
+}
+
+# state IF: the CAN state iproute2 shows (ERROR-ACTIVE, BUS-OFF, ...).
+state() {
+	ip -details link show "$1" | sed -n 's/.*can .*state \([A-Z-]*\).*/\1/p'
+}
+
+workers() {
+	grep -l '^vbe-' /proc/[0-9]*/comm 2>/dev/null | wc -l
+}
+
+test_listed_by_vdpa_tool() {
+	vdpa mgmtdev show vhost_can | tee "$log" | sed 's/^/# /'
+	grep -q '^vhost_can:' "$log" || return 1
+	can_add c0 vcan0 vhost_vdpa && vdpa dev show c0 | tee "$log" | sed 's/^/# /'
+	grep -q 'c0: type .* mgmtdev vhost_can vendor_id 0 max_vqs 3 max_vq_size 256' "$log" &&
+		[ "$(cat /sys/bus/vdpa/devices/c0/netdev)" = vcan0 ] && vdpa dev del c0
+}
+
+# sequence LOG N: candump's LOG holds cansequence's N frames, in order
+# (their payload byte is the sequence number modulo 256).
+sequence() {
+	local i
+
+	for i in $(seq 0 $(($2 - 1))); do
+		printf '%02X\n' $((i % 256))
+	done >"$1.want"
+	awk '{ print toupper($4) }' "$1" | cmp -s - "$1.want"
+}
+
+# cansequence floods the guest's interface: every frame reaches the
+# host's, in order (candump's buffer is made large enough to hold what a
+# reader under TCG falls behind). cangen the other way, paced as a bus
+# is: every frame arrives.
+test_frames_both_ways() {
+	local n=2000 dump
+
+	guest_add g0 vcan0 || return 1
+	timeout 120 candump -r 4194304 -n "$n" -T 10000 vcan0 >"$log" &
+	dump=$!
+	sleep 0.3
+	timeout 120 cansequence -p --loop="$n" "$canif" >/dev/null || return 1
+	wait "$dump"
+	sequence "$log" "$n" ||
+		{ echo "# host got $(wc -l <"$log") of $n frames, or out of order"; return 1; }
+	echo "# $n frames guest to host, in sequence"
+	timeout 120 candump -r 4194304 -n 500 -T 10000 "$canif" >"$log" &
+	dump=$!
+	sleep 0.3
+	cangen vcan0 -g 1 -n 500 -I i -L 8 -D i || return 1
+	wait "$dump"
+	echo "# $(wc -l <"$log") of 500 frames host to guest"
+	[ "$(wc -l <"$log")" = 500 ] &&
+		[ "$(cat /sys/bus/vdpa/devices/g0/statistics/tx_failed)" = 0 ] && vdpa dev del g0
+}
+
+# canfdtest: the guest's interface echoes what the host generates (ID + 1,
+# data + 1), the generator checks every frame.
+test_canfdtest() {
+	guest_add g0 vcan0 || return 1
+	timeout 120 canfdtest "$canif" >/dev/null 2>&1 &
+	local dut=$!
+
+	sleep 0.3
+	timeout 120 canfdtest -g -l 1000 vcan0 >"$log" 2>&1
+	local status=$?
+	tail -n 3 "$log" | sed 's/^/# /'
+	kill "$dut" 2>/dev/null
+	wait "$dut" 2>/dev/null
+	[ "$status" = 0 ] && vdpa dev del g0
+}
+
+# Bus-off on the host (a controller's error frame, here injected on the
+# vcan) reaches the guest's interface; a restart brings it back.
+test_bus_off_reaches_guest() {
+	guest_add g0 vcan0 || return 1
+	[ "$(state "$canif")" = ERROR-ACTIVE ] || return 1
+	cansend vcan0 20000040#0000000000000000 || return 1
+	for _ in $(seq 100); do
+		[ "$(state "$canif")" = BUS-OFF ] && break
+		sleep 0.05
+	done
+	echo "# after the error frame: $(state "$canif")"
+	[ "$(state "$canif")" = BUS-OFF ] || return 1
+	ip link set "$canif" type can restart || return 1
+	echo "# after restart: $(state "$canif")"
+	[ "$(state "$canif")" = ERROR-ACTIVE ] || return 1
+	timeout 30 candump -n 1 vcan0 >"$log" &
+	local dump=$!
+	sleep 0.3
+	cansend "$canif" 123#11 && wait "$dump" && grep -q ' 123 ' "$log" && vdpa dev del g0
+}
+
+# Removal while the guest's interface sends flat out.
+test_removal_under_traffic() {
+	guest_add g0 vcan0 || return 1
+	cangen "$canif" -g 0 -p 10 >/dev/null 2>&1 &
+	local gen=$!
+
+	sleep 1
+	timeout 30 vdpa dev del g0 || return 1
+	kill "$gen" 2>/dev/null
+	wait "$gen" 2>/dev/null
+	[ ! -e "/sys/class/net/$canif" ] && [ "$(workers)" = 0 ]
+}
+
+test_unload_under_traffic() {
+	guest_add g0 vcan0 || return 1
+	cangen "$canif" -g 0 -p 10 >/dev/null 2>&1 &
+	local gen=$!
+
+	sleep 1
+	timeout 30 rmmod vhost_can || return 1
+	kill "$gen" 2>/dev/null
+	wait "$gen" 2>/dev/null
+	[ "$(workers)" = 0 ] && modprobe vhost_can
+}
+
+tests=(
+	listed_by_vdpa_tool frames_both_ways canfdtest
+	bus_off_reaches_guest removal_under_traffic unload_under_traffic
+)
+# vhost-can.sh [TEST]...: only those
+[ $# = 0 ] || tests=("$@")
+
+before_test() {
+	bus_add vcan0
+}
+
+# what a failed test left behind goes before the next one starts
+after_test() {
+	vdpa_del_all
+	ip link del dev vcan0 2>/dev/null
+}
+
+tap_run vhost-can "${tests[@]}"
