@@ -49,7 +49,8 @@
 #define RX_BUF (sizeof(struct virtio_can_rx) + CANFD_MAX_DLEN)
 #define WAIT_MS 3000
 
-FIXTURE(can) {
+/* A device, its interface, the peer on the bus: what each test has. */
+struct can_env {
 	char name[32];
 	char ifname[IFNAMSIZ];
 	char path[64];
@@ -58,6 +59,10 @@ FIXTURE(can) {
 	int config_fd;
 	int peer;
 	int kmsg;
+};
+
+FIXTURE(can) {
+	struct can_env e;
 };
 
 /* A raw CAN socket on ifname: the bus's other node. */
@@ -116,7 +121,7 @@ static void rx_post(struct vd_dev *d, struct vd_ring *r, unsigned int slot,
 }
 
 /* Reset, negotiate, three rings, nrx receive buffers posted, DRIVER_OK. */
-static int device_up_rx(FIXTURE_DATA(can) *self, uint64_t features,
+static int device_up_rx(struct can_env *self, uint64_t features,
 			unsigned int nrx)
 {
 	struct vd_dev *d = &self->d;
@@ -146,13 +151,13 @@ static int device_up_rx(FIXTURE_DATA(can) *self, uint64_t features,
 	return ret ? ret : vd_driver_ok(d);
 }
 
-static int device_up(FIXTURE_DATA(can) *self, uint64_t features)
+static int device_up(struct can_env *self, uint64_t features)
 {
 	return device_up_rx(self, features, RING);
 }
 
 /* A control request: its result, or -1 without an answer. */
-static int ctrl(FIXTURE_DATA(can) *self, uint16_t type)
+static int ctrl(struct can_env *self, uint16_t type)
 {
 	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_CONTROL];
 	struct vd_dev *d = &self->d;
@@ -173,7 +178,7 @@ static int ctrl(FIXTURE_DATA(can) *self, uint16_t type)
  * Put a transmit request in slot (descriptors 2 slot and 2 slot + 1):
  * out_len bytes of header and payload, then the result byte.
  */
-static void tx_post(FIXTURE_DATA(can) *self, unsigned int slot,
+static void tx_post(struct can_env *self, unsigned int slot,
 		    uint16_t type, uint32_t flags, uint32_t can_id,
 		    uint16_t length, uint32_t out_len)
 {
@@ -200,7 +205,7 @@ static void tx_post(FIXTURE_DATA(can) *self, unsigned int slot,
 }
 
 /* The next transmit request returned: its result, or -1. */
-static int tx_result(FIXTURE_DATA(can) *self, int timeout_ms)
+static int tx_result(struct can_env *self, int timeout_ms)
 {
 	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_TX];
 	uint32_t id, len;
@@ -211,7 +216,7 @@ static int tx_result(FIXTURE_DATA(can) *self, int timeout_ms)
 	return gbuf(&self->d, TX_OFF + id / 2 * SLOT)[RESULT_AT];
 }
 
-static int tx(FIXTURE_DATA(can) *self, uint32_t flags, uint32_t can_id,
+static int tx(struct can_env *self, uint32_t flags, uint32_t can_id,
 	      uint16_t length)
 {
 	uint32_t payload = (flags & VIRTIO_CAN_FLAGS_RTR) ? 0 : length;
@@ -222,7 +227,7 @@ static int tx(FIXTURE_DATA(can) *self, uint32_t flags, uint32_t can_id,
 }
 
 /* The next received frame: its used length, or 0; the buffer is reposted. */
-static uint32_t rx(FIXTURE_DATA(can) *self, struct virtio_can_rx *hdr,
+static uint32_t rx(struct can_env *self, struct virtio_can_rx *hdr,
 		   uint8_t *data, int timeout_ms)
 {
 	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_RX];
@@ -242,7 +247,7 @@ static uint32_t rx(FIXTURE_DATA(can) *self, struct virtio_can_rx *hdr,
 }
 
 /* The controller's state in sysfs is want, within timeout_ms. */
-static int controller_is(FIXTURE_DATA(can) *self, const char *want,
+static int controller_is(struct can_env *self, const char *want,
 			 int timeout_ms)
 {
 	char path[128], state[32];
@@ -264,14 +269,14 @@ static int controller_is(FIXTURE_DATA(can) *self, const char *want,
 }
 
 /* START, and wait until the controller is on the bus. */
-static int start(FIXTURE_DATA(can) *self)
+static int start(struct can_env *self)
 {
 	if (ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START) != VIRTIO_CAN_RESULT_OK)
 		return -1;
 	return controller_is(self, "started", WAIT_MS) ? 0 : -1;
 }
 
-static long stat(FIXTURE_DATA(can) *self, const char *name)
+static long stat(struct can_env *self, const char *name)
 {
 	char attr[64];
 
@@ -279,7 +284,7 @@ static long stat(FIXTURE_DATA(can) *self, const char *name)
 	return vdpa_get_attr(self->name, attr);
 }
 
-static uint16_t config_status(FIXTURE_DATA(can) *self)
+static uint16_t config_status(struct can_env *self)
 {
 	uint16_t status = 0xffff;
 
@@ -288,7 +293,7 @@ static uint16_t config_status(FIXTURE_DATA(can) *self)
 }
 
 /* Whether the device sent a configuration interrupt within timeout_ms. */
-static int config_called(FIXTURE_DATA(can) *self, int timeout_ms)
+static int config_called(struct can_env *self, int timeout_ms)
 {
 	struct pollfd p = { .fd = self->config_fd, .events = POLLIN };
 	uint64_t n;
@@ -302,26 +307,28 @@ FIXTURE_SETUP(can)
 {
 	unsigned int i;
 
-	snprintf(self->name, sizeof(self->name), "vct%d", getpid());
-	snprintf(self->ifname, sizeof(self->ifname), "vcant%d", getpid());
-	for (i = 0; i < NQ; i++)
-		self->q[i].kick_fd = self->q[i].call_fd = -1;
-	self->config_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, self->config_fd);
+	snprintf(self->e.name, sizeof(self->e.name), "vct%d", getpid());
+	snprintf(self->e.ifname, sizeof(self->e.ifname), "vcant%d", getpid());
+	for (i = 0; i < NQ; i++) {
+		self->e.q[i].kick_fd = -1;
+		self->e.q[i].call_fd = -1;
+	}
+	self->e.config_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, self->e.config_fd);
 	ASSERT_EQ(0, run_cmd("ip link add dev %s type vcan && ip link set %s mtu %d up",
-			     self->ifname, self->ifname, (int)CANFD_MTU));
-	ASSERT_EQ(0, vdpa_add(self->name, "vhost_can", self->path,
-			      sizeof(self->path)));
-	ASSERT_EQ(0, vdpa_set_attr(self->name, "netdev", self->ifname));
-	ASSERT_EQ(0, vdpa_set_attr(self->name, "tx_allow", "0:0"));
-	ASSERT_EQ(0, vdpa_set_attr(self->name, "rx_allow", "0:0"));
-	self->peer = peer_open(self->ifname);
-	ASSERT_LE(0, self->peer);
-	self->kmsg = kmsg_open();
-	ASSERT_LE(0, self->kmsg);
-	ASSERT_EQ(0, vd_open(&self->d, self->path));
-	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
-	ASSERT_EQ(0, start(self));
+			     self->e.ifname, self->e.ifname, (int)CANFD_MTU));
+	ASSERT_EQ(0, vdpa_add(self->e.name, "vhost_can", self->e.path,
+			      sizeof(self->e.path)));
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "netdev", self->e.ifname));
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "tx_allow", "0:0"));
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "rx_allow", "0:0"));
+	self->e.peer = peer_open(self->e.ifname);
+	ASSERT_LE(0, self->e.peer);
+	self->e.kmsg = kmsg_open();
+	ASSERT_LE(0, self->e.kmsg);
+	ASSERT_EQ(0, vd_open(&self->e.d, self->e.path));
+	ASSERT_EQ(0, device_up(&self->e, CAN_FEATURES));
+	ASSERT_EQ(0, start(&self->e));
 }
 
 FIXTURE_TEARDOWN(can)
@@ -329,13 +336,13 @@ FIXTURE_TEARDOWN(can)
 	unsigned int i;
 
 	for (i = 0; i < NQ; i++)
-		vd_ring_free(&self->q[i]);
-	vd_close(&self->d);
-	close(self->kmsg);
-	close(self->peer);
-	close(self->config_fd);
-	vdpa_del(self->name);
-	run_cmd("ip link del dev %s 2>/dev/null", self->ifname);
+		vd_ring_free(&self->e.q[i]);
+	vd_close(&self->e.d);
+	close(self->e.kmsg);
+	close(self->e.peer);
+	close(self->e.config_fd);
+	vdpa_del(self->e.name);
+	run_cmd("ip link del dev %s 2>/dev/null", self->e.ifname);
 }
 
 TEST_F(can, identity)
@@ -343,38 +350,38 @@ TEST_F(can, identity)
 	uint64_t features;
 	uint32_t size;
 
-	ASSERT_EQ(0, vd_device_features(&self->d, &features));
+	ASSERT_EQ(0, vd_device_features(&self->e.d, &features));
 	EXPECT_EQ(CAN_FEATURES | F(VIRTIO_RING_F_INDIRECT_DESC) |
 		  F(VIRTIO_CAN_F_LATE_TX_ACK), features);
-	ASSERT_EQ(0, ioctl(self->d.fd, VHOST_VDPA_GET_CONFIG_SIZE, &size));
+	ASSERT_EQ(0, ioctl(self->e.d.fd, VHOST_VDPA_GET_CONFIG_SIZE, &size));
 	EXPECT_LE(sizeof(struct virtio_can_config), size);
-	EXPECT_EQ(0, config_status(self));
+	EXPECT_EQ(0, config_status(&self->e));
 }
 
 TEST_F(can, tx_classic_extended_fd_rtr)
 {
 	struct canfd_frame cf;
 
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x123, 8));
-	ASSERT_EQ(CAN_MTU, peer_recv(self->peer, &cf, WAIT_MS));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, 0, 0x123, 8));
+	ASSERT_EQ(CAN_MTU, peer_recv(self->e.peer, &cf, WAIT_MS));
 	EXPECT_EQ(0x123u, cf.can_id);
 	EXPECT_EQ(8, cf.len);
 	EXPECT_EQ(0x10, cf.data[0]);
 	EXPECT_EQ(0x17, cf.data[7]);
 
 	ASSERT_EQ(VIRTIO_CAN_RESULT_OK,
-		  tx(self, VIRTIO_CAN_FLAGS_EXTENDED | VIRTIO_CAN_FLAGS_FD,
+		  tx(&self->e, VIRTIO_CAN_FLAGS_EXTENDED | VIRTIO_CAN_FLAGS_FD,
 		     0x1abcdef0, 64));
-	ASSERT_EQ(CANFD_MTU, peer_recv(self->peer, &cf, WAIT_MS));
+	ASSERT_EQ(CANFD_MTU, peer_recv(self->e.peer, &cf, WAIT_MS));
 	EXPECT_EQ(0x1abcdef0u | CAN_EFF_FLAG, cf.can_id);
 	EXPECT_EQ(64, cf.len);
 	EXPECT_EQ(0x10 + 63, cf.data[63]);
 
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, VIRTIO_CAN_FLAGS_RTR, 0x7ff, 4));
-	ASSERT_EQ(CAN_MTU, peer_recv(self->peer, &cf, WAIT_MS));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, VIRTIO_CAN_FLAGS_RTR, 0x7ff, 4));
+	ASSERT_EQ(CAN_MTU, peer_recv(self->e.peer, &cf, WAIT_MS));
 	EXPECT_EQ(0x7ffu | CAN_RTR_FLAG, cf.can_id);
 	EXPECT_EQ(4, cf.len);
-	EXPECT_EQ(3, stat(self, "tx_frames"));
+	EXPECT_EQ(3, stat(&self->e, "tx_frames"));
 }
 
 TEST_F(can, rx_classic_extended_fd_rtr)
@@ -382,26 +389,26 @@ TEST_F(can, rx_classic_extended_fd_rtr)
 	struct virtio_can_rx hdr;
 	uint8_t data[CANFD_MAX_DLEN];
 
-	ASSERT_EQ(0, peer_send(self->peer, 0x321, 5, 0));
-	ASSERT_EQ(sizeof(hdr) + 5, rx(self, &hdr, data, WAIT_MS));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x321, 5, 0));
+	ASSERT_EQ(sizeof(hdr) + 5, rx(&self->e, &hdr, data, WAIT_MS));
 	EXPECT_EQ(VIRTIO_CAN_RX, le16toh(hdr.msg_type));
 	EXPECT_EQ(0x321u, le32toh(hdr.can_id));
 	EXPECT_EQ(5, le16toh(hdr.length));
 	EXPECT_EQ(0u, le32toh(hdr.flags));
 	EXPECT_EQ(0xa4, data[4]);
 
-	ASSERT_EQ(0, peer_send(self->peer, 0x12345 | CAN_EFF_FLAG, 48, 1));
-	ASSERT_EQ(sizeof(hdr) + 48, rx(self, &hdr, data, WAIT_MS));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x12345 | CAN_EFF_FLAG, 48, 1));
+	ASSERT_EQ(sizeof(hdr) + 48, rx(&self->e, &hdr, data, WAIT_MS));
 	EXPECT_EQ(0x12345u, le32toh(hdr.can_id));
 	EXPECT_EQ((uint32_t)(VIRTIO_CAN_FLAGS_EXTENDED | VIRTIO_CAN_FLAGS_FD),
 		  le32toh(hdr.flags));
 	EXPECT_EQ(0xa0 + 47, data[47]);
 
-	ASSERT_EQ(0, peer_send(self->peer, 0x10 | CAN_RTR_FLAG, 2, 0));
-	ASSERT_EQ(sizeof(hdr), rx(self, &hdr, NULL, WAIT_MS));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x10 | CAN_RTR_FLAG, 2, 0));
+	ASSERT_EQ(sizeof(hdr), rx(&self->e, &hdr, NULL, WAIT_MS));
 	EXPECT_EQ((uint32_t)VIRTIO_CAN_FLAGS_RTR, le32toh(hdr.flags));
 	EXPECT_EQ(2, le16toh(hdr.length));
-	EXPECT_EQ(3, stat(self, "rx_frames"));
+	EXPECT_EQ(3, stat(&self->e, "rx_frames"));
 }
 
 /* More frames than receive buffers, in order, none lost. */
@@ -415,10 +422,10 @@ TEST_F(can, rx_many_in_order)
 		struct canfd_frame cf = { .can_id = 0x100, .len = 1 };
 
 		cf.data[0] = i;
-		ASSERT_EQ((ssize_t)CAN_MTU, write(self->peer, &cf, CAN_MTU));
+		ASSERT_EQ((ssize_t)CAN_MTU, write(self->e.peer, &cf, CAN_MTU));
 	}
 	for (i = 0; i < 100; i++) {
-		ASSERT_EQ(sizeof(hdr) + 1, rx(self, &hdr, data, WAIT_MS));
+		ASSERT_EQ(sizeof(hdr) + 1, rx(&self->e, &hdr, data, WAIT_MS));
 		ASSERT_EQ(i, data[0]);
 	}
 }
@@ -426,35 +433,35 @@ TEST_F(can, rx_many_in_order)
 TEST_F(can, tx_allowlist)
 {
 	struct canfd_frame cf;
-	long refused = stat(self, "tx_refused");
+	long refused = stat(&self->e, "tx_refused");
 
-	ASSERT_EQ(0, vdpa_set_attr(self->name, "tx_allow", "123:7ff 00000200:1ffffff0"));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, 0, 0x124, 1));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x123, 1));
-	EXPECT_EQ(CAN_MTU, peer_recv(self->peer, &cf, WAIT_MS));
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "tx_allow", "123:7ff 00000200:1ffffff0"));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, 0, 0x124, 1));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, 0, 0x123, 1));
+	EXPECT_EQ(CAN_MTU, peer_recv(self->e.peer, &cf, WAIT_MS));
 	EXPECT_EQ(0x123u, cf.can_id);
 	/* an extended entry: extended IDs 0x200..0x20f only */
-	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, VIRTIO_CAN_FLAGS_EXTENDED, 0x20f, 1));
-	EXPECT_EQ(CAN_MTU, peer_recv(self->peer, &cf, WAIT_MS));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, VIRTIO_CAN_FLAGS_EXTENDED, 0x210, 1));
-	EXPECT_EQ(0u, peer_recv(self->peer, &cf, 200));
-	EXPECT_EQ(refused + 2, stat(self, "tx_refused"));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, VIRTIO_CAN_FLAGS_EXTENDED, 0x20f, 1));
+	EXPECT_EQ(CAN_MTU, peer_recv(self->e.peer, &cf, WAIT_MS));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, VIRTIO_CAN_FLAGS_EXTENDED, 0x210, 1));
+	EXPECT_EQ(0u, peer_recv(self->e.peer, &cf, 200));
+	EXPECT_EQ(refused + 2, stat(&self->e, "tx_refused"));
 }
 
 TEST_F(can, rx_allowlist)
 {
 	struct virtio_can_rx hdr;
 
-	ASSERT_EQ(0, vdpa_set_attr(self->name, "rx_allow", "100:700"));
-	ASSERT_EQ(0, peer_send(self->peer, 0x200, 1, 0));
-	ASSERT_EQ(0, peer_send(self->peer, 0x1ff, 1, 0));
-	ASSERT_EQ(sizeof(hdr) + 1, rx(self, &hdr, NULL, WAIT_MS));
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "rx_allow", "100:700"));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x200, 1, 0));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x1ff, 1, 0));
+	ASSERT_EQ(sizeof(hdr) + 1, rx(&self->e, &hdr, NULL, WAIT_MS));
 	EXPECT_EQ(0x1ffu, le32toh(hdr.can_id));
-	EXPECT_EQ(0u, rx(self, &hdr, NULL, 300));
+	EXPECT_EQ(0u, rx(&self->e, &hdr, NULL, 300));
 	/* nothing allowed */
-	ASSERT_EQ(0, vdpa_set_attr(self->name, "rx_allow", "\n"));
-	ASSERT_EQ(0, peer_send(self->peer, 0x1ff, 1, 0));
-	EXPECT_EQ(0u, rx(self, &hdr, NULL, 300));
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "rx_allow", "\n"));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x1ff, 1, 0));
+	EXPECT_EQ(0u, rx(&self->e, &hdr, NULL, 300));
 }
 
 TEST_F(can, allowlist_refusals)
@@ -462,51 +469,50 @@ TEST_F(can, allowlist_refusals)
 	char many[32 * 8 + 16] = "";
 	int i;
 
-	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->name, "tx_allow", "123"));
-	EXPECT_EQ(1, kmsg_has(self->kmsg, "'123' is not ID:MASK", 2000));
-	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->name, "rx_allow", "12g:7ff"));
-	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->name, "rx_allow", "40000000:0"));
+	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->e.name, "tx_allow", "123"));
+	EXPECT_EQ(1, kmsg_has(self->e.kmsg, "'123' is not ID:MASK", 2000));
+	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->e.name, "rx_allow", "12g:7ff"));
+	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->e.name, "rx_allow", "40000000:0"));
 	for (i = 0; i < 33; i++)
 		strcat(many, "1:7ff ");
-	EXPECT_EQ(-E2BIG, vdpa_set_attr(self->name, "tx_allow", many));
-	EXPECT_EQ(1, kmsg_has(self->kmsg, "more than 32 entries", 2000));
+	EXPECT_EQ(-E2BIG, vdpa_set_attr(self->e.name, "tx_allow", many));
+	EXPECT_EQ(1, kmsg_has(self->e.kmsg, "more than 32 entries", 2000));
 }
 
 TEST_F(can, netdev_refusals)
 {
-	EXPECT_EQ(-EBUSY, vdpa_set_attr(self->name, "netdev", self->ifname));
-	EXPECT_EQ(1, kmsg_has(self->kmsg, "a driver uses the device", 2000));
-	ASSERT_EQ(0, vd_set_status(&self->d, 0));
-	EXPECT_EQ(-ENODEV, vdpa_set_attr(self->name, "netdev", "nosuchcan0"));
-	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->name, "netdev", "lo"));
-	EXPECT_EQ(1, kmsg_has(self->kmsg, "lo is not a CAN interface", 2000));
-	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->name, "netdev",
-					  "averyveryverylongname"));
+	EXPECT_EQ(-EBUSY, vdpa_set_attr(self->e.name, "netdev", self->e.ifname));
+	EXPECT_EQ(1, kmsg_has(self->e.kmsg, "a driver uses the device", 2000));
+	ASSERT_EQ(0, vd_set_status(&self->e.d, 0));
+	EXPECT_EQ(-ENODEV, vdpa_set_attr(self->e.name, "netdev", "nosuchcan0"));
+	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->e.name, "netdev", "lo"));
+	EXPECT_EQ(1, kmsg_has(self->e.kmsg, "lo is not a CAN interface", 2000));
+	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->e.name, "netdev", "averyverylongname"));
 	/* unbound: the device cannot start */
-	ASSERT_EQ(0, vdpa_set_attr(self->name, "netdev", "\n"));
-	EXPECT_EQ(-EPROTO, vd_negotiate(&self->d, CAN_FEATURES));
-	EXPECT_EQ(1, kmsg_has(self->kmsg, "FEATURES_OK refused: no CAN interface bound", 2000));
-	ASSERT_EQ(0, vdpa_set_attr(self->name, "netdev", self->ifname));
-	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
-	ASSERT_EQ(0, start(self));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 1, 0));
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "netdev", "\n"));
+	EXPECT_EQ(-EPROTO, vd_negotiate(&self->e.d, CAN_FEATURES));
+	EXPECT_EQ(1, kmsg_has(self->e.kmsg, "FEATURES_OK refused: no CAN interface bound", 2000));
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "netdev", self->e.ifname));
+	ASSERT_EQ(0, device_up(&self->e, CAN_FEATURES));
+	ASSERT_EQ(0, start(&self->e));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, 0, 1, 0));
 }
 
 TEST_F(can, features_follow_the_interface)
 {
 	uint64_t features;
 
-	ASSERT_EQ(0, vd_set_status(&self->d, 0));
+	ASSERT_EQ(0, vd_set_status(&self->e.d, 0));
 	ASSERT_EQ(0, run_cmd("ip link set %s down && ip link set %s mtu %d up",
-			     self->ifname, self->ifname, (int)CAN_MTU));
-	ASSERT_EQ(0, vdpa_set_attr(self->name, "netdev", self->ifname));
-	ASSERT_EQ(0, vd_device_features(&self->d, &features));
+			     self->e.ifname, self->e.ifname, (int)CAN_MTU));
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "netdev", self->e.ifname));
+	ASSERT_EQ(0, vd_device_features(&self->e.d, &features));
 	EXPECT_FALSE(!!(features & F(VIRTIO_CAN_F_CAN_FD)));
 	EXPECT_TRUE(!!(features & F(VIRTIO_CAN_F_CAN_CLASSIC)));
 	/* neither classic nor FD, and RTR without classic */
-	EXPECT_EQ(-EPROTO, vd_negotiate(&self->d, CORE_FEATURES));
-	EXPECT_EQ(1, kmsg_has(self->kmsg, "neither classic CAN nor CAN FD", 2000));
-	EXPECT_EQ(-EINVAL, vd_negotiate(&self->d, CAN_FEATURES));
+	EXPECT_EQ(-EPROTO, vd_negotiate(&self->e.d, CORE_FEATURES));
+	EXPECT_EQ(1, kmsg_has(self->e.kmsg, "neither classic CAN nor CAN FD", 2000));
+	EXPECT_EQ(-EINVAL, vd_negotiate(&self->e.d, CAN_FEATURES));
 }
 
 /* Classic only: FD frames are refused one way and not delivered the other. */
@@ -514,12 +520,12 @@ TEST_F(can, fd_not_negotiated)
 {
 	struct virtio_can_rx hdr;
 
-	ASSERT_EQ(0, device_up(self, CAN_FEATURES & ~F(VIRTIO_CAN_F_CAN_FD)));
-	ASSERT_EQ(0, start(self));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, VIRTIO_CAN_FLAGS_FD, 1, 8));
-	ASSERT_EQ(0, peer_send(self->peer, 0x55, 12, 1));
-	ASSERT_EQ(0, peer_send(self->peer, 0x56, 2, 0));
-	ASSERT_EQ(sizeof(hdr) + 2, rx(self, &hdr, NULL, WAIT_MS));
+	ASSERT_EQ(0, device_up(&self->e, CAN_FEATURES & ~F(VIRTIO_CAN_F_CAN_FD)));
+	ASSERT_EQ(0, start(&self->e));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, VIRTIO_CAN_FLAGS_FD, 1, 8));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x55, 12, 1));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x56, 2, 0));
+	ASSERT_EQ(sizeof(hdr) + 2, rx(&self->e, &hdr, NULL, WAIT_MS));
 	EXPECT_EQ(0x56u, le32toh(hdr.can_id));
 }
 
@@ -527,16 +533,16 @@ TEST_F(can, fd_not_negotiated)
 TEST_F(can, classic_not_negotiated)
 {
 	struct virtio_can_rx hdr;
-	long dropped = stat(self, "rx_dropped");
+	long dropped = stat(&self->e, "rx_dropped");
 
-	ASSERT_EQ(0, device_up(self, CORE_FEATURES | F(VIRTIO_CAN_F_CAN_FD)));
-	ASSERT_EQ(0, start(self));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, 0, 1, 8));
-	ASSERT_EQ(0, peer_send(self->peer, 0x57, 8, 0));
-	ASSERT_EQ(0, peer_send(self->peer, 0x58, 8, 1));
-	ASSERT_EQ(sizeof(hdr) + 8, rx(self, &hdr, NULL, WAIT_MS));
+	ASSERT_EQ(0, device_up(&self->e, CORE_FEATURES | F(VIRTIO_CAN_F_CAN_FD)));
+	ASSERT_EQ(0, start(&self->e));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, 0, 1, 8));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x57, 8, 0));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x58, 8, 1));
+	ASSERT_EQ(sizeof(hdr) + 8, rx(&self->e, &hdr, NULL, WAIT_MS));
 	EXPECT_EQ(0x58u, le32toh(hdr.can_id));
-	EXPECT_EQ(dropped + 1, stat(self, "rx_dropped"));
+	EXPECT_EQ(dropped + 1, stat(&self->e, "rx_dropped"));
 }
 
 /* With late TX acks the request completes on the frame's echo. */
@@ -546,21 +552,21 @@ TEST_F(can, late_tx_ack)
 	struct canfd_frame cf;
 	unsigned int i;
 
-	ASSERT_EQ(0, device_up(self, CAN_FEATURES | F(VIRTIO_CAN_F_LATE_TX_ACK)));
-	ASSERT_EQ(0, start(self));
+	ASSERT_EQ(0, device_up(&self->e, CAN_FEATURES | F(VIRTIO_CAN_F_LATE_TX_ACK)));
+	ASSERT_EQ(0, start(&self->e));
 	/* only the echoes of allowed IDs are wanted; nothing is received */
-	ASSERT_EQ(0, vdpa_set_attr(self->name, "rx_allow", "\n"));
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "rx_allow", "\n"));
 	for (i = 0; i < RING / 2; i++)
-		tx_post(self, i, VIRTIO_CAN_TX, 0, 0x300 + i, 1,
+		tx_post(&self->e, i, VIRTIO_CAN_TX, 0, 0x300 + i, 1,
 			sizeof(struct virtio_can_tx_out) + 1);
 	for (i = 0; i < RING / 2; i++) {
-		ASSERT_EQ(VIRTIO_CAN_RESULT_OK, tx_result(self, WAIT_MS));
-		ASSERT_EQ(CAN_MTU, peer_recv(self->peer, &cf, WAIT_MS));
+		ASSERT_EQ(VIRTIO_CAN_RESULT_OK, tx_result(&self->e, WAIT_MS));
+		ASSERT_EQ(CAN_MTU, peer_recv(self->e.peer, &cf, WAIT_MS));
 		EXPECT_EQ(0x300u + i, cf.can_id);
 	}
 	/* the guest's own frames do not come back to it */
-	EXPECT_EQ(0u, rx(self, &hdr, NULL, 300));
-	EXPECT_EQ(RING / 2, stat(self, "tx_frames"));
+	EXPECT_EQ(0u, rx(&self->e, &hdr, NULL, 300));
+	EXPECT_EQ(RING / 2, stat(&self->e, "tx_frames"));
 }
 
 /* A stopped controller sends nothing and receives nothing. */
@@ -569,14 +575,14 @@ TEST_F(can, stopped_controller)
 	struct virtio_can_rx hdr;
 	struct canfd_frame cf;
 
-	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_STOP));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, 0, 0x10, 1));
-	EXPECT_EQ(0u, peer_recv(self->peer, &cf, 200));
-	ASSERT_EQ(0, peer_send(self->peer, 0x11, 1, 0));
-	EXPECT_EQ(0u, rx(self, &hdr, NULL, 300));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(self, 0x0203));
-	ASSERT_EQ(0, start(self));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, ctrl(&self->e, VIRTIO_CAN_SET_CTRL_MODE_STOP));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, 0, 0x10, 1));
+	EXPECT_EQ(0u, peer_recv(self->e.peer, &cf, 200));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x11, 1, 0));
+	EXPECT_EQ(0u, rx(&self->e, &hdr, NULL, 300));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(&self->e, 0x0203));
+	ASSERT_EQ(0, start(&self->e));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, 0, 0x10, 1));
 }
 
 /* The host's controller reports bus-off: status bit, interrupt, stopped. */
@@ -585,41 +591,41 @@ TEST_F(can, bus_off_error_frame)
 	struct canfd_frame cf = { .can_id = CAN_ERR_FLAG | CAN_ERR_BUSOFF,
 				  .len = CAN_ERR_DLC };
 
-	config_called(self, 0);
-	ASSERT_EQ((ssize_t)CAN_MTU, write(self->peer, &cf, CAN_MTU));
-	ASSERT_EQ(1, config_called(self, WAIT_MS));
-	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(self));
-	EXPECT_EQ(1, controller_is(self, "bus-off", 0));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, 0, 0x10, 1));
-	EXPECT_EQ(1, stat(self, "bus_off"));
+	config_called(&self->e, 0);
+	ASSERT_EQ((ssize_t)CAN_MTU, write(self->e.peer, &cf, CAN_MTU));
+	ASSERT_EQ(1, config_called(&self->e, WAIT_MS));
+	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(&self->e));
+	EXPECT_EQ(1, controller_is(&self->e, "bus-off", 0));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, 0, 0x10, 1));
+	EXPECT_EQ(1, stat(&self->e, "bus_off"));
 	/* the driver restarts the controller */
-	ASSERT_EQ(0, start(self));
-	EXPECT_EQ(0, config_status(self));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+	ASSERT_EQ(0, start(&self->e));
+	EXPECT_EQ(0, config_status(&self->e));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, 0, 0x10, 1));
 }
 
 TEST_F(can, bus_off_interface_down)
 {
-	config_called(self, 0);
-	ASSERT_EQ(0, run_cmd("ip link set %s down", self->ifname));
-	ASSERT_EQ(1, config_called(self, WAIT_MS));
-	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(self));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
-	EXPECT_EQ(1, kmsg_has(self->kmsg, "is down", 2000));
-	ASSERT_EQ(0, run_cmd("ip link set %s up", self->ifname));
-	ASSERT_EQ(0, start(self));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+	config_called(&self->e, 0);
+	ASSERT_EQ(0, run_cmd("ip link set %s down", self->e.ifname));
+	ASSERT_EQ(1, config_called(&self->e, WAIT_MS));
+	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(&self->e));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(&self->e, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(1, kmsg_has(self->e.kmsg, "is down", 2000));
+	ASSERT_EQ(0, run_cmd("ip link set %s up", self->e.ifname));
+	ASSERT_EQ(0, start(&self->e));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, 0, 0x10, 1));
 }
 
 /* The interface is deleted under the started device. */
 TEST_F(can, interface_deleted)
 {
-	ASSERT_EQ(0, run_cmd("ip link del dev %s", self->ifname));
-	ASSERT_EQ(1, config_called(self, WAIT_MS));
-	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(self));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(self, VIRTIO_CAN_SET_CTRL_MODE_START));
-	EXPECT_EQ(1, kmsg_has(self->kmsg, "is gone", 2000));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, 0, 0x10, 1));
+	ASSERT_EQ(0, run_cmd("ip link del dev %s", self->e.ifname));
+	ASSERT_EQ(1, config_called(&self->e, WAIT_MS));
+	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(&self->e));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(&self->e, VIRTIO_CAN_SET_CTRL_MODE_START));
+	EXPECT_EQ(1, kmsg_has(self->e.kmsg, "is gone", 2000));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, 0, 0x10, 1));
 }
 
 struct bad_frame {
@@ -648,21 +654,21 @@ static const struct bad_frame bad_frames[] = {
 /* Each gets NOT_OK, nothing reaches the bus, the device goes on. */
 TEST_F(can, malformed_frames)
 {
-	long invalid = stat(self, "tx_invalid");
+	long invalid = stat(&self->e, "tx_invalid");
 	struct canfd_frame cf;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad_frames) / sizeof(bad_frames[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad_frames); i++) {
 		const struct bad_frame *b = &bad_frames[i];
 
-		tx_post(self, 0, b->type, b->flags, b->id, b->length,
+		tx_post(&self->e, 0, b->type, b->flags, b->id, b->length,
 			b->out_len ?: sizeof(struct virtio_can_tx_out) + b->length);
-		EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx_result(self, WAIT_MS))
+		EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx_result(&self->e, WAIT_MS))
 			TH_LOG("%s", b->what);
 	}
-	EXPECT_EQ(0u, peer_recv(self->peer, &cf, 200));
-	EXPECT_EQ(invalid + (long)i, stat(self, "tx_invalid"));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+	EXPECT_EQ(0u, peer_recv(self->e.peer, &cf, 200));
+	EXPECT_EQ(invalid + (long)i, stat(&self->e, "tx_invalid"));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, 0, 0x10, 1));
 }
 
 /* RTR frames when the driver did not take them. */
@@ -670,12 +676,12 @@ TEST_F(can, rtr_not_negotiated)
 {
 	struct virtio_can_rx hdr;
 
-	ASSERT_EQ(0, device_up(self, CAN_FEATURES & ~F(VIRTIO_CAN_F_RTR_FRAMES)));
-	ASSERT_EQ(0, start(self));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(self, VIRTIO_CAN_FLAGS_RTR, 1, 1));
-	ASSERT_EQ(0, peer_send(self->peer, 0x20 | CAN_RTR_FLAG, 1, 0));
-	ASSERT_EQ(0, peer_send(self->peer, 0x21, 1, 0));
-	ASSERT_EQ(sizeof(hdr) + 1, rx(self, &hdr, NULL, WAIT_MS));
+	ASSERT_EQ(0, device_up(&self->e, CAN_FEATURES & ~F(VIRTIO_CAN_F_RTR_FRAMES)));
+	ASSERT_EQ(0, start(&self->e));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, VIRTIO_CAN_FLAGS_RTR, 1, 1));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x20 | CAN_RTR_FLAG, 1, 0));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x21, 1, 0));
+	ASSERT_EQ(sizeof(hdr) + 1, rx(&self->e, &hdr, NULL, WAIT_MS));
 	EXPECT_EQ(0x21u, le32toh(hdr.can_id));
 }
 
@@ -684,7 +690,7 @@ TEST_F(can, rtr_not_negotiated)
  * line, then a reset device works.
  */
 static void expect_broken(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(can) *self, struct vd_ring *r,
+			  struct can_env *self, struct vd_ring *r,
 			  const char *why)
 {
 	vd_kick(r);
@@ -698,32 +704,32 @@ static void expect_broken(struct __test_metadata *_metadata,
 
 TEST_F(can, tx_without_result)
 {
-	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_TX];
+	struct vd_ring *r = &self->e.q[VIRTIO_CAN_VQ_TX];
 
-	vd_desc(r, 0, giova(&self->d, TX_OFF), 24, 0, 0);
+	vd_desc(r, 0, giova(&self->e.d, TX_OFF), 24, 0, 0);
 	vd_publish(r, 0);
-	expect_broken(_metadata, self, r, "transmit request 0 has 24 bytes out and 0 in");
+	expect_broken(_metadata, &self->e, r, "transmit request 0 has 24 bytes out and 0 in");
 }
 
 TEST_F(can, tx_header_short)
 {
-	tx_post(self, 0, VIRTIO_CAN_TX, 0, 1, 0, 15);
-	expect_broken(_metadata, self, &self->q[VIRTIO_CAN_VQ_TX],
+	tx_post(&self->e, 0, VIRTIO_CAN_TX, 0, 1, 0, 15);
+	expect_broken(_metadata, &self->e, &self->e.q[VIRTIO_CAN_VQ_TX],
 		      "transmit request 0 has 15 bytes out");
 }
 
 TEST_F(can, control_short)
 {
-	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_CONTROL];
+	struct vd_ring *r = &self->e.q[VIRTIO_CAN_VQ_CONTROL];
 
-	vd_desc(r, 0, giova(&self->d, CTRL_OFF), 1, VRING_DESC_F_NEXT, 1);
-	vd_desc(r, 1, giova(&self->d, CTRL_OFF + 16), 1, VRING_DESC_F_WRITE, 0);
+	vd_desc(r, 0, giova(&self->e.d, CTRL_OFF), 1, VRING_DESC_F_NEXT, 1);
+	vd_desc(r, 1, giova(&self->e.d, CTRL_OFF + 16), 1, VRING_DESC_F_WRITE, 0);
 	vd_publish(r, 0);
-	expect_broken(_metadata, self, r, "control request 0 has 1 bytes out");
+	expect_broken(_metadata, &self->e, r, "control request 0 has 1 bytes out");
 }
 
 static void rx_bad_buffer(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(can) *self, uint32_t len,
+			  struct can_env *self, uint32_t len,
 			  uint16_t flags, const char *why)
 {
 	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_RX];
@@ -738,18 +744,18 @@ static void rx_bad_buffer(struct __test_metadata *_metadata,
 
 TEST_F(can, rx_buffer_too_small)
 {
-	rx_bad_buffer(_metadata, self, 79, VRING_DESC_F_WRITE,
+	rx_bad_buffer(_metadata, &self->e, 79, VRING_DESC_F_WRITE,
 		      "receive buffer 0 has 0 bytes out and 79 in; it needs none and 80");
 }
 
 TEST_F(can, rx_buffer_device_readable)
 {
-	rx_bad_buffer(_metadata, self, 80, 0,
+	rx_bad_buffer(_metadata, &self->e, 80, 0,
 		      "receive buffer 0 has 80 bytes out and 0 in");
 }
 
 struct traffic {
-	FIXTURE_DATA(can) *self;
+	struct can_env *env;
 	int stop;		/* atomic: set by the test's thread */
 	unsigned long sent;
 };
@@ -758,12 +764,12 @@ struct traffic {
 static void *guest_traffic(void *arg)
 {
 	struct traffic *t = arg;
-	struct vd_ring *r = &t->self->q[VIRTIO_CAN_VQ_TX];
+	struct vd_ring *r = &t->env->q[VIRTIO_CAN_VQ_TX];
 	unsigned int i;
 	uint32_t id, len;
 
 	for (i = 0; i < RING / 2; i++)
-		tx_post(t->self, i, VIRTIO_CAN_TX, VIRTIO_CAN_FLAGS_FD, 0x40 + i,
+		tx_post(t->env, i, VIRTIO_CAN_TX, VIRTIO_CAN_FLAGS_FD, 0x40 + i,
 			64, sizeof(struct virtio_can_tx_out) + 64);
 	while (!__atomic_load_n(&t->stop, __ATOMIC_RELAXED)) {
 		vd_kick(r);
@@ -778,30 +784,30 @@ static void *guest_traffic(void *arg)
 /* Frames and resets at once; the peer drains the bus meanwhile. */
 TEST_F(can, reset_under_traffic)
 {
-	struct traffic t = { .self = self };
+	struct traffic t = { .env = &self->e };
 	struct canfd_frame cf;
 	pthread_t thread;
 	int i;
 
 	ASSERT_EQ(0, pthread_create(&thread, NULL, guest_traffic, &t));
 	for (i = 0; i < 30; i++) {
-		while (peer_recv(self->peer, &cf, 5))
+		while (peer_recv(self->e.peer, &cf, 5))
 			;
-		ASSERT_EQ(0, vd_set_status(&self->d, 0));
-		ASSERT_EQ(0, vd_negotiate(&self->d, CAN_FEATURES));
-		ASSERT_EQ(0, vd_vq_attach(&self->d, 0, &self->q[0]));
-		ASSERT_EQ(0, vd_vq_attach(&self->d, 1, &self->q[1]));
-		ASSERT_EQ(0, vd_vq_attach(&self->d, 2, &self->q[2]));
-		ASSERT_EQ(0, vd_driver_ok(&self->d));
+		ASSERT_EQ(0, vd_set_status(&self->e.d, 0));
+		ASSERT_EQ(0, vd_negotiate(&self->e.d, CAN_FEATURES));
+		ASSERT_EQ(0, vd_vq_attach(&self->e.d, 0, &self->e.q[0]));
+		ASSERT_EQ(0, vd_vq_attach(&self->e.d, 1, &self->e.q[1]));
+		ASSERT_EQ(0, vd_vq_attach(&self->e.d, 2, &self->e.q[2]));
+		ASSERT_EQ(0, vd_driver_ok(&self->e.d));
 	}
 	__atomic_store_n(&t.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(thread, NULL);
 	TH_LOG("%lu frames completed across 30 resets", t.sent);
-	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
-	ASSERT_EQ(0, start(self));
-	while (peer_recv(self->peer, &cf, 50))
+	ASSERT_EQ(0, device_up(&self->e, CAN_FEATURES));
+	ASSERT_EQ(0, start(&self->e));
+	while (peer_recv(self->e.peer, &cf, 50))
 		;
-	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, 0, 0x10, 1));
 }
 
 /* The owner is killed while it sends; the device reopens and works. */
@@ -810,14 +816,14 @@ TEST_F(can, owner_dies_mid_transfer)
 	int status, i, ret = -EBUSY;
 	pid_t pid;
 
-	vd_close(&self->d);
+	vd_close(&self->e.d);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		struct traffic t = { .self = self };
+		struct traffic t = { .env = &self->e };
 
-		if (vd_open(&self->d, self->path) || device_up(self, CAN_FEATURES) ||
-		    start(self))
+		if (vd_open(&self->e.d, self->e.path) || device_up(&self->e, CAN_FEATURES) ||
+		    start(&self->e))
 			_exit(1);
 		guest_traffic(&t);
 		_exit(0);
@@ -827,14 +833,14 @@ TEST_F(can, owner_dies_mid_transfer)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status)) TH_LOG("the owner ended before the kill");
 	for (i = 0; i < 100 && ret == -EBUSY; i++) {
-		ret = vd_open(&self->d, self->path);
+		ret = vd_open(&self->e.d, self->e.path);
 		if (ret == -EBUSY)
 			usleep(20000);
 	}
 	ASSERT_EQ(0, ret);
-	ASSERT_EQ(0, device_up(self, CAN_FEATURES));
-	ASSERT_EQ(0, start(self));
-	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(self, 0, 0x10, 1));
+	ASSERT_EQ(0, device_up(&self->e, CAN_FEATURES));
+	ASSERT_EQ(0, start(&self->e));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, 0, 0x10, 1));
 }
 
 TEST_HARNESS_MAIN
