@@ -968,29 +968,6 @@ static ssize_t netdev_store(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(netdev);
 
-static ssize_t vhost_can_allow_show(struct vhost_can *can,
-				    const struct vhost_can_allowlist *list,
-				    char *buf)
-{
-	ssize_t len = 0;
-	unsigned int i;
-
-	mutex_lock(&can->core.lock);
-	for (i = 0; i < list->n; i++) {
-		const struct can_filter *f = &list->filter[i];
-
-		if (f->can_id & CAN_EFF_FLAG)
-			len += sysfs_emit_at(buf, len, "%s%08x:%08x", i ? " " : "",
-					     f->can_id & CAN_EFF_MASK, f->can_mask);
-		else
-			len += sysfs_emit_at(buf, len, "%s%03x:%08x", i ? " " : "",
-					     f->can_id, f->can_mask);
-	}
-	len += sysfs_emit_at(buf, len, "\n");
-	mutex_unlock(&can->core.lock);
-	return len;
-}
-
 /*
  * Parse "ID:MASK ..." as candump's filters: hexadecimal, an ID of eight
  * digits is an extended one. Nothing (an empty write) allows nothing.
@@ -1042,10 +1019,45 @@ static int vhost_can_allow_parse(struct device *d, const char *attr,
 	return ret;
 }
 
-static ssize_t vhost_can_allow_store(struct device *d, const char *attr,
-				     struct vhost_can_allowlist *list,
+/* tx_allow and rx_allow: the attribute says which list it is. */
+static struct vhost_can_allowlist *vhost_can_attr_list(struct device *d,
+						       struct device_attribute *attr)
+{
+	struct dev_ext_attribute *ea = container_of(attr, struct dev_ext_attribute,
+						    attr);
+
+	return (void *)to_vhost_can(d) + (uintptr_t)ea->var;
+}
+
+static ssize_t vhost_can_allow_show(struct device *d,
+				    struct device_attribute *attr, char *buf)
+{
+	const struct vhost_can_allowlist *list = vhost_can_attr_list(d, attr);
+	struct vhost_can *can = to_vhost_can(d);
+	ssize_t len = 0;
+	unsigned int i;
+
+	mutex_lock(&can->core.lock);
+	for (i = 0; i < list->n; i++) {
+		const struct can_filter *f = &list->filter[i];
+
+		if (f->can_id & CAN_EFF_FLAG)
+			len += sysfs_emit_at(buf, len, "%s%08x:%08x", i ? " " : "",
+					     f->can_id & CAN_EFF_MASK, f->can_mask);
+		else
+			len += sysfs_emit_at(buf, len, "%s%03x:%08x", i ? " " : "",
+					     f->can_id, f->can_mask);
+	}
+	len += sysfs_emit_at(buf, len, "\n");
+	mutex_unlock(&can->core.lock);
+	return len;
+}
+
+static ssize_t vhost_can_allow_store(struct device *d,
+				     struct device_attribute *attr,
 				     const char *buf, size_t count)
 {
+	struct vhost_can_allowlist *list = vhost_can_attr_list(d, attr);
 	struct vhost_can *can = to_vhost_can(d);
 	struct vhost_can_allowlist *parsed;
 	int ret;
@@ -1053,7 +1065,7 @@ static ssize_t vhost_can_allow_store(struct device *d, const char *attr,
 	parsed = kzalloc(sizeof(*parsed), GFP_KERNEL);
 	if (!parsed)
 		return -ENOMEM;
-	ret = vhost_can_allow_parse(d, attr, buf, parsed);
+	ret = vhost_can_allow_parse(d, attr->attr.name, buf, parsed);
 	if (!ret) {
 		mutex_lock(&can->core.lock);
 		*list = *parsed;
@@ -1067,37 +1079,19 @@ static ssize_t vhost_can_allow_store(struct device *d, const char *attr,
 	return ret ?: count;
 }
 
-static ssize_t tx_allow_show(struct device *d, struct device_attribute *attr,
-			     char *buf)
-{
-	struct vhost_can *can = to_vhost_can(d);
-
-	return vhost_can_allow_show(can, &can->tx_allow, buf);
+#define VHOST_CAN_ALLOWLIST(field) {					\
+	.attr = {							\
+		.attr = { .name = #field, .mode = 0644 },		\
+		.show = vhost_can_allow_show,				\
+		.store = vhost_can_allow_store,				\
+	},								\
+	.var = (void *)offsetof(struct vhost_can, field),		\
 }
 
-static ssize_t tx_allow_store(struct device *d, struct device_attribute *attr,
-			      const char *buf, size_t count)
-{
-	return vhost_can_allow_store(d, "tx_allow", &to_vhost_can(d)->tx_allow,
-				     buf, count);
-}
-static DEVICE_ATTR_RW(tx_allow);
-
-static ssize_t rx_allow_show(struct device *d, struct device_attribute *attr,
-			     char *buf)
-{
-	struct vhost_can *can = to_vhost_can(d);
-
-	return vhost_can_allow_show(can, &can->rx_allow, buf);
-}
-
-static ssize_t rx_allow_store(struct device *d, struct device_attribute *attr,
-			      const char *buf, size_t count)
-{
-	return vhost_can_allow_store(d, "rx_allow", &to_vhost_can(d)->rx_allow,
-				     buf, count);
-}
-static DEVICE_ATTR_RW(rx_allow);
+static struct dev_ext_attribute vhost_can_allowlists[] = {
+	VHOST_CAN_ALLOWLIST(tx_allow),
+	VHOST_CAN_ALLOWLIST(rx_allow),
+};
 
 /* The controller as the driver sees it, and whether it is on the bus yet. */
 static ssize_t controller_show(struct device *d, struct device_attribute *attr,
@@ -1123,8 +1117,8 @@ static DEVICE_ATTR_RO(controller);
 static struct attribute *vhost_can_attrs[] = {
 	&dev_attr_controller.attr,
 	&dev_attr_netdev.attr,
-	&dev_attr_tx_allow.attr,
-	&dev_attr_rx_allow.attr,
+	&vhost_can_allowlists[0].attr.attr,
+	&vhost_can_allowlists[1].attr.attr,
 	NULL
 };
 

@@ -385,21 +385,22 @@ int vd_start_ring(struct vd_dev *d, unsigned int num)
 	return ret ? ret : vd_ring_attach(d);
 }
 
-int vd_start(struct vd_dev *d, uint64_t features, unsigned int num)
+int vd_mem_setup(struct vd_dev *d)
 {
 	int ret;
 
-	if (d->mem.fd < 0) {
-		ret = vd_mem_init(&d->mem, VD_MEM_SIZE, VD_IOVA_BASE);
-		if (ret)
-			return ret;
-		ret = vd_map(d, d->mem.iova, d->mem.base, d->mem.size,
-			     VHOST_ACCESS_RW);
-		if (ret)
-			return ret;
-	}
-	ret = vd_negotiate(d, features);
-	if (ret)
-		return ret;
-	return vd_start_ring(d, num);
+	if (d->mem.fd >= 0)
+		return 0;
+	ret = vd_mem_init(&d->mem, VD_MEM_SIZE, VD_IOVA_BASE);
+	return ret ? ret : vd_map(d, d->mem.iova, d->mem.base, d->mem.size,
+				  VHOST_ACCESS_RW);
+}
+
+int vd_start(struct vd_dev *d, uint64_t features, unsigned int num)
+{
+	int ret = vd_mem_setup(d);
+
+	if (!ret)
+		ret = vd_negotiate(d, features);
+	return ret ? ret : vd_start_ring(d, num);
 }

@@ -99,6 +99,8 @@ int vd_set_status(struct vd_dev *d, uint8_t status);
 /* Poll the status until a bit of mask is set: 1, or 0 after timeout_ms. */
 int vd_wait_status(struct vd_dev *d, uint8_t mask, int timeout_ms);
 int vd_device_features(struct vd_dev *d, uint64_t *features);
+/* Guest memory, mapped read-write for the device, unless it is already. */
+int vd_mem_setup(struct vd_dev *d);
 /*
  * Reset, negotiate features, map all guest memory read-write, set up a
  * ring of num entries and start the device (DRIVER_OK).

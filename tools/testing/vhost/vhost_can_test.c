@@ -128,14 +128,9 @@ static int device_up_rx(struct can_env *self, uint64_t features,
 	unsigned int i;
 	int ret;
 
-	if (d->mem.fd < 0) {
-		ret = vd_mem_init(&d->mem, VD_MEM_SIZE, VD_IOVA_BASE);
-		if (!ret)
-			ret = vd_map(d, d->mem.iova, d->mem.base, d->mem.size,
-				     VHOST_ACCESS_RW);
-		if (ret)
-			return ret;
-	}
+	ret = vd_mem_setup(d);
+	if (ret)
+		return ret;
 	ret = vd_negotiate(d, features);
 	if (ret)
 		return ret;
