@@ -5,8 +5,8 @@
 # sysfs for binding, and, end to end in one kernel, this project's
 # virtio_can driver on the device through virtio_vdpa, with can-utils
 # traffic between its interface and the vcan the device is bound to.
-# Removal and unload under traffic. TAP. Needs vhost_can, vhost_vdpa and
-# vcan loaded; run through vm-run (run-tests does).
+# Removal and unload under traffic. TAP. Needs vhost_vdpa and vcan
+# loaded; run through vm-run (run-tests does).
 #
 #   vhost-can.sh [TEST]...   the named tests only (default: all)
 
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/../../.." || exit 1
 . tools/testing/vhost/vdpa-devices.sh
 
 log=$VX_SCRATCH/vhost-can.log
-modprobe -q virtio_vdpa && modprobe -q virtio_can || exit 1
+modprobe -q vhost_can && modprobe -q virtio_vdpa && modprobe -q virtio_can || exit 1
 
 # bus_add IF: a vcan interface carrying CAN FD, up.
 bus_add() {
