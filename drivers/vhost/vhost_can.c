@@ -658,7 +658,13 @@ static long vhost_can_handle_tx(struct vhost_can *can, struct vbe_vq *vq)
 	int ret;
 
 	for (served = 0; served < VHOST_CAN_BUDGET; served++) {
-		/* the ring is at most this long: a free slot is always there */
+		/*
+		 * A driver has at most a ring of requests in flight; one that
+		 * publishes more waits until acks or their timeouts free
+		 * room (a read echo kicks the worker).
+		 */
+		if (can->nwait >= vq->num)
+			return VHOST_CAN_ACK_TIMEOUT;
 		if (vbe_vq_pop(vq, &chain) <= 0)
 			return 0;
 		ret = vhost_can_tx_one(can, vq, &chain);
@@ -887,7 +893,7 @@ static void vhost_can_unbind(struct vhost_can *can)
 	can->net = NULL;
 	can->ifindex = 0;
 	can->ifname[0] = '\0';
-	can->core.offered |= VHOST_CAN_FEATURES;
+	WRITE_ONCE(can->core.offered, can->core.offered | VHOST_CAN_FEATURES);
 }
 
 /* Bind to the CAN interface called name in the writer's namespace. */
@@ -915,7 +921,8 @@ static int vhost_can_bind(struct vhost_can *can, const char *name)
 	strscpy(can->ifname, ndev->name, sizeof(can->ifname));
 	/* CAN FD only where the interface carries it */
 	if (READ_ONCE(ndev->mtu) < CANFD_MTU)
-		can->core.offered &= ~BIT_ULL(VIRTIO_CAN_F_CAN_FD);
+		WRITE_ONCE(can->core.offered,
+			   can->core.offered & ~BIT_ULL(VIRTIO_CAN_F_CAN_FD));
 out:
 	dev_put(ndev);
 	return ret;
