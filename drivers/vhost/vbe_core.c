@@ -385,6 +385,17 @@ static void vbe_do_reset(struct vbe_device *dev, bool clean_map)
 		dev->info->reset(dev);
 }
 
+/* Whether the negotiated features let the device start; dev->lock held. */
+static bool vbe_features_ok(struct vbe_device *dev)
+{
+	if ((dev->features & VBE_FEATURES_NEEDED) != VBE_FEATURES_NEEDED) {
+		dev_info_ratelimited(&dev->vdpa.dev, "%s: FEATURES_OK refused: features %#llx lack VERSION_1 or ACCESS_PLATFORM\n",
+				     dev->info->name, dev->features);
+		return false;
+	}
+	return !dev->info->features_ok || !dev->info->features_ok(dev);
+}
+
 static void vbe_set_status(struct vdpa_device *vdpa, u8 status)
 {
 	struct vbe_device *dev = vdpa_to_vbe(vdpa);
@@ -398,18 +409,10 @@ static void vbe_set_status(struct vdpa_device *vdpa, u8 status)
 		mutex_unlock(&dev->lock);
 		return;
 	}
-	/* features without what the core needs: FEATURES_OK does not stick */
+	/* features the core or the back-end refuses: FEATURES_OK does not stick */
 	if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
-	    !(old & VIRTIO_CONFIG_S_FEATURES_OK) &&
-	    (dev->features & VBE_FEATURES_NEEDED) != VBE_FEATURES_NEEDED) {
-		dev_info_ratelimited(&vdpa->dev, "%s: FEATURES_OK refused: features %#llx lack VERSION_1 or ACCESS_PLATFORM\n",
-				     dev->info->name, dev->features);
+	    !(old & VIRTIO_CONFIG_S_FEATURES_OK) && !vbe_features_ok(dev))
 		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
-	} else if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
-		   !(old & VIRTIO_CONFIG_S_FEATURES_OK) &&
-		   dev->info->features_ok && dev->info->features_ok(dev)) {
-		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
-	}
 	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    !(old & VIRTIO_CONFIG_S_DRIVER_OK)) {
 		/* the identity map is for the host's own drivers only */
