@@ -36,3 +36,8 @@ vdpa_del_all() {
 		[ -e "$d" ] && timeout 30 vdpa dev del "${d##*/}"
 	done
 }
+
+# vbe_workers: the back-end core's worker threads alive.
+vbe_workers() {
+	grep -l '^vbe-' /proc/[0-9]*/comm 2>/dev/null | wc -l
+}

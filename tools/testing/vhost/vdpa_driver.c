@@ -153,22 +153,34 @@ void vd_kick(struct vd_ring *ring)
 		return;
 }
 
-/* Count the calls the eventfd holds. */
-static void vd_take_calls(struct vd_ring *ring)
+/* The count a (non-blocking) eventfd holds, which it then forgets. */
+static uint64_t vd_eventfd_take(int fd)
 {
 	uint64_t n;
 
-	if (read(ring->call_fd, &n, sizeof(n)) == sizeof(n))
-		ring->calls += n;
+	return read(fd, &n, sizeof(n)) == sizeof(n) ? n : 0;
+}
+
+/* The same, waiting up to timeout_ms for a signal. */
+static uint64_t vd_eventfd_wait(int fd, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, timeout_ms) > 0 ? vd_eventfd_take(fd) : 0;
+}
+
+/* Count the calls the eventfd holds. */
+static void vd_take_calls(struct vd_ring *ring)
+{
+	ring->calls += vd_eventfd_take(ring->call_fd);
 }
 
 int vd_called(struct vd_ring *ring, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = ring->call_fd, .events = POLLIN };
 	int called;
 
-	if (!ring->calls && poll(&pfd, 1, timeout_ms) > 0)
-		vd_take_calls(ring);
+	if (!ring->calls)
+		ring->calls += vd_eventfd_wait(ring->call_fd, timeout_ms);
 	called = ring->calls > 0;
 	ring->calls = 0;
 	return called;
@@ -210,6 +222,7 @@ int vd_open(struct vd_dev *d, const char *path)
 	d->mem.fd = -1;
 	d->ring.kick_fd = -1;
 	d->ring.call_fd = -1;
+	d->config_fd = -1;
 	d->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (d->fd < 0)
 		return -errno;
@@ -232,6 +245,9 @@ err:
 void vd_close(struct vd_dev *d)
 {
 	vd_ring_free(&d->ring);
+	if (d->config_fd >= 0)
+		close(d->config_fd);
+	d->config_fd = -1;
 	if (d->fd >= 0)
 		close(d->fd);
 	d->fd = -1;
@@ -356,9 +372,18 @@ int vd_ring_attach(struct vd_dev *d)
 	return ret ? ret : vd_driver_ok(d);
 }
 
-int vd_set_config_call(struct vd_dev *d, int fd)
+int vd_set_config_call(struct vd_dev *d)
 {
-	return neg_errno(ioctl(d->fd, VHOST_VDPA_SET_CONFIG_CALL, &fd));
+	if (d->config_fd < 0)
+		d->config_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->config_fd < 0)
+		return -errno;
+	return neg_errno(ioctl(d->fd, VHOST_VDPA_SET_CONFIG_CALL, &d->config_fd));
+}
+
+int vd_config_called(struct vd_dev *d, int timeout_ms)
+{
+	return vd_eventfd_wait(d->config_fd, timeout_ms) > 0;
 }
 
 int vd_get_config(struct vd_dev *d, unsigned int offset, void *buf,

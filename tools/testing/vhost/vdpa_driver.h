@@ -54,6 +54,7 @@ struct vd_dev {
 	uint64_t features;	/* negotiated */
 	struct vd_mem mem;
 	struct vd_ring ring;
+	int config_fd;		/* eventfd: configuration changes, or -1 */
 };
 
 int vd_mem_init(struct vd_mem *mem, size_t size, uint64_t iova);
@@ -116,8 +117,13 @@ int vd_ring_attach(struct vd_dev *d);
 int vd_vq_attach(struct vd_dev *d, unsigned int index, struct vd_ring *ring);
 /* Add DRIVER_OK to the status. */
 int vd_driver_ok(struct vd_dev *d);
-/* The eventfd the device signals on configuration changes. */
-int vd_set_config_call(struct vd_dev *d, int fd);
+/* Have the device signal configuration changes on d->config_fd. */
+int vd_set_config_call(struct vd_dev *d);
+/*
+ * Whether the device signalled a configuration change since the last
+ * look, waiting up to timeout_ms for one.
+ */
+int vd_config_called(struct vd_dev *d, int timeout_ms);
 /* Read len bytes of the configuration space at offset. */
 int vd_get_config(struct vd_dev *d, unsigned int offset, void *buf,
 		  unsigned int len);

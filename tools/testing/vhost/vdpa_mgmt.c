@@ -84,18 +84,32 @@ int vdpa_set_attr(const char *name, const char *attr, const char *value)
 	return ret;
 }
 
-long long vdpa_get_attr(const char *name, const char *attr)
+int vdpa_get_attr_str(const char *name, const char *attr, char *buf,
+		      size_t len)
 {
 	char path[160];
-	long long v = -1;
+	int ret = -1;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/bus/vdpa/devices/%s/%s", name, attr);
 	f = fopen(path, "re");
 	if (!f)
 		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
+	if (len && fgets(buf, len, f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		ret = 0;
+	}
 	fclose(f);
-	return v;
+	return ret;
+}
+
+long long vdpa_get_attr(const char *name, const char *attr)
+{
+	char buf[32], *end;
+	long long v;
+
+	if (vdpa_get_attr_str(name, attr, buf, sizeof(buf)))
+		return -1;
+	v = strtoll(buf, &end, 10);
+	return end == buf ? -1 : v;
 }

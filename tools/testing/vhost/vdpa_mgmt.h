@@ -15,6 +15,9 @@ int vdpa_add(const char *name, const char *mgmtdev, char *path, size_t len);
 int vdpa_del(const char *name);
 /* Write value to the device's sysfs attribute; 0 or -errno of write(). */
 int vdpa_set_attr(const char *name, const char *attr, const char *value);
+/* Read its first line, without the newline, into buf; 0 or -1. */
+int vdpa_get_attr_str(const char *name, const char *attr, char *buf,
+		      size_t len);
 /* Read it as a number; -1 on failure. */
 long long vdpa_get_attr(const char *name, const char *attr);
 

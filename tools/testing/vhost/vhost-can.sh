@@ -61,10 +61,6 @@ state() {
 	ip -details link show "$1" | sed -n 's/.*can .*state \([A-Z-]*\).*/\1/p'
 }
 
-workers() {
-	grep -l '^vbe-' /proc/[0-9]*/comm 2>/dev/null | wc -l
-}
-
 test_listed_by_vdpa_tool() {
 	vdpa mgmtdev show vhost_can | tee "$log" | sed 's/^/# /'
 	grep -q '^vhost_can:' "$log" || return 1
@@ -157,7 +153,7 @@ test_removal_under_traffic() {
 	timeout 30 vdpa dev del g0 || return 1
 	kill "$gen" 2>/dev/null
 	wait "$gen" 2>/dev/null
-	[ ! -e "/sys/class/net/$canif" ] && [ "$(workers)" = 0 ]
+	[ ! -e "/sys/class/net/$canif" ] && [ "$(vbe_workers)" = 0 ]
 }
 
 test_unload_under_traffic() {
@@ -169,7 +165,7 @@ test_unload_under_traffic() {
 	timeout 30 rmmod vhost_can || return 1
 	kill "$gen" 2>/dev/null
 	wait "$gen" 2>/dev/null
-	[ "$(workers)" = 0 ] && modprobe vhost_can
+	[ "$(vbe_workers)" = 0 ] && modprobe vhost_can
 }
 
 tests=(

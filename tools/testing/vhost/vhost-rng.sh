@@ -35,11 +35,6 @@ accepted() {
 	return "$status"
 }
 
-# workers: the back-end worker threads alive.
-workers() {
-	grep -l '^vbe-' /proc/[0-9]*/comm 2>/dev/null | wc -l
-}
-
 # served NAME: bytes the device gave its driver.
 served() {
 	cat "/sys/bus/vdpa/devices/$1/served_bytes"
@@ -103,11 +98,11 @@ test_many_devices() {
 	for i in 0 1 2 3 4 5; do
 		wait "${pids[$i]}" && [ "$(stat -c %s "$log.$i")" = 200000 ] && ok=$((ok + 1))
 	done
-	echo "# $ok of 8 devices served, $(workers) workers"
+	echo "# $ok of 8 devices served, $(vbe_workers) workers"
 	for i in 0 1 2 3 4 5 6 7; do
 		vdpa dev del "m$i" || return 1
 	done
-	[ "$ok" = 8 ] && [ "$(workers)" = 0 ]
+	[ "$ok" = 8 ] && [ "$(vbe_workers)" = 0 ]
 }
 
 test_rate_limit_setting() {
@@ -147,7 +142,7 @@ test_max_devices() {
 	dmesg | tail -n 5 | grep -q 'device c2 refused: 2 devices exist' || return 1
 	# unloading removes the devices
 	rmmod vhost_rng && modprobe vhost_rng && [ ! -e /sys/bus/vdpa/devices/c0 ] &&
-		[ "$(workers)" = 0 ]
+		[ "$(vbe_workers)" = 0 ]
 }
 
 # A driver's callback must not outlive its binding: after virtio_vdpa has
@@ -179,7 +174,7 @@ test_removal_under_traffic() {
 	# another source may remain; then the reader goes on with it
 	kill "$reader" 2>/dev/null
 	wait "$reader" 2>/dev/null
-	[ "$(workers)" = 0 ]
+	[ "$(vbe_workers)" = 0 ]
 }
 
 # vhost-vdpa keeps a device while its user has it open: removal waits,
@@ -196,7 +191,7 @@ test_removal_waits_for_vhost_user() {
 	kill -0 "$del" 2>/dev/null || { echo "# removal did not wait"; return 1; }
 	kill -9 "$reader"
 	wait "$reader" 2>/dev/null
-	wait "$del" && [ ! -e /sys/bus/vdpa/devices/r0 ] && [ "$(workers)" = 0 ]
+	wait "$del" && [ ! -e /sys/bus/vdpa/devices/r0 ] && [ "$(vbe_workers)" = 0 ]
 }
 
 test_unload_under_traffic() {
@@ -208,7 +203,7 @@ test_unload_under_traffic() {
 	timeout 30 rmmod vhost_rng || return 1
 	kill "$reader" 2>/dev/null
 	wait "$reader" 2>/dev/null
-	[ "$(workers)" = 0 ] && rmmod virtio_backend && modprobe vhost_rng
+	[ "$(vbe_workers)" = 0 ] && rmmod virtio_backend && modprobe vhost_rng
 }
 
 tests=(

@@ -15,7 +15,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -56,7 +55,6 @@ struct can_env {
 	char path[64];
 	struct vd_dev d;
 	struct vd_ring q[NQ];
-	int config_fd;
 	int peer;
 	int kmsg;
 };
@@ -140,7 +138,7 @@ static int device_up_rx(struct can_env *self, uint64_t features,
 			ret = vd_vq_attach(d, i, &self->q[i]);
 	}
 	if (!ret)
-		ret = vd_set_config_call(d, self->config_fd);
+		ret = vd_set_config_call(d);
 	for (i = 0; i < nrx; i++)
 		rx_post(d, &self->q[VIRTIO_CAN_VQ_RX], i, RX_BUF, VRING_DESC_F_WRITE);
 	return ret ? ret : vd_driver_ok(d);
@@ -245,18 +243,12 @@ static uint32_t rx(struct can_env *self, struct virtio_can_rx *hdr,
 static int controller_is(struct can_env *self, const char *want,
 			 int timeout_ms)
 {
-	char path[128], state[32];
+	char state[32];
 	int i;
 
-	snprintf(path, sizeof(path), "/sys/bus/vdpa/devices/%s/controller",
-		 self->name);
 	for (i = 0; i <= timeout_ms / 10; i++) {
-		FILE *f = fopen(path, "r");
-		int got = f && fscanf(f, "%31s", state) == 1;
-
-		if (f)
-			fclose(f);
-		if (got && !strcmp(state, want))
+		if (!vdpa_get_attr_str(self->name, "controller", state,
+				       sizeof(state)) && !strcmp(state, want))
 			return 1;
 		usleep(10000);
 	}
@@ -287,17 +279,6 @@ static uint16_t config_status(struct can_env *self)
 	return le16toh(status);
 }
 
-/* Whether the device sent a configuration interrupt within timeout_ms. */
-static int config_called(struct can_env *self, int timeout_ms)
-{
-	struct pollfd p = { .fd = self->config_fd, .events = POLLIN };
-	uint64_t n;
-
-	if (poll(&p, 1, timeout_ms) != 1)
-		return 0;
-	return read(self->config_fd, &n, sizeof(n)) == sizeof(n);
-}
-
 FIXTURE_SETUP(can)
 {
 	unsigned int i;
@@ -308,8 +289,6 @@ FIXTURE_SETUP(can)
 		self->e.q[i].kick_fd = -1;
 		self->e.q[i].call_fd = -1;
 	}
-	self->e.config_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, self->e.config_fd);
 	ASSERT_EQ(0, run_cmd("ip link add dev %s type vcan && ip link set %s mtu %d up",
 			     self->e.ifname, self->e.ifname, (int)CANFD_MTU));
 	ASSERT_EQ(0, vdpa_add(self->e.name, "vhost_can", self->e.path,
@@ -335,7 +314,6 @@ FIXTURE_TEARDOWN(can)
 	vd_close(&self->e.d);
 	close(self->e.kmsg);
 	close(self->e.peer);
-	close(self->e.config_fd);
 	vdpa_del(self->e.name);
 	run_cmd("ip link del dev %s 2>/dev/null", self->e.ifname);
 }
@@ -586,9 +564,9 @@ TEST_F(can, bus_off_error_frame)
 	struct canfd_frame cf = { .can_id = CAN_ERR_FLAG | CAN_ERR_BUSOFF,
 				  .len = CAN_ERR_DLC };
 
-	config_called(&self->e, 0);
+	vd_config_called(&self->e.d, 0);
 	ASSERT_EQ((ssize_t)CAN_MTU, write(self->e.peer, &cf, CAN_MTU));
-	ASSERT_EQ(1, config_called(&self->e, WAIT_MS));
+	ASSERT_EQ(1, vd_config_called(&self->e.d, WAIT_MS));
 	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(&self->e));
 	EXPECT_EQ(1, controller_is(&self->e, "bus-off", 0));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, 0, 0x10, 1));
@@ -601,9 +579,9 @@ TEST_F(can, bus_off_error_frame)
 
 TEST_F(can, bus_off_interface_down)
 {
-	config_called(&self->e, 0);
+	vd_config_called(&self->e.d, 0);
 	ASSERT_EQ(0, run_cmd("ip link set %s down", self->e.ifname));
-	ASSERT_EQ(1, config_called(&self->e, WAIT_MS));
+	ASSERT_EQ(1, vd_config_called(&self->e.d, WAIT_MS));
 	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(&self->e));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(&self->e, VIRTIO_CAN_SET_CTRL_MODE_START));
 	EXPECT_EQ(1, kmsg_has(self->e.kmsg, "is down", 2000));
@@ -616,7 +594,7 @@ TEST_F(can, bus_off_interface_down)
 TEST_F(can, interface_deleted)
 {
 	ASSERT_EQ(0, run_cmd("ip link del dev %s", self->e.ifname));
-	ASSERT_EQ(1, config_called(&self->e, WAIT_MS));
+	ASSERT_EQ(1, vd_config_called(&self->e.d, WAIT_MS));
 	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(&self->e));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, ctrl(&self->e, VIRTIO_CAN_SET_CTRL_MODE_START));
 	EXPECT_EQ(1, kmsg_has(self->e.kmsg, "is gone", 2000));
