@@ -76,9 +76,11 @@ SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
 	build/tests/vlab-can build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
 	build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
-SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB)
+SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB) \
+	-Itools/testing/lib
+CAN_RAW := tools/testing/lib/can_raw.c
 LAB_LIB := $(LAB)/libvlab.c $(LAB)/entropy_model.c $(LAB)/console_model.c \
-	$(LAB)/can_model.c
+	$(LAB)/can_model.c $(CAN_RAW)
 LAB_HEADERS := $(wildcard $(LAB)/*.h) $(wildcard include/uapi/linux/virtio_extra/*.h)
 
 selftests: $(SELFTESTS)
@@ -104,10 +106,10 @@ VHOST_DRIVER := $(VHOST)/vdpa_driver.c
 VHOST_HEADERS := $(wildcard $(VHOST)/*.h)
 
 build/tests/vhost_rng_test build/tests/vhost_can_test: build/tests/%: $(VHOST)/%.c $(VHOST_DRIVER) \
-		$(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c $(VHOST_HEADERS)
+		$(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c $(CAN_RAW) $(VHOST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$(VHOST) -I$$(scripts/kernel-tools)/tools/testing/selftests \
-		$< $(VHOST_DRIVER) $(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c -lpthread -o $@
+		$< $(VHOST_DRIVER) $(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c $(CAN_RAW) -lpthread -o $@
 
 # Small tools on the driver: build/tests/vdpa-<name> from vdpa_<name>.c
 build/tests/vdpa-rng-read build/tests/vdpa-set-status: build/tests/vdpa-%: \
@@ -120,9 +122,9 @@ build/tests/vhost-rng-bench: $(VHOST)/vhost_rng_bench.c $(VHOST_DRIVER) \
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -O2 -I$(VHOST) $< $(VHOST_DRIVER) $(VHOST)/user_rng.c -o $@
 
-build/tests/can-bench: tools/testing/can/can-bench.c
+build/tests/can-bench: tools/testing/can/can-bench.c $(CAN_RAW)
 	@mkdir -p $(dir $@)
-	$(CC) $(SELFTEST_CFLAGS) -O2 $< -lpthread -o $@
+	$(CC) $(SELFTEST_CFLAGS) -O2 $< $(CAN_RAW) -lpthread -o $@
 
 regen:
 	$(PYTHON) tools/virtio-spec/vspec-gen.py --layout-out $(LAYOUT_TABLE) $(SPECS)

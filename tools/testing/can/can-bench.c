@@ -13,7 +13,6 @@
  * Prints one line: "fps=<n> rtt_median_us=<n> rtt_p99_us=<n>".
  */
 #include <errno.h>
-#include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -26,6 +25,8 @@
 
 #include <linux/can.h>
 #include <linux/can/raw.h>
+
+#include "can_raw.h"
 
 #define BENCH_ID 0x3a0
 #define ANSWER_ID 0x3a1
@@ -44,22 +45,11 @@ static double now_us(void)
 /* A raw socket on ifname that receives only frames with this id. */
 static int open_socket(const char *ifname, canid_t id)
 {
-	struct sockaddr_can addr = {
-		.can_family = AF_CAN,
-		.can_ifindex = if_nametoindex(ifname),
-	};
 	struct can_filter filter = { .can_id = id, .can_mask = CAN_SFF_MASK };
-	int one = 1, rcvbuf = 16 << 20, sock;
+	int sock = can_raw_open(ifname, 0, 16 << 20);
 
-	if (!addr.can_ifindex)
-		return -1;
-	sock = socket(PF_CAN, SOCK_RAW, CAN_RAW);
-	if (sock < 0)
-		return -1;
-	if (setsockopt(sock, SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &one, sizeof(one)) ||
-	    setsockopt(sock, SOL_CAN_RAW, CAN_RAW_FILTER, &filter, sizeof(filter)) ||
-	    setsockopt(sock, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) ||
-	    bind(sock, (struct sockaddr *)&addr, sizeof(addr))) {
+	if (sock >= 0 &&
+	    setsockopt(sock, SOL_CAN_RAW, CAN_RAW_FILTER, &filter, sizeof(filter))) {
 		close(sock);
 		return -1;
 	}

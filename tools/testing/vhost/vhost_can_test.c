@@ -27,6 +27,7 @@
 #include <linux/virtio_ring.h>
 #include <linux/virtio_extra/virtio_can.h>
 
+#include "can_raw.h"
 #include "kselftest_harness.h"
 #include "kmsg.h"
 #include "vdpa_driver.h"
@@ -62,21 +63,6 @@ struct can_env {
 FIXTURE(can) {
 	struct can_env e;
 };
-
-/* A raw CAN socket on ifname: the bus's other node. */
-static int peer_open(const char *ifname)
-{
-	struct sockaddr_can addr = { .can_family = AF_CAN };
-	int on = 1, fd;
-
-	fd = socket(PF_CAN, SOCK_RAW | SOCK_CLOEXEC, CAN_RAW);
-	addr.can_ifindex = if_nametoindex(ifname);
-	if (fd < 0 || !addr.can_ifindex ||
-	    setsockopt(fd, SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &on, sizeof(on)) ||
-	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)))
-		return -1;
-	return fd;
-}
 
 /* The next frame the peer sees: its size (CAN_MTU, CANFD_MTU) or 0. */
 static size_t peer_recv(int fd, struct canfd_frame *cf, int timeout_ms)
@@ -296,7 +282,7 @@ FIXTURE_SETUP(can)
 	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "netdev", self->e.ifname));
 	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "tx_allow", "0:0"));
 	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "rx_allow", "0:0"));
-	self->e.peer = peer_open(self->e.ifname);
+	self->e.peer = can_raw_open(self->e.ifname, SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, self->e.peer);
 	self->e.kmsg = kmsg_open();
 	ASSERT_LE(0, self->e.kmsg);

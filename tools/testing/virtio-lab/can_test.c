@@ -33,6 +33,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 
+#include "can_raw.h"
 #include "kselftest_harness.h"
 #include "can_model.h"
 #include "linux/virtio_extra/virtio_can.h"
@@ -195,25 +196,6 @@ static bool find_interface(struct can_dut *dut)
 	return found;
 }
 
-static int open_socket(const char *ifname)
-{
-	struct sockaddr_can addr = {
-		.can_family = AF_CAN,
-		.can_ifindex = if_nametoindex(ifname),
-	};
-	int one = 1, sock;
-
-	sock = socket(PF_CAN, SOCK_RAW | SOCK_NONBLOCK, CAN_RAW);
-	if (sock < 0)
-		return -1;
-	if (setsockopt(sock, SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &one, sizeof(one)) ||
-	    bind(sock, (struct sockaddr *)&addr, sizeof(addr))) {
-		close(sock);
-		return -1;
-	}
-	return sock;
-}
-
 FIXTURE_SETUP(can)
 {
 	struct can_dut *dut = &self->dut;
@@ -229,9 +211,9 @@ FIXTURE_SETUP(can)
 	snprintf(dut->vdev, sizeof(dut->vdev), "%s", info.name);
 	ASSERT_TRUE(SERVE_UNTIL(&dut->m, find_interface(dut)));
 	ASSERT_EQ(0, link_set(dut, "up"));
-	dut->sock = open_socket(dut->ifname);
+	dut->sock = can_raw_open(dut->ifname, SOCK_NONBLOCK, 0);
 	ASSERT_LE(0, dut->sock);
-	dut->echo = open_socket(dut->ifname);
+	dut->echo = can_raw_open(dut->ifname, SOCK_NONBLOCK, 0);
 	ASSERT_LE(0, dut->echo);
 }
 

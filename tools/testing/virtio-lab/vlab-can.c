@@ -10,7 +10,6 @@
  * Prints the device's name once the virtio core named it.
  */
 #include <errno.h>
-#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 
 #include <linux/can/raw.h>
 
+#include "can_raw.h"
 #include "can_model.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -36,27 +36,6 @@ static bool to_bus(struct can_model *m, const struct canfd_frame *frame,
 	size_t mtu = fd ? CANFD_MTU : CAN_MTU;
 
 	return write(sock, frame, mtu) == (ssize_t)mtu;
-}
-
-static int open_bus(const char *ifname)
-{
-	struct sockaddr_can addr = { .can_family = AF_CAN };
-	int one = 1, rcvbuf = RCVBUF_BYTES;
-	int sock;
-
-	addr.can_ifindex = if_nametoindex(ifname);
-	if (!addr.can_ifindex)
-		return -1;
-	sock = socket(PF_CAN, SOCK_RAW | SOCK_NONBLOCK, CAN_RAW);
-	if (sock < 0)
-		return -1;
-	if (setsockopt(sock, SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &one, sizeof(one)) ||
-	    setsockopt(sock, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) ||
-	    bind(sock, (struct sockaddr *)&addr, sizeof(addr))) {
-		close(sock);
-		return -1;
-	}
-	return sock;
 }
 
 /* Serve until the device is gone; SIGUSR1 (blocked, read from sig) means bus-off. */
@@ -149,7 +128,7 @@ int main(int argc, char **argv)
 			"usage: vlab-can [--no-classic] [--no-fd] [--no-rtr] [--late-ack] IFNAME\n");
 		return 2;
 	}
-	sock = open_bus(argv[i]);
+	sock = can_raw_open(argv[i], SOCK_NONBLOCK, RCVBUF_BYTES);
 	if (sock < 0) {
 		fprintf(stderr, "vlab-can: %s: %s\n", argv[i], strerror(errno));
 		return 1;
