@@ -222,6 +222,23 @@ int vbe_chain_read(struct vbe_vq *vq, const struct vbe_chain *chain,
 
 __printf(2, 3)
 void vbe_device_broken(struct vbe_device *dev, const char *fmt, ...);
+__printf(2, 3)
+void vbe_device_complain(struct vbe_device *dev, const char *fmt, ...);
+
+ssize_t vbe_stat_show(struct device *d, struct device_attribute *attr,
+		      char *buf);
+
+/*
+ * A read-only sysfs counter of a back-end's device: the unsigned long at
+ * member of type, the back-end's device structure (the core's first).
+ */
+#define VBE_STAT(type, member, attr_name) {				\
+	.attr = {							\
+		.attr = { .name = attr_name, .mode = 0444 },		\
+		.show = vbe_stat_show,					\
+	},								\
+	.var = (void *)offsetof(type, member),				\
+}
 
 static inline bool vbe_has_feature(const struct vbe_device *dev,
 				   unsigned int bit)

@@ -95,6 +95,49 @@ void vbe_device_broken(struct vbe_device *dev, const char *fmt, ...)
 }
 EXPORT_SYMBOL_GPL(vbe_device_broken);
 
+/**
+ * vbe_device_complain - say what a driver got wrong in a request the device
+ *	answers with an error status (it goes on working)
+ * @dev: the device
+ * @fmt: what, printf-style
+ *
+ * One log line, rate-limited per device with vbe_device_broken()'s, so a
+ * driver cannot flood the log and one device's lines do not hide another's.
+ */
+void vbe_device_complain(struct vbe_device *dev, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	if (!__ratelimit(&dev->log_ratelimit))
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	dev_info(&dev->vdpa.dev, "%pV\n", &vaf);
+	va_end(args);
+}
+EXPORT_SYMBOL_GPL(vbe_device_complain);
+
+/**
+ * vbe_stat_show - show a back-end device's counter in sysfs
+ * @d: the vDPA device
+ * @attr: an attribute made with VBE_STAT()
+ * @buf: where to write
+ *
+ * Return: bytes written.
+ */
+ssize_t vbe_stat_show(struct device *d, struct device_attribute *attr,
+		      char *buf)
+{
+	struct dev_ext_attribute *ea = container_of(attr, struct dev_ext_attribute,
+						    attr);
+	const unsigned long *val = (const void *)dev_to_vdpa(d) + (uintptr_t)ea->var;
+
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(*val));
+}
+EXPORT_SYMBOL_GPL(vbe_stat_show);
+
 /*
  * One pass over the rings. Returns the delay in jiffies before the next
  * pass: 0 for none, VBE_AGAIN for at once.

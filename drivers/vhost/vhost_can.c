@@ -460,8 +460,8 @@ static u8 vhost_can_start(struct vhost_can *can)
 		dev_put(ndev);
 	}
 	if (!up) {
-		dev_info_ratelimited(vhost_can_dev(can), "START refused: %s is %s\n",
-				     can->ifname, ndev ? "down" : "gone");
+		vbe_device_complain(&can->core, "START refused: %s is %s",
+				    can->ifname, ndev ? "down" : "gone");
 		return VIRTIO_CAN_RESULT_NOT_OK;
 	}
 	can->started = true;
@@ -861,7 +861,7 @@ static int vhost_can_features_ok(struct vbe_device *core)
 		why = "RTR frames without classic CAN";
 	if (!why)
 		return 0;
-	dev_info_ratelimited(vhost_can_dev(can), "FEATURES_OK refused: %s\n", why);
+	vbe_device_complain(core, "FEATURES_OK refused: %s", why);
 	return -EINVAL;
 }
 
@@ -1133,24 +1133,7 @@ static const struct attribute_group vhost_can_group = {
 	.attrs = vhost_can_attrs,
 };
 
-static ssize_t vhost_can_stat_show(struct device *d,
-				   struct device_attribute *attr, char *buf)
-{
-	struct dev_ext_attribute *ea = container_of(attr, struct dev_ext_attribute,
-						    attr);
-	const void *stats = &to_vhost_can(d)->stats;
-	const unsigned long *val = stats + (uintptr_t)ea->var;
-
-	return sysfs_emit(buf, "%lu\n", READ_ONCE(*val));
-}
-
-#define VHOST_CAN_STAT(field) {						\
-	.attr = {							\
-		.attr = { .name = #field, .mode = 0444 },		\
-		.show = vhost_can_stat_show,				\
-	},								\
-	.var = (void *)offsetof(struct vhost_can_stats, field),		\
-}
+#define VHOST_CAN_STAT(field) VBE_STAT(struct vhost_can, stats.field, #field)
 
 static struct dev_ext_attribute vhost_can_stats[] = {
 	VHOST_CAN_STAT(tx_frames),

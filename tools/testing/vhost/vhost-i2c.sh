@@ -1,0 +1,193 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vhost-i2c through the tools people use: iproute2's vdpa for management,
+# sysfs for binding, and, end to end in one kernel, Linux's i2c-virtio on
+# the device through virtio_vdpa, driven by i2c-tools and the at24 EEPROM
+# driver, against the plain-I2C test adapter (vx_test_i2c) and i2c-stub.
+# Removal, unload and the adapter going away under traffic. TAP. Needs
+# vhost_vdpa, vx_test_i2c and i2c-stub chip_addr=0x48 loaded; run through
+# vm-run (run-tests does).
+#
+#   vhost-i2c.sh [TEST]...   the named tests only (default: all)
+
+# The tests are called by name, from the list at the end.
+# shellcheck disable=SC2317
+set -uo pipefail
+cd "$(dirname "$0")/../../.." || exit 1
+# shellcheck source=tools/testing/lib/tap-tests.sh
+. tools/testing/lib/tap-tests.sh
+# shellcheck source=tools/testing/vhost/vdpa-devices.sh
+. tools/testing/vhost/vdpa-devices.sh
+
+log=$VX_SCRATCH/vhost-i2c.log
+modprobe -q vhost_i2c && modprobe -q virtio_vdpa && modprobe -q i2c-virtio &&
+	modprobe -q i2c-dev && modprobe -q at24 || exit 1
+
+# adapter_named NAME: the host adapter whose name is NAME, as i2c-N.
+adapter_named() {
+	grep -lx "$1" /sys/bus/i2c/devices/i2c-*/name 2>/dev/null |
+		sed -n 's|.*/\(i2c-[0-9]*\)/name|\1|p' | head -n 1
+}
+
+# guest_add NAME ADAPTER ALLOW: a vhost-i2c device on host ADAPTER that
+# allows ALLOW, on virtio_vdpa; sets bus to the number of the guest's
+# adapter (i2c-virtio's).
+guest_add() {
+	local ok=0 dir
+
+	echo 0 >/sys/bus/vdpa/drivers_autoprobe
+	vdpa dev add name "$1" mgmtdev vhost_i2c &&
+		echo "$2" >"/sys/bus/vdpa/devices/$1/adapter" &&
+		echo "$3" >"/sys/bus/vdpa/devices/$1/allow" &&
+		bind "$1" virtio_vdpa && ok=1
+	echo 1 >/sys/bus/vdpa/drivers_autoprobe
+	[ "$ok" = 1 ] || return 1
+	for _ in $(seq 200); do
+		dir=$(ls -d "/sys/bus/vdpa/devices/$1"/virtio*/i2c-* 2>/dev/null) && break
+		sleep 0.02
+	done
+	bus=${dir##*/i2c-}
+	echo "# $1: i2c-$bus (i2c-virtio) on $2 ($(cat "/sys/bus/i2c/devices/$2/name"))"
+	[ -n "$bus" ] && [ -e "/dev/i2c-$bus" ]
+}
+
+# transfer_fails ARGS...: i2ctransfer ARGS fails, or sends not all of its
+# messages (it then says so, but exits with 0).
+transfer_fails() {
+	local out
+
+	out=$(i2ctransfer "$@" 2>&1) || return 0
+	[[ $out == *"Warning: only"* ]]
+}
+
+# traffic: random reads from the EEPROM on the guest's adapter, flat out,
+# in the background (pid in traffic_pid).
+traffic() {
+	while :; do
+		i2ctransfer -y "$bus" w1@0x50 0x00 r16 >/dev/null 2>&1
+	done &
+	traffic_pid=$!
+}
+
+traffic_stop() {
+	kill "$traffic_pid" 2>/dev/null
+	wait "$traffic_pid" 2>/dev/null
+}
+
+test_listed_by_vdpa_tool() {
+	vdpa mgmtdev show vhost_i2c | tee "$log" | sed 's/^/# /'
+	grep -q '^vhost_i2c:' "$log" || return 1
+	vdpa dev add name d0 mgmtdev vhost_i2c && vdpa dev show d0 | tee "$log" | sed 's/^/# /'
+	grep -q 'd0: type .* mgmtdev vhost_i2c vendor_id 0 max_vqs 1 max_vq_size 256' "$log" &&
+		[ -z "$(cat /sys/bus/vdpa/devices/d0/adapter)" ] &&
+		[ -z "$(cat /sys/bus/vdpa/devices/d0/allow)" ] && vdpa dev del d0
+}
+
+# i2c-tools on the guest's adapter: repeated START reads, SMBus emulation,
+# and i2cdetect seeing exactly the allowed targets that answer.
+test_i2c_tools() {
+	local out
+
+	guest_add g0 "$(adapter_named vx-test-i2c)" "0x30 0x50" || return 1
+	out=$(i2ctransfer -y "$bus" w1@0x50 0x10 r4) && echo "# i2ctransfer: $out" &&
+		[ "$out" = "0x10 0x11 0x12 0x13" ] || return 1
+	i2cset -y "$bus" 0x50 0x20 0xab && out=$(i2cget -y "$bus" 0x50 0x20) &&
+		echo "# i2cset then i2cget: $out" && [ "$out" = 0xab ] || return 1
+	i2cdetect -y -q "$bus" | tee "$log" | sed 's/^/# /'
+	[ "$(grep -oE ' [0-9a-f]{2}' "$log" | tr -d '\n')" = " 30 50" ] || return 1
+	# there is a target at 0x51? nobody knows: it is not allowed
+	! i2cget -y "$bus" 0x51 0x00 2>/dev/null &&
+		[ "$(cat /sys/bus/vdpa/devices/g0/statistics/refused)" -gt 0 ] && vdpa dev del g0
+}
+
+# The kernel's at24 driver on the guest's adapter reads and writes the
+# EEPROM through its eeprom file; the host sees the write on its adapter.
+test_at24_eeprom() {
+	local host out
+
+	host=$(adapter_named vx-test-i2c)
+	guest_add g0 "$host" 0x50 || return 1
+	echo 24c02 0x50 >"/sys/bus/i2c/devices/i2c-$bus/new_device" || return 1
+	for _ in $(seq 100); do
+		[ -e "/sys/bus/i2c/devices/$bus-0050/eeprom" ] && break
+		sleep 0.05
+	done
+	out=$(od -An -tx1 -j 0x40 -N 4 "/sys/bus/i2c/devices/$bus-0050/eeprom" | tr -d ' ')
+	echo "# at24 read at 0x40: $out"
+	[ "$out" = 40414243 ] || return 1
+	printf 'virtio' | dd of="/sys/bus/i2c/devices/$bus-0050/eeprom" bs=1 seek=$((0x60)) \
+		conv=notrunc status=none || return 1
+	echo 0x50 >"/sys/bus/i2c/devices/i2c-$bus/delete_device"
+	out=$(i2ctransfer -y "${host#i2c-}" w1@0x50 0x60 r6)
+	echo "# the host's adapter reads at 0x60: $out"
+	[ "$out" = "0x76 0x69 0x72 0x74 0x69 0x6f" ] && vdpa dev del g0
+}
+
+# i2c-stub speaks SMBus only: the guest's transfers become SMBus again.
+test_smbus_end_to_end() {
+	local out
+
+	guest_add g0 "$(adapter_named 'SMBus stub driver')" 0x48 || return 1
+	i2cset -y "$bus" 0x48 0x10 0x5a && out=$(i2cget -y "$bus" 0x48 0x10) &&
+		echo "# byte data: $out" && [ "$out" = 0x5a ] || return 1
+	i2cset -y "$bus" 0x48 0x11 0x1234 w && out=$(i2cget -y "$bus" 0x48 0x11 w) &&
+		echo "# word data: $out" && [ "$out" = 0x1234 ] || return 1
+	i2cset -y "$bus" 0x48 0x40 1 2 3 4 i && out=$(i2ctransfer -y "$bus" w1@0x48 0x40 r4) &&
+		echo "# I2C block: $out" && [ "$out" = "0x01 0x02 0x03 0x04" ] || return 1
+	# a plain read of four bytes has no SMBus form
+	transfer_fails -y "$bus" r4@0x48 &&
+		[ "$(cat /sys/bus/vdpa/devices/g0/statistics/unsupported)" = 1 ] && vdpa dev del g0
+}
+
+test_removal_under_traffic() {
+	guest_add g0 "$(adapter_named vx-test-i2c)" 0x50 || return 1
+	traffic
+	sleep 1
+	timeout 30 vdpa dev del g0 || return 1
+	traffic_stop
+	[ ! -e "/dev/i2c-$bus" ] && [ "$(vbe_workers)" = 0 ]
+}
+
+test_unload_under_traffic() {
+	guest_add g0 "$(adapter_named vx-test-i2c)" 0x50 || return 1
+	traffic
+	sleep 1
+	timeout 30 rmmod vhost_i2c || return 1
+	traffic_stop
+	[ "$(vbe_workers)" = 0 ] && modprobe vhost_i2c
+}
+
+# The host adapter's driver is unbound while the guest reads: the device
+# lets go of it, the guest's transfers fail, nothing hangs.
+test_adapter_gone_under_traffic() {
+	guest_add g0 "$(adapter_named vx-test-i2c)" 0x50 || return 1
+	echo 2000 >/sys/module/vx_test_i2c/parameters/xfer_delay_us
+	traffic
+	sleep 1
+	timeout 30 sh -c 'echo vx_test_i2c >/sys/bus/platform/drivers/vx_test_i2c/unbind' ||
+		return 1
+	echo 0 >/sys/module/vx_test_i2c/parameters/xfer_delay_us
+	[ -z "$(cat /sys/bus/vdpa/devices/g0/adapter)" ] || return 1
+	transfer_fails -y "$bus" w1@0x50 0x00 r1 || return 1
+	traffic_stop
+	echo vx_test_i2c >/sys/bus/platform/drivers/vx_test_i2c/bind && vdpa dev del g0
+}
+
+tests=(
+	listed_by_vdpa_tool i2c_tools at24_eeprom smbus_end_to_end
+	removal_under_traffic unload_under_traffic adapter_gone_under_traffic
+)
+# vhost-i2c.sh [TEST]...: only those
+[ $# = 0 ] || tests=("$@")
+
+# what a failed test left behind goes before the next one starts
+after_test() {
+	[ -z "${traffic_pid:-}" ] || traffic_stop
+	vdpa_del_all
+	echo 0 >/sys/module/vx_test_i2c/parameters/xfer_delay_us
+	[ -e /sys/bus/platform/drivers/vx_test_i2c/vx_test_i2c ] ||
+		echo vx_test_i2c >/sys/bus/platform/drivers/vx_test_i2c/bind
+}
+
+tap_run vhost-i2c "${tests[@]}"
