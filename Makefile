@@ -11,6 +11,8 @@
 #   make demo                                         the modules at work in VMs
 #   make bench-can                                    virtio_can against vcan
 #   make bench-rng                                    vhost-rng against its peers
+#   make bench-vhost-can                              vhost-can against userspace
+#   make bench-vhost-i2c                              vhost-i2c against the host adapter
 #   make dkms-install                                 register with DKMS
 #   make clean
 #
@@ -32,8 +34,8 @@ PACKAGE_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SOURCES := Kbuild dkms.conf compat drivers include
 DKMS_DEST ?= /usr/src/virtio-extra-$(PACKAGE_VERSION)
 
-.PHONY: all modules modules_install test-modules tree kernel-check \
-	selftests regen regen-check check demo bench-can bench-rng dkms-source dkms-install clean
+.PHONY: all modules modules_install test-modules upstream-i2c-virtio tree kernel-check \
+	selftests regen regen-check check demo bench-can bench-rng bench-vhost-can bench-vhost-i2c dkms-source dkms-install clean
 
 all: modules
 
@@ -68,6 +70,20 @@ test-modules: tree
 	$(MAKE) -C $(KDIR) M=$(BUILD_DIR)/tools/testing/modules \
 		VX_KSELFTEST_DIR=$$(scripts/kernel-tools)/tools/testing/selftests \
 		modules
+	@$(MAKE) -s upstream-i2c-virtio
+
+# Linux's i2c-virtio, which Debian does not build: the vhost-i2c tests give
+# it a vhost-i2c device through virtio_vdpa. From linux-source, built as it
+# is (not our code: no W=1, no sparse), never committed.
+UPSTREAM_DIR := $(BUILD_DIR)/tools/testing/upstream
+upstream-i2c-virtio: kernel-check
+	@if grep -qsE '^CONFIG_VIRTIO_VDPA=[ym]' $(KDIR)/.config && \
+	    ! grep -qsE '^CONFIG_I2C_VIRTIO=[ym]' $(KDIR)/.config; then \
+		mkdir -p $(UPSTREAM_DIR) && \
+		cp $$(scripts/kernel-tools)/drivers/i2c/busses/i2c-virtio.c $(UPSTREAM_DIR)/ && \
+		echo 'obj-m += i2c-virtio.o' >$(UPSTREAM_DIR)/Kbuild && \
+		$(MAKE) -C $(KDIR) M=$(UPSTREAM_DIR) W= C= modules; \
+	fi
 
 # Userspace tests and device models, built against the generated headers and
 # the kselftest harness of linux-source.
@@ -75,7 +91,8 @@ LAB := tools/testing/virtio-lab
 SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
 	build/tests/vlab-can build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
-	build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
+	build/tests/vhost-can-bench \
+	build/tests/vhost_i2c_test build/tests/i2c-bench build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB) \
 	-Itools/testing/lib
 CAN_RAW := tools/testing/lib/can_raw.c
@@ -105,11 +122,12 @@ VHOST := tools/testing/vhost
 VHOST_DRIVER := $(VHOST)/vdpa_driver.c
 VHOST_HEADERS := $(wildcard $(VHOST)/*.h)
 
-build/tests/vhost_rng_test build/tests/vhost_can_test: build/tests/%: $(VHOST)/%.c $(VHOST_DRIVER) \
-		$(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c $(CAN_RAW) $(VHOST_HEADERS)
+build/tests/vhost_rng_test build/tests/vhost_can_test build/tests/vhost_i2c_test: build/tests/%: $(VHOST)/%.c $(VHOST_DRIVER) \
+		$(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c $(VHOST)/vdpa_can.c $(CAN_RAW) $(VHOST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$(VHOST) -I$$(scripts/kernel-tools)/tools/testing/selftests \
-		$< $(VHOST_DRIVER) $(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c $(CAN_RAW) -lpthread -o $@
+		$< $(VHOST_DRIVER) $(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c $(VHOST)/vdpa_can.c $(CAN_RAW) \
+		-lpthread -o $@
 
 # Small tools on the driver: build/tests/vdpa-<name> from vdpa_<name>.c
 build/tests/vdpa-rng-read build/tests/vdpa-set-status: build/tests/vdpa-%: \
@@ -118,9 +136,20 @@ build/tests/vdpa-rng-read build/tests/vdpa-set-status: build/tests/vdpa-%: \
 	$(CC) $(SELFTEST_CFLAGS) -I$(VHOST) $(VHOST)/vdpa_$(subst -,_,$*).c $(VHOST_DRIVER) -o $@
 
 build/tests/vhost-rng-bench: $(VHOST)/vhost_rng_bench.c $(VHOST_DRIVER) \
-		$(VHOST)/user_rng.c $(VHOST_HEADERS)
+		$(VHOST)/user_rng.c $(VHOST)/user_vq.c $(VHOST_HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(SELFTEST_CFLAGS) -O2 -I$(VHOST) $< $(VHOST_DRIVER) $(VHOST)/user_rng.c -o $@
+	$(CC) $(SELFTEST_CFLAGS) -O2 -I$(VHOST) $< $(VHOST_DRIVER) $(VHOST)/user_rng.c \
+		$(VHOST)/user_vq.c -o $@
+
+VHOST_CAN_BENCH := $(VHOST_DRIVER) $(VHOST)/vdpa_can.c $(VHOST)/user_can.c $(VHOST)/user_vq.c \
+	$(CAN_RAW)
+build/tests/vhost-can-bench: $(VHOST)/vhost_can_bench.c $(VHOST_CAN_BENCH) $(VHOST_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -O2 -I$(VHOST) $< $(VHOST_CAN_BENCH) -lpthread -o $@
+
+build/tests/i2c-bench: $(VHOST)/i2c_bench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -O2 $< -o $@
 
 build/tests/can-bench: tools/testing/can/can-bench.c $(CAN_RAW)
 	@mkdir -p $(dir $@)
@@ -151,13 +180,14 @@ bench-can:
 			grep -vE '^\[ *[0-9]+\.[0-9]+\]|^vm-init' || exit 1; \
 	done
 
-# A benchmark, not a test: in a VM of each installed kernel with vDPA.
-bench-rng:
+# Benchmarks, not tests: in a VM of each installed kernel with vDPA, by
+# tools/testing/vhost/bench-vhost-rng, bench-vhost-can and bench-vhost-i2c.
+bench-rng bench-vhost-can bench-vhost-i2c:
 	@scripts/install-deps
 	@for img in /boot/vmlinuz-*; do k=$${img#/boot/vmlinuz-}; \
 		grep -qsE '^CONFIG_VHOST_VDPA=[ym]' /lib/modules/$$k/build/.config || continue; \
-		$(MAKE) -s KVER=$$k modules selftests && \
-		tools/testing/vhost/bench-vhost-rng $$k | \
+		$(MAKE) -s KVER=$$k modules test-modules selftests && \
+		tools/testing/vhost/$(subst bench-rng,bench-vhost-rng,$@) $$k | \
 			grep -vE '^\[ *[0-9]+\.[0-9]+\]|^vm-init' || exit 1; \
 	done
 

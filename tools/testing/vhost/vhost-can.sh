@@ -16,32 +16,11 @@ set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 1
 # shellcheck source=tools/testing/lib/tap-tests.sh
 . tools/testing/lib/tap-tests.sh
-# shellcheck source=tools/testing/vhost/vdpa-devices.sh
-. tools/testing/vhost/vdpa-devices.sh
+# shellcheck source=tools/testing/vhost/vhost-can-devices.sh
+. tools/testing/vhost/vhost-can-devices.sh
 
 log=$VX_SCRATCH/vhost-can.log
 modprobe -q vhost_can && modprobe -q virtio_vdpa && modprobe -q virtio_can || exit 1
-
-# bus_add IF: a vcan interface carrying CAN FD, up.
-bus_add() {
-	ip link add dev "$1" type vcan && ip link set "$1" mtu 72 up
-}
-
-# can_add NAME IF DRIVER: a vhost-can device on IF allowing every ID, on
-# DRIVER. Bound before a driver probes it: drivers probe with what the
-# device offers, which depends on its interface.
-can_add() {
-	local ok=0
-
-	echo 0 >/sys/bus/vdpa/drivers_autoprobe
-	vdpa dev add name "$1" mgmtdev vhost_can &&
-		echo "$2" >"/sys/bus/vdpa/devices/$1/netdev" &&
-		echo 0:0 >"/sys/bus/vdpa/devices/$1/tx_allow" &&
-		echo 0:0 >"/sys/bus/vdpa/devices/$1/rx_allow" &&
-		bind "$1" "$3" && ok=1
-	echo 1 >/sys/bus/vdpa/drivers_autoprobe
-	[ "$ok" = 1 ]
-}
 
 # guest_add NAME IF: can_add NAME IF on virtio_vdpa; sets canif to the
 # virtio_can interface, up.

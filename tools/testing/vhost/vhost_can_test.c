@@ -30,6 +30,7 @@
 #include "can_raw.h"
 #include "kselftest_harness.h"
 #include "kmsg.h"
+#include "vdpa_can.h"
 #include "vdpa_driver.h"
 #include "vdpa_mgmt.h"
 
@@ -39,14 +40,6 @@
 #define CAN_FEATURES (CORE_FEATURES | F(VIRTIO_CAN_F_CAN_CLASSIC) | \
 		      F(VIRTIO_CAN_F_CAN_FD) | F(VIRTIO_CAN_F_RTR_FRAMES))
 #define RING 16
-#define NQ 3
-/* Guest buffers after the rings: transmit slots, receive slots, control. */
-#define SLOT 128
-#define TX_OFF 0
-#define RX_OFF (RING * SLOT)
-#define CTRL_OFF (2 * RING * SLOT)
-#define RESULT_AT 100
-#define RX_BUF (sizeof(struct virtio_can_rx) + CANFD_MAX_DLEN)
 #define WAIT_MS 3000
 
 /* A device, its interface, the peer on the bus: what each test has. */
@@ -55,7 +48,7 @@ struct can_env {
 	char ifname[IFNAMSIZ];
 	char path[64];
 	struct vd_dev d;
-	struct vd_ring q[NQ];
+	struct vdpa_can c;
 	int peer;
 	int kmsg;
 };
@@ -87,47 +80,11 @@ static int peer_send(int fd, canid_t id, unsigned int len, int fd_frame)
 	return write(fd, &cf, mtu) == (ssize_t)mtu ? 0 : -1;
 }
 
-static uint8_t *gbuf(struct vd_dev *d, size_t off)
-{
-	return d->mem.base + VD_RING_AREA + off;
-}
-
-static uint64_t giova(struct vd_dev *d, size_t off)
-{
-	return d->mem.iova + VD_RING_AREA + off;
-}
-
-static void rx_post(struct vd_dev *d, struct vd_ring *r, unsigned int slot,
-		    uint32_t len, uint16_t flags)
-{
-	vd_desc(r, slot, giova(d, RX_OFF + slot * SLOT), len, flags, 0);
-	vd_publish(r, slot);
-}
-
 /* Reset, negotiate, three rings, nrx receive buffers posted, DRIVER_OK. */
 static int device_up_rx(struct can_env *self, uint64_t features,
 			unsigned int nrx)
 {
-	struct vd_dev *d = &self->d;
-	unsigned int i;
-	int ret;
-
-	ret = vd_mem_setup(d);
-	if (ret)
-		return ret;
-	ret = vd_negotiate(d, features);
-	if (ret)
-		return ret;
-	for (i = 0; i < NQ && !ret; i++) {
-		ret = vd_ring_init_slot(&self->q[i], &d->mem, RING, i);
-		if (!ret)
-			ret = vd_vq_attach(d, i, &self->q[i]);
-	}
-	if (!ret)
-		ret = vd_set_config_call(d);
-	for (i = 0; i < nrx; i++)
-		rx_post(d, &self->q[VIRTIO_CAN_VQ_RX], i, RX_BUF, VRING_DESC_F_WRITE);
-	return ret ? ret : vd_driver_ok(d);
+	return vc_device_up(&self->c, &self->d, features, nrx);
 }
 
 static int device_up(struct can_env *self, uint64_t features)
@@ -138,19 +95,7 @@ static int device_up(struct can_env *self, uint64_t features)
 /* A control request: its result, or -1 without an answer. */
 static int ctrl(struct can_env *self, uint16_t type)
 {
-	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_CONTROL];
-	struct vd_dev *d = &self->d;
-	uint32_t id, len;
-
-	*(uint16_t *)gbuf(d, CTRL_OFF) = htole16(type);
-	*gbuf(d, CTRL_OFF + 16) = 0xff;
-	vd_desc(r, 0, giova(d, CTRL_OFF), 2, VRING_DESC_F_NEXT, 1);
-	vd_desc(r, 1, giova(d, CTRL_OFF + 16), 1, VRING_DESC_F_WRITE, 0);
-	vd_publish(r, 0);
-	vd_kick(r);
-	if (vd_wait_used(r, &id, &len, WAIT_MS) != 1 || id != 0 || len != 1)
-		return -1;
-	return *gbuf(d, CTRL_OFF + 16);
+	return vc_ctrl(&self->c, type, WAIT_MS);
 }
 
 /*
@@ -161,38 +106,13 @@ static void tx_post(struct can_env *self, unsigned int slot,
 		    uint16_t type, uint32_t flags, uint32_t can_id,
 		    uint16_t length, uint32_t out_len)
 {
-	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_TX];
-	struct vd_dev *d = &self->d;
-	uint8_t *p = gbuf(d, TX_OFF + slot * SLOT);
-	struct virtio_can_tx_out *out = (struct virtio_can_tx_out *)p;
-	unsigned int i;
-
-	memset(p, 0, SLOT);
-	out->msg_type = htole16(type);
-	out->length = htole16(length);
-	out->flags = htole32(flags);
-	out->can_id = htole32(can_id);
-	for (i = 0; i < CANFD_MAX_DLEN; i++)
-		out->sdu[i] = 0x10 + i;
-	p[RESULT_AT] = 0xff;
-	vd_desc(r, 2 * slot, giova(d, TX_OFF + slot * SLOT), out_len,
-		VRING_DESC_F_NEXT, 2 * slot + 1);
-	vd_desc(r, 2 * slot + 1, giova(d, TX_OFF + slot * SLOT + RESULT_AT), 1,
-		VRING_DESC_F_WRITE, 0);
-	vd_publish(r, 2 * slot);
-	vd_kick(r);
+	vc_tx_post(&self->c, slot, type, flags, can_id, length, out_len);
 }
 
 /* The next transmit request returned: its result, or -1. */
 static int tx_result(struct can_env *self, int timeout_ms)
 {
-	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_TX];
-	uint32_t id, len;
-
-	if (vd_wait_used(r, &id, &len, timeout_ms) != 1 || len != 1 ||
-	    id % 2 || id >= RING)
-		return -1;
-	return gbuf(&self->d, TX_OFF + id / 2 * SLOT)[RESULT_AT];
+	return vc_tx_result(&self->c, timeout_ms);
 }
 
 static int tx(struct can_env *self, uint32_t flags, uint32_t can_id,
@@ -209,20 +129,7 @@ static int tx(struct can_env *self, uint32_t flags, uint32_t can_id,
 static uint32_t rx(struct can_env *self, struct virtio_can_rx *hdr,
 		   uint8_t *data, int timeout_ms)
 {
-	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_RX];
-	struct vd_dev *d = &self->d;
-	uint32_t id, len;
-	uint8_t *p;
-
-	if (vd_wait_used(r, &id, &len, timeout_ms) != 1 || id >= RING)
-		return 0;
-	p = gbuf(d, RX_OFF + id * SLOT);
-	memcpy(hdr, p, sizeof(*hdr));
-	if (data)
-		memcpy(data, p + sizeof(*hdr), CANFD_MAX_DLEN);
-	rx_post(d, r, id, RX_BUF, VRING_DESC_F_WRITE);
-	vd_kick(r);
-	return len;
+	return vc_rx(&self->c, hdr, data, timeout_ms);
 }
 
 /* The controller's state in sysfs is want, within timeout_ms. */
@@ -267,14 +174,9 @@ static uint16_t config_status(struct can_env *self)
 
 FIXTURE_SETUP(can)
 {
-	unsigned int i;
-
 	snprintf(self->e.name, sizeof(self->e.name), "vct%d", getpid());
 	snprintf(self->e.ifname, sizeof(self->e.ifname), "vcant%d", getpid());
-	for (i = 0; i < NQ; i++) {
-		self->e.q[i].kick_fd = -1;
-		self->e.q[i].call_fd = -1;
-	}
+	vc_init(&self->e.c, RING);
 	ASSERT_EQ(0, run_cmd("ip link add dev %s type vcan && ip link set %s mtu %d up",
 			     self->e.ifname, self->e.ifname, (int)CANFD_MTU));
 	ASSERT_EQ(0, vdpa_add(self->e.name, "vhost_can", self->e.path,
@@ -293,10 +195,7 @@ FIXTURE_SETUP(can)
 
 FIXTURE_TEARDOWN(can)
 {
-	unsigned int i;
-
-	for (i = 0; i < NQ; i++)
-		vd_ring_free(&self->e.q[i]);
+	vc_free(&self->e.c);
 	vd_close(&self->e.d);
 	close(self->e.kmsg);
 	close(self->e.peer);
@@ -663,9 +562,9 @@ static void expect_broken(struct __test_metadata *_metadata,
 
 TEST_F(can, tx_without_result)
 {
-	struct vd_ring *r = &self->e.q[VIRTIO_CAN_VQ_TX];
+	struct vd_ring *r = &self->e.c.q[VIRTIO_CAN_VQ_TX];
 
-	vd_desc(r, 0, giova(&self->e.d, TX_OFF), 24, 0, 0);
+	vd_desc(r, 0, vc_iova(&self->e.c, VC_TX_OFF), 24, 0, 0);
 	vd_publish(r, 0);
 	expect_broken(_metadata, &self->e, r, "transmit request 0 has 24 bytes out and 0 in");
 }
@@ -673,16 +572,17 @@ TEST_F(can, tx_without_result)
 TEST_F(can, tx_header_short)
 {
 	tx_post(&self->e, 0, VIRTIO_CAN_TX, 0, 1, 0, 15);
-	expect_broken(_metadata, &self->e, &self->e.q[VIRTIO_CAN_VQ_TX],
+	expect_broken(_metadata, &self->e, &self->e.c.q[VIRTIO_CAN_VQ_TX],
 		      "transmit request 0 has 15 bytes out");
 }
 
 TEST_F(can, control_short)
 {
-	struct vd_ring *r = &self->e.q[VIRTIO_CAN_VQ_CONTROL];
+	struct vd_ring *r = &self->e.c.q[VIRTIO_CAN_VQ_CONTROL];
+	size_t off = vc_ctrl_off(&self->e.c);
 
-	vd_desc(r, 0, giova(&self->e.d, CTRL_OFF), 1, VRING_DESC_F_NEXT, 1);
-	vd_desc(r, 1, giova(&self->e.d, CTRL_OFF + 16), 1, VRING_DESC_F_WRITE, 0);
+	vd_desc(r, 0, vc_iova(&self->e.c, off), 1, VRING_DESC_F_NEXT, 1);
+	vd_desc(r, 1, vc_iova(&self->e.c, off + 16), 1, VRING_DESC_F_WRITE, 0);
 	vd_publish(r, 0);
 	expect_broken(_metadata, &self->e, r, "control request 0 has 1 bytes out");
 }
@@ -691,11 +591,11 @@ static void rx_bad_buffer(struct __test_metadata *_metadata,
 			  struct can_env *self, uint32_t len,
 			  uint16_t flags, const char *why)
 {
-	struct vd_ring *r = &self->q[VIRTIO_CAN_VQ_RX];
+	struct vd_ring *r = &self->c.q[VIRTIO_CAN_VQ_RX];
 
 	/* the rings start over with one bad receive buffer */
 	ASSERT_EQ(0, device_up_rx(self, CAN_FEATURES, 0));
-	rx_post(&self->d, r, 0, len, flags);
+	vc_rx_post(&self->c, 0, len, flags);
 	ASSERT_EQ(0, start(self));
 	ASSERT_EQ(0, peer_send(self->peer, 0x30, 1, 0));
 	expect_broken(_metadata, self, r, why);
@@ -723,7 +623,7 @@ struct traffic {
 static void *guest_traffic(void *arg)
 {
 	struct traffic *t = arg;
-	struct vd_ring *r = &t->env->q[VIRTIO_CAN_VQ_TX];
+	struct vd_ring *r = &t->env->c.q[VIRTIO_CAN_VQ_TX];
 	unsigned int i;
 	uint32_t id, len;
 
@@ -754,9 +654,9 @@ TEST_F(can, reset_under_traffic)
 			;
 		ASSERT_EQ(0, vd_set_status(&self->e.d, 0));
 		ASSERT_EQ(0, vd_negotiate(&self->e.d, CAN_FEATURES));
-		ASSERT_EQ(0, vd_vq_attach(&self->e.d, 0, &self->e.q[0]));
-		ASSERT_EQ(0, vd_vq_attach(&self->e.d, 1, &self->e.q[1]));
-		ASSERT_EQ(0, vd_vq_attach(&self->e.d, 2, &self->e.q[2]));
+		ASSERT_EQ(0, vd_vq_attach(&self->e.d, 0, &self->e.c.q[0]));
+		ASSERT_EQ(0, vd_vq_attach(&self->e.d, 1, &self->e.c.q[1]));
+		ASSERT_EQ(0, vd_vq_attach(&self->e.d, 2, &self->e.c.q[2]));
 		ASSERT_EQ(0, vd_driver_ok(&self->e.d));
 	}
 	__atomic_store_n(&t.stop, 1, __ATOMIC_RELAXED);
