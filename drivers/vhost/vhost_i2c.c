@@ -388,16 +388,22 @@ static int vhost_i2c_smbus(struct vhost_i2c *i2c, struct i2c_adapter *adap,
 	if (data_req->read && size == I2C_SMBUS_I2C_BLOCK_DATA)
 		data.block[0] = data_req->len;
 	if (!data_req->read) {
-		if (size == I2C_SMBUS_BYTE_DATA)
+		switch (size) {
+		case I2C_SMBUS_BYTE_DATA:
 			data.byte = w->buf[1];
-		else if (size == I2C_SMBUS_WORD_DATA)
+			break;
+		case I2C_SMBUS_WORD_DATA:
 			data.word = w->buf[1] | w->buf[2] << 8;
-		else if (size == I2C_SMBUS_I2C_BLOCK_DATA)
+			break;
+		case I2C_SMBUS_I2C_BLOCK_DATA:
 			data.block[0] = w->len - 1;
-		if (size == I2C_SMBUS_I2C_BLOCK_DATA)
 			memcpy(&data.block[1], &w->buf[1], w->len - 1);
-		else if (size == I2C_SMBUS_BLOCK_DATA)
+			break;
+		case I2C_SMBUS_BLOCK_DATA:
+			/* the count is the guest's, after the command */
 			memcpy(data.block, &w->buf[1], w->len - 1);
+			break;
+		}
 	}
 
 	ret = i2c_smbus_xfer(adap, w->addr, w->ten ? I2C_CLIENT_TEN : 0,

@@ -8,11 +8,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/vhost.h>
@@ -252,6 +254,36 @@ void vd_close(struct vd_dev *d)
 		close(d->fd);
 	d->fd = -1;
 	vd_mem_free(&d->mem);
+}
+
+int vd_reopen(struct vd_dev *d, const char *path)
+{
+	int i, ret = -EBUSY;
+
+	for (i = 0; i < 100 && ret == -EBUSY; i++) {
+		ret = vd_open(d, path);
+		if (ret == -EBUSY)
+			usleep(20000);
+	}
+	return ret;
+}
+
+int vd_kill_owner(void (*owner)(void *arg), void *arg, unsigned int ms)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		owner(arg);
+		_exit(0);
+	}
+	usleep(ms * 1000);
+	kill(pid, SIGKILL);
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
 static int vd_iotlb(struct vd_dev *d, uint8_t type, uint64_t iova,

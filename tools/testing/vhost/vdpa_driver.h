@@ -92,6 +92,17 @@ int vd_called(struct vd_ring *ring, int timeout_ms);
 /* Open the vhost-vdpa device, become its owner, pick backend features. */
 int vd_open(struct vd_dev *d, const char *path);
 void vd_close(struct vd_dev *d);
+/*
+ * Open path again after its owner died: vhost-vdpa answers EBUSY until the
+ * old owner's release is done, so wait up to 2 s for that.
+ */
+int vd_reopen(struct vd_dev *d, const char *path);
+/*
+ * A guest killed mid-transfer: run owner(arg) in a child process (it opens
+ * and drives the device), SIGKILL it after ms, reap it. Returns 1 when the
+ * kill ended it, 0 when it had ended before, a negative errno on failure.
+ */
+int vd_kill_owner(void (*owner)(void *arg), void *arg, unsigned int ms);
 int vd_map(struct vd_dev *d, uint64_t iova, void *uaddr, uint64_t size,
 	   uint8_t perm);
 int vd_unmap(struct vd_dev *d, uint64_t iova, uint64_t size);

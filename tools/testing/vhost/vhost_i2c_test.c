@@ -12,12 +12,10 @@
 #include <errno.h>
 #include <glob.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/vhost.h>
 #include <linux/virtio_config.h>
@@ -84,6 +82,7 @@ static uint64_t giova(struct vd_dev *d, size_t off)
 /* The adapter whose sysfs name is name: "i2c-N", or "" when none is. */
 static void adapter_named(const char *name, char *out, size_t len)
 {
+	static const char dir[] = "/sys/bus/i2c/devices/";
 	char line[64];
 	glob_t g;
 	size_t i;
@@ -92,14 +91,13 @@ static void adapter_named(const char *name, char *out, size_t len)
 	if (glob("/sys/bus/i2c/devices/i2c-*/name", 0, NULL, &g))
 		return;
 	for (i = 0; i < g.gl_pathc; i++) {
+		const char *adapter = g.gl_pathv[i] + strlen(dir);
 		FILE *f = fopen(g.gl_pathv[i], "r");
 
 		if (!f)
 			continue;
-		if (fgets(line, sizeof(line), f) &&
-		    !strncmp(line, name, strlen(name)))
-			snprintf(out, len, "%.*s", (int)(strrchr(g.gl_pathv[i], '/') -
-					 g.gl_pathv[i] - 21), g.gl_pathv[i] + 21);
+		if (fgets(line, sizeof(line), f) && !strncmp(line, name, strlen(name)))
+			snprintf(out, len, "%.*s", (int)strcspn(adapter, "/"), adapter);
 		fclose(f);
 	}
 	globfree(&g);
@@ -684,35 +682,26 @@ TEST_F(i2c, reset_under_traffic)
 	EXPECT_EQ(1, xfer(&self->e, &m, 1));
 }
 
+/* The owner: the device opened again, random reads one after another. */
+static void i2c_owner(void *env)
+{
+	struct traffic t = { .env = env };
+
+	if (vd_open(&t.env->d, t.env->path) || device_up(t.env, I2C_FEATURES))
+		_exit(1);
+	guest_traffic(&t);
+}
+
 /* The owner is killed while it transfers; the device reopens and works. */
 TEST_F(i2c, owner_dies_mid_transfer)
 {
 	struct msg m = rd(A7(0x50), 1);
-	int status, i, ret = -EBUSY;
-	pid_t pid;
 
 	ASSERT_EQ(0, write_str("/sys/module/vx_test_i2c/parameters/xfer_delay_us", "1000"));
 	vd_close(&self->e.d);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		struct traffic t = { .env = &self->e };
-
-		if (vd_open(&self->e.d, self->e.path) || device_up(&self->e, I2C_FEATURES))
-			_exit(1);
-		guest_traffic(&t);
-		_exit(0);
-	}
-	usleep(500000);
-	kill(pid, SIGKILL);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status)) TH_LOG("the owner ended before the kill");
-	for (i = 0; i < 100 && ret == -EBUSY; i++) {
-		ret = vd_open(&self->e.d, self->e.path);
-		if (ret == -EBUSY)
-			usleep(20000);
-	}
-	ASSERT_EQ(0, ret);
+	EXPECT_EQ(1, vd_kill_owner(i2c_owner, &self->e, 500))
+		TH_LOG("the owner ended before the kill");
+	ASSERT_EQ(0, vd_reopen(&self->e.d, self->e.path));
 	ASSERT_EQ(0, device_up(&self->e, I2C_FEATURES));
 	EXPECT_EQ(1, xfer(&self->e, &m, 1));
 }
