@@ -7,7 +7,7 @@
 # output goes to $VX_SCRATCH/entropy.log. Returns 1 if no hwrng appeared.
 
 entropy_hwrng_start() {
-	# The kernel's own hwrng thread would take the model's bytes.
+	# The model may be a counter: credit it no entropy.
 	echo 0 >/sys/module/rng_core/parameters/default_quality 2>/dev/null
 	local source=()
 
