@@ -61,6 +61,9 @@ modules: tree
 	 grep -qsE '^CONFIG_VDPA=[ym]' $(KDIR)/.config || \
 	 echo "virtio-extra: $(KVER) has no CONFIG_VDPA and CONFIG_VHOST_VDPA:" \
 	      "the vhost back-ends are skipped, the front-ends are built."
+	@grep -qsE '^CONFIG_RPMB=[ym]' $(KDIR)/.config || \
+	 echo "virtio-extra: $(KVER) has no CONFIG_RPMB:" \
+	      "virtio_rpmb serves /dev/vrpmbN only, not the kernel's RPMB subsystem."
 
 modules_install: modules
 	$(MAKE) -C $(KDIR) M=$(BUILD_DIR) INSTALL_MOD_DIR=updates/virtio-extra \
@@ -90,7 +93,7 @@ upstream-i2c-virtio: kernel-check
 LAB := tools/testing/virtio-lab
 SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
-	build/tests/vlab-can build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
+	build/tests/vlab-can build/tests/vlab-rpmb build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
 	build/tests/vhost-can-bench \
 	build/tests/vhost_i2c_test build/tests/i2c-bench build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB) \
@@ -116,6 +119,12 @@ build/tests/lab_test build/tests/console_test build/tests/can_test: build/tests/
 build/tests/vlab-entropy build/tests/vlab-can: build/tests/%: $(LAB)/%.c $(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) $< $(LAB_LIB) -o $@
+
+# The RPMB model signs with HMAC-SHA256 from OpenSSL's libcrypto.
+RPMB_LIB := $(LAB)/rpmb_model.c
+build/tests/vlab-rpmb: build/tests/%: $(LAB)/%.c $(RPMB_LIB) $(LAB_LIB) $(LAB_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) $< $(RPMB_LIB) $(LAB_LIB) -lcrypto -o $@
 
 # The back-ends' tests: a vhost-vdpa driver in userspace, as QEMU's.
 VHOST := tools/testing/vhost
