@@ -76,6 +76,13 @@ int vrpmb_route(struct vrpmb *vr, const struct virtio_rpmb_frame *req,
 		unsigned int n_req, struct virtio_rpmb_frame *resp,
 		unsigned int n_resp);
 void vrpmb_put(struct vrpmb *vr);
+/* Log a refused request or a bad response, rate-limited per device. */
+__printf(2, 3) void vrpmb_complain(struct vrpmb *vr, const char *fmt, ...);
+
+static inline u16 vrpmb_frame_type(const struct virtio_rpmb_frame *frame)
+{
+	return be16_to_cpu(frame->req_resp);
+}
 
 /* The MMC ioctl interface of /dev/vrpmbN (virtio_rpmb_mmc.c). */
 extern const struct file_operations vrpmb_mmc_fops;

@@ -74,7 +74,7 @@ void vrpmb_put(struct vrpmb *vr)
 	kref_put(&vr->ref, vrpmb_release);
 }
 
-static __printf(2, 3) void vrpmb_complain(struct vrpmb *vr, const char *fmt, ...)
+void vrpmb_complain(struct vrpmb *vr, const char *fmt, ...)
 {
 	struct va_format vaf;
 	va_list args;
@@ -86,11 +86,6 @@ static __printf(2, 3) void vrpmb_complain(struct vrpmb *vr, const char *fmt, ...
 	vaf.va = &args;
 	pr_warn("%s: %pV", vr->name, &vaf);
 	va_end(args);
-}
-
-static u16 frame_type(const struct virtio_rpmb_frame *f)
-{
-	return be16_to_cpu(f->req_resp);
 }
 
 static void vrpmb_request_free(struct vrpmb_request *r)
@@ -125,9 +120,9 @@ static int vrpmb_check_request(struct vrpmb *vr,
 			       const struct virtio_rpmb_frame *req,
 			       unsigned int n_req, unsigned int n_resp)
 {
-	u16 type = frame_type(&req[0]);
+	u16 type = vrpmb_frame_type(&req[0]);
 	bool result = n_req > 1 &&
-		      frame_type(&req[n_req - 1]) == VIRTIO_RPMB_REQ_RESULT_READ;
+		      vrpmb_frame_type(&req[n_req - 1]) == VIRTIO_RPMB_REQ_RESULT_READ;
 	unsigned int data = n_req - result, i, count;
 
 	if (n_req + n_resp > vr->max_frames) {
@@ -144,7 +139,7 @@ static int vrpmb_check_request(struct vrpmb *vr,
 		if (n_resp != result)
 			break;
 		for (i = 0; i < data; i++)
-			if (frame_type(&req[i]) != type ||
+			if (vrpmb_frame_type(&req[i]) != type ||
 			    be16_to_cpu(req[i].block_count) != data)
 				break;
 		if (i < data)
@@ -183,7 +178,7 @@ static int vrpmb_check_request(struct vrpmb *vr,
 static int vrpmb_check_response(struct vrpmb *vr, const struct vrpmb_request *r)
 {
 	const struct virtio_rpmb_frame *req = r->frames, *resp = req + r->n_req;
-	u16 type = frame_type(req), want = type << 8, result, got;
+	u16 type = vrpmb_frame_type(req), want = type << 8, result, got;
 	unsigned int i;
 
 	if (r->used_len != r->n_resp * VRPMB_FRAME_SIZE) {
@@ -192,7 +187,7 @@ static int vrpmb_check_response(struct vrpmb *vr, const struct vrpmb_request *r)
 		return -EIO;
 	}
 	for (i = 0; i < r->n_resp; i++) {
-		got = frame_type(&resp[i]);
+		got = vrpmb_frame_type(&resp[i]);
 		result = be16_to_cpu(resp[i].result);
 		if (type == VIRTIO_RPMB_REQ_RESULT_READ ?
 		    got != VIRTIO_RPMB_RESP_PROGRAM_KEY &&
@@ -346,7 +341,7 @@ int vrpmb_route(struct vrpmb *vr, const struct virtio_rpmb_frame *req,
 		return -ENOMEM;
 	sent = r->frames;
 	memcpy(sent, req, n_req * VRPMB_FRAME_SIZE);
-	if (frame_type(sent) == VIRTIO_RPMB_REQ_DATA_READ && !sent->block_count)
+	if (vrpmb_frame_type(sent) == VIRTIO_RPMB_REQ_DATA_READ && !sent->block_count)
 		sent->block_count = cpu_to_be16(n_resp);
 
 	mutex_lock(&vr->lock);
@@ -366,7 +361,7 @@ int vrpmb_route(struct vrpmb *vr, const struct virtio_rpmb_frame *req,
 	if (!vrpmb_wait(vr, r)) {
 		mutex_unlock(&vr->lock);
 		vrpmb_complain(vr, "device did not answer request 0x%04x in %u ms\n",
-			       frame_type(req), READ_ONCE(timeout_ms));
+			       vrpmb_frame_type(req), READ_ONCE(timeout_ms));
 		return -ETIMEDOUT;
 	}
 	mutex_unlock(&vr->lock);
@@ -498,8 +493,8 @@ static int vrpmb_route_frames(struct device *dev, u8 *req, unsigned int req_len,
 	if (!frames)
 		return -ENOMEM;
 	memcpy(frames, req, req_len);
-	result = n_resp && (frame_type(frames) == VIRTIO_RPMB_REQ_DATA_WRITE ||
-			    frame_type(frames) == VIRTIO_RPMB_REQ_PROGRAM_KEY);
+	result = n_resp && (vrpmb_frame_type(frames) == VIRTIO_RPMB_REQ_DATA_WRITE ||
+			    vrpmb_frame_type(frames) == VIRTIO_RPMB_REQ_PROGRAM_KEY);
 	if (result) {
 		frames[n_req].req_resp = cpu_to_be16(VIRTIO_RPMB_REQ_RESULT_READ);
 		frames[n_req].block_count = cpu_to_be16(1);

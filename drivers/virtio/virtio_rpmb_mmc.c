@@ -43,7 +43,7 @@ struct vrpmb_file {
 
 static u16 req_type(const struct vrpmb_file *f)
 {
-	return f->n_req ? be16_to_cpu(f->req[0].req_resp) : 0;
+	return f->n_req ? vrpmb_frame_type(&f->req[0]) : 0;
 }
 
 static bool req_is_write(const struct vrpmb_file *f)
@@ -55,7 +55,7 @@ static bool req_is_write(const struct vrpmb_file *f)
 static bool req_has_result_read(const struct vrpmb_file *f)
 {
 	return f->n_req > 1 &&
-	       be16_to_cpu(f->req[f->n_req - 1].req_resp) == VIRTIO_RPMB_REQ_RESULT_READ;
+	       vrpmb_frame_type(&f->req[f->n_req - 1]) == VIRTIO_RPMB_REQ_RESULT_READ;
 }
 
 /* Send a write that nobody reads the result of: no response frame. */
@@ -80,7 +80,7 @@ static void vrpmb_fill_count(struct virtio_rpmb_frame *frame, unsigned int count
 static int vrpmb_mmc_write(struct vrpmb_file *f, struct virtio_rpmb_frame *frames,
 			   unsigned int n)
 {
-	u16 type = be16_to_cpu(frames[0].req_resp);
+	u16 type = vrpmb_frame_type(&frames[0]);
 	struct virtio_rpmb_frame *result;
 	int err;
 
@@ -117,12 +117,10 @@ static int vrpmb_mmc_write(struct vrpmb_file *f, struct virtio_rpmb_frame *frame
 			vrpmb_fill_count(f->req, 1);
 		return 0;
 	default:
-		pr_warn_ratelimited("%s: frame type 0x%04x is not an RPMB request\n",
-				    f->vr->name, type);
+		vrpmb_complain(f->vr, "frame type 0x%04x is not an RPMB request\n", type);
 		return -EINVAL;
 	}
-	pr_warn_ratelimited("%s: request 0x%04x written as %u blocks, not 1\n",
-			    f->vr->name, type, n);
+	vrpmb_complain(f->vr, "request 0x%04x written as %u blocks, not 1\n", type, n);
 	return -EINVAL;
 }
 
@@ -133,8 +131,7 @@ static int vrpmb_mmc_read(struct vrpmb_file *f, struct virtio_rpmb_frame *frames
 	int err;
 
 	if (!f->n_req || (req_is_write(f) && !req_has_result_read(f))) {
-		pr_warn_ratelimited("%s: read of %u blocks with no request before it\n",
-				    f->vr->name, n);
+		vrpmb_complain(f->vr, "read of %u blocks with no request before it\n", n);
 		f->n_req = 0;
 		return -EINVAL;
 	}
@@ -153,15 +150,16 @@ static int vrpmb_mmc_check(struct vrpmb_file *f, const struct mmc_ioc_cmd *ic,
 		    ic->opcode == MMC_READ_SINGLE_BLOCK;
 
 	if (ic->is_acmd || (!write && !read)) {
-		pr_warn_ratelimited("%s: MMC command %u%s is not an RPMB transfer: not supported\n",
-				    f->vr->name, ic->opcode, ic->is_acmd ? " (ACMD)" : "");
+		vrpmb_complain(f->vr, "MMC command %u%s is not an RPMB transfer: not supported\n",
+			       ic->opcode, ic->is_acmd ? " (ACMD)" : "");
 		return -EOPNOTSUPP;
 	}
 	if (write != !!ic->write_flag || ic->blksz != VRPMB_FRAME_SIZE ||
 	    !ic->blocks || ic->blocks > VRPMB_MAX_FRAMES) {
-		pr_warn_ratelimited("%s: MMC command %u with write_flag %#x, %u blocks of %u bytes: RPMB transfers are 1 to %u blocks of 512 bytes, written with CMD24/25, read with CMD17/18\n",
-				    f->vr->name, ic->opcode, ic->write_flag, ic->blocks,
-				    ic->blksz, VRPMB_MAX_FRAMES);
+		/* RPMB transfers: CMD24/25 write, CMD17/18 read, 1 to 256 512-byte blocks. */
+		vrpmb_complain(f->vr,
+			       "CMD%u, write_flag %#x, %u x %u bytes: not an RPMB transfer\n",
+			       ic->opcode, ic->write_flag, ic->blocks, ic->blksz);
 		return -EINVAL;
 	}
 	*len = (size_t)ic->blocks * VRPMB_FRAME_SIZE;
