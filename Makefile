@@ -93,7 +93,7 @@ upstream-i2c-virtio: kernel-check
 LAB := tools/testing/virtio-lab
 SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
-	build/tests/vlab-can build/tests/vlab-rpmb build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
+	build/tests/vlab-can build/tests/vlab-rpmb build/tests/rpmb_test build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
 	build/tests/vhost-can-bench \
 	build/tests/vhost_i2c_test build/tests/i2c-bench build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB) \
@@ -121,10 +121,15 @@ build/tests/vlab-entropy build/tests/vlab-can: build/tests/%: $(LAB)/%.c $(LAB_L
 	$(CC) $(SELFTEST_CFLAGS) $< $(LAB_LIB) -o $@
 
 # The RPMB model signs with HMAC-SHA256 from OpenSSL's libcrypto.
-RPMB_LIB := $(LAB)/rpmb_model.c
+RPMB_LIB := $(LAB)/rpmb_model.c $(LAB)/rpmb_state.c
 build/tests/vlab-rpmb: build/tests/%: $(LAB)/%.c $(RPMB_LIB) $(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) $< $(RPMB_LIB) $(LAB_LIB) -lcrypto -o $@
+
+build/tests/rpmb_test: $(LAB)/rpmb_test.c $(RPMB_LIB) $(LAB_LIB) $(LAB_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests \
+		$< $(RPMB_LIB) $(LAB_LIB) -lcrypto -lpthread -o $@
 
 # The back-ends' tests: a vhost-vdpa driver in userspace, as QEMU's.
 VHOST := tools/testing/vhost

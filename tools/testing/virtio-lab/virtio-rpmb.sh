@@ -34,12 +34,13 @@ rpmb_start() {
 	build/tests/vlab-rpmb --state "$state" --capacity 1 --max-wr 4 \
 		--max-rd "$max_rd" >"$work/model.log" 2>&1 &
 	model=$!
+	# The node in /dev comes after the sysfs entry.
 	for _ in $(seq 500); do
 		vdev=$(sed -n 's/^vlab-rpmb: //p' "$work/model.log")
-		[ -n "$vdev" ] && ls "/sys/bus/virtio/devices/$vdev/misc" >/dev/null 2>&1 && break
+		dev=/dev/$(ls "/sys/bus/virtio/devices/$vdev/misc" 2>/dev/null)
+		[ -n "$vdev" ] && [ -c "$dev" ] && break
 		sleep 0.01
 	done
-	dev=/dev/$(ls "/sys/bus/virtio/devices/$vdev/misc" 2>/dev/null)
 	[ -c "$dev" ] || { echo "# no /dev/vrpmbN for '$vdev'"; cat "$work/model.log"; return 1; }
 }
 
