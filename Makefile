@@ -93,7 +93,8 @@ upstream-i2c-virtio: kernel-check
 LAB := tools/testing/virtio-lab
 SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
-	build/tests/vlab-can build/tests/vlab-rpmb build/tests/rpmb_test build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
+	build/tests/vlab-can build/tests/vlab-rpmb build/tests/rpmb_test build/tests/vlab-watchdog \
+	build/tests/watchdog-test build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
 	build/tests/vhost-can-bench \
 	build/tests/vhost_i2c_test build/tests/i2c-bench build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB) \
@@ -125,6 +126,17 @@ RPMB_LIB := $(LAB)/rpmb_model.c $(LAB)/rpmb_state.c
 build/tests/vlab-rpmb: build/tests/%: $(LAB)/%.c $(RPMB_LIB) $(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) $< $(RPMB_LIB) $(LAB_LIB) -lcrypto -o $@
+
+# The watchdog model runs its timer on its own; tests serve it from a thread.
+WATCHDOG_LIB := $(LAB)/watchdog_model.c
+build/tests/vlab-watchdog: build/tests/%: $(LAB)/%.c $(WATCHDOG_LIB) $(LAB_LIB) $(LAB_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) $< $(WATCHDOG_LIB) $(LAB_LIB) -lpthread -o $@
+
+# The kernel's own watchdog tool, from linux-source: never committed here.
+build/tests/watchdog-test:
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall $$(scripts/kernel-tools)/tools/testing/selftests/watchdog/watchdog-test.c -o $@
 
 build/tests/rpmb_test: $(LAB)/rpmb_test.c $(RPMB_LIB) $(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)

@@ -7,6 +7,7 @@
  *	Documentation/virtio/specs/media.yaml
  *	Documentation/virtio/specs/rpmb.yaml
  *	Documentation/virtio/specs/scmi.yaml
+ *	Documentation/virtio/specs/watchdog.yaml
  * by tools/virtio-spec/vspec-gen.py (layout).
  *
  * One check per struct of every spec, listed in
@@ -24,6 +25,7 @@
 #include <linux/virtio_extra/virtio_media.h>
 #include <linux/virtio_extra/virtio_rpmb.h>
 #include <linux/virtio_extra/virtio_scmi.h>
+#include <linux/virtio_extra/virtio_watchdog.h>
 
 static void vx_layout_virtio_can_config(struct vx_layout_ctx *ctx)
 {
@@ -452,6 +454,78 @@ static void vx_layout_virtio_scmi_event_msg(struct vx_layout_ctx *ctx)
 		       offsetof(typeof(*p), payload), 4);
 }
 
+static void vx_layout_virtio_watchdog_config(struct vx_layout_ctx *ctx)
+{
+	struct virtio_watchdog_config *p = vx_layout_struct(ctx, sizeof(*p), 20);
+
+	p->min_timeout_ms = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "min_timeout_ms",
+			 offsetof(typeof(*p), min_timeout_ms), 0, VX_LE32);
+	p->max_timeout_ms = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "max_timeout_ms",
+			 offsetof(typeof(*p), max_timeout_ms), 4, VX_LE32);
+	p->granularity_ms = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "granularity_ms",
+			 offsetof(typeof(*p), granularity_ms), 8, VX_LE32);
+	p->max_pretimeout_ms = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "max_pretimeout_ms",
+			 offsetof(typeof(*p), max_pretimeout_ms), 12, VX_LE32);
+	p->boot_status = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "boot_status",
+			 offsetof(typeof(*p), boot_status), 16, VX_LE32);
+}
+
+static void vx_layout_virtio_watchdog_ctrl_req(struct vx_layout_ctx *ctx)
+{
+	struct virtio_watchdog_ctrl_req *p = vx_layout_struct(ctx, sizeof(*p), 12);
+
+	p->type = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "type",
+			 offsetof(typeof(*p), type), 0, VX_LE16);
+	p->reserved = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 2, VX_LE16);
+	p->timeout_ms = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "timeout_ms",
+			 offsetof(typeof(*p), timeout_ms), 4, VX_LE32);
+	p->pretimeout_ms = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "pretimeout_ms",
+			 offsetof(typeof(*p), pretimeout_ms), 8, VX_LE32);
+}
+
+static void vx_layout_virtio_watchdog_ctrl_resp(struct vx_layout_ctx *ctx)
+{
+	struct virtio_watchdog_ctrl_resp *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	p->status = (0x5a);
+	vx_layout_scalar(ctx, "status",
+			 offsetof(typeof(*p), status), 0, VX_U8);
+	p->running = (0x5a);
+	vx_layout_scalar(ctx, "running",
+			 offsetof(typeof(*p), running), 1, VX_U8);
+	p->reserved = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 2, VX_LE16);
+	p->timeleft_ms = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "timeleft_ms",
+			 offsetof(typeof(*p), timeleft_ms), 4, VX_LE32);
+}
+
+static void vx_layout_virtio_watchdog_event(struct vx_layout_ctx *ctx)
+{
+	struct virtio_watchdog_event *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	p->type = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "type",
+			 offsetof(typeof(*p), type), 0, VX_LE16);
+	p->reserved = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 2, VX_LE16);
+	p->timeleft_ms = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "timeleft_ms",
+			 offsetof(typeof(*p), timeleft_ms), 4, VX_LE32);
+}
+
 static const struct vx_layout vx_uapi_layouts[] = {
 	{ "virtio_can_config", vx_layout_virtio_can_config },
 	{ "virtio_can_tx_out", vx_layout_virtio_can_tx_out },
@@ -483,6 +557,10 @@ static const struct vx_layout vx_uapi_layouts[] = {
 	{ "virtio_scmi_request", vx_layout_virtio_scmi_request },
 	{ "virtio_scmi_response", vx_layout_virtio_scmi_response },
 	{ "virtio_scmi_event_msg", vx_layout_virtio_scmi_event_msg },
+	{ "virtio_watchdog_config", vx_layout_virtio_watchdog_config },
+	{ "virtio_watchdog_ctrl_req", vx_layout_virtio_watchdog_ctrl_req },
+	{ "virtio_watchdog_ctrl_resp", vx_layout_virtio_watchdog_ctrl_resp },
+	{ "virtio_watchdog_event", vx_layout_virtio_watchdog_event },
 };
 
 #endif /* VX_UAPI_LAYOUTS_H */
