@@ -703,7 +703,8 @@ static int vwdt_probe(struct virtio_device *vdev)
 	watchdog_set_drvdata(&vw->wdd, vw);
 	watchdog_set_nowayout(&vw->wdd, nowayout ||
 			      virtio_has_feature(vdev, VIRTIO_WATCHDOG_F_NOWAYOUT));
-	watchdog_stop_on_reboot(&vw->wdd);
+	if (!vw->basic)
+		watchdog_stop_on_reboot(&vw->wdd);
 
 	err = vwdt_setup_vqs(vw);
 	if (err)
