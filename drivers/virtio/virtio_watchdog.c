@@ -389,10 +389,21 @@ static int vwdt_ping(struct watchdog_device *wdd)
 	return vwdt_start(wdd);
 }
 
+/* A pretimeout the device takes with this timeout, both in seconds. */
+static bool vwdt_pretimeout_fits(const struct vwdt *vw, unsigned int timeout_s,
+				 unsigned int pretimeout_s)
+{
+	u32 pretimeout_ms = vwdt_pretimeout_ms(vw, pretimeout_s);
+
+	return pretimeout_ms <= vw->max_pretimeout_ms &&
+	       pretimeout_ms < vwdt_to_device_ms(vw, timeout_s);
+}
+
 static int vwdt_set_timeout(struct watchdog_device *wdd, unsigned int t)
 {
 	struct vwdt *vw = watchdog_get_drvdata(wdd);
-	unsigned int pretimeout = wdd->pretimeout < t ? wdd->pretimeout : 0;
+	unsigned int pretimeout = vwdt_pretimeout_fits(vw, t, wdd->pretimeout) ?
+				  wdd->pretimeout : 0;
 	int err = 0;
 
 	if (watchdog_active(wdd) || watchdog_hw_running(wdd))
@@ -409,7 +420,7 @@ static int vwdt_set_pretimeout(struct watchdog_device *wdd, unsigned int t)
 	struct vwdt *vw = watchdog_get_drvdata(wdd);
 	int err = 0;
 
-	if (vwdt_pretimeout_ms(vw, t) > vw->max_pretimeout_ms)
+	if (!vwdt_pretimeout_fits(vw, wdd->timeout, t))
 		return -EINVAL;
 	if (watchdog_active(wdd) || watchdog_hw_running(wdd))
 		err = vwdt_set(vw, VIRTIO_WATCHDOG_CMD_SET_TIMEOUT, wdd->timeout, t, NULL);
@@ -568,13 +579,16 @@ static int vwdt_read_config(struct vwdt *vw)
 	virtio_cread_le(vdev, struct virtio_watchdog_config, max_pretimeout_ms, &max_pretimeout_ms);
 	virtio_cread_le(vdev, struct virtio_watchdog_config, boot_status, &boot_status);
 
-	if (!granularity_ms || min_timeout_ms > max_timeout_ms ||
-	    min_timeout_ms % granularity_ms || max_timeout_ms % granularity_ms ||
-	    max_timeout_ms > UINT_MAX / 2 ||
-	    DIV_ROUND_UP(max(min_timeout_ms, 1U), 1000) > max_timeout_ms / 1000) {
-		dev_err(&vdev->dev,
-			"timeouts of %u to %u ms in steps of %u ms: no whole second in range\n",
+	if (!granularity_ms || !min_timeout_ms || min_timeout_ms > max_timeout_ms ||
+	    min_timeout_ms % granularity_ms || max_timeout_ms % granularity_ms) {
+		dev_err(&vdev->dev, "timeouts of %u to %u ms in steps of %u ms: not a valid range\n",
 			min_timeout_ms, max_timeout_ms, granularity_ms);
+		return -EINVAL;
+	}
+	/* The watchdog core counts whole seconds. */
+	if (DIV_ROUND_UP(min_timeout_ms, 1000) > max_timeout_ms / 1000) {
+		dev_err(&vdev->dev, "timeouts of %u to %u ms: no whole second in range\n",
+			min_timeout_ms, max_timeout_ms);
 		return -EINVAL;
 	}
 	if (!virtio_has_feature(vdev, VIRTIO_WATCHDOG_F_PRETIMEOUT)) {
@@ -596,7 +610,7 @@ static int vwdt_read_config(struct vwdt *vw)
 	vw->max_ms = max_timeout_ms;
 	vw->granularity_ms = granularity_ms;
 	vw->max_pretimeout_ms = max_pretimeout_ms;
-	vw->wdd.min_timeout = DIV_ROUND_UP(max(min_timeout_ms, 1U), 1000);
+	vw->wdd.min_timeout = DIV_ROUND_UP(min_timeout_ms, 1000);
 	vw->wdd.max_timeout = max_timeout_ms / 1000;
 	if (boot_status & VIRTIO_WATCHDOG_BOOT_EXPIRED)
 		vw->wdd.bootstatus = WDIOF_CARDRESET;
@@ -639,9 +653,9 @@ static int vwdt_init_control(struct vwdt *vw)
 }
 
 /*
- * With VIRTIO_WATCHDOG_F_NOWAYOUT a started timer survives device reset:
- * tell the device our timeout, and learn whether it runs, so that the core
- * pings it until somebody opens /dev/watchdogN.
+ * The first command: our timeout, and whether the timer runs, as it does
+ * when it survived a device reset under VIRTIO_WATCHDOG_F_NOWAYOUT. Then
+ * the core pings it until somebody opens /dev/watchdogN.
  */
 static int vwdt_adopt_running(struct vwdt *vw)
 {
@@ -709,7 +723,7 @@ static int vwdt_probe(struct virtio_device *vdev)
 	err = vwdt_setup_vqs(vw);
 	if (err)
 		goto free;
-	if (virtio_has_feature(vdev, VIRTIO_WATCHDOG_F_NOWAYOUT)) {
+	if (!vw->basic) {
 		err = vwdt_adopt_running(vw);
 		if (err)
 			goto teardown;
