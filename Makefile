@@ -94,15 +94,17 @@ LAB := tools/testing/virtio-lab
 SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
 	build/tests/vlab-can build/tests/vlab-rpmb build/tests/rpmb_test build/tests/vlab-watchdog \
-	build/tests/watchdog-test build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
+	build/tests/watchdog-test build/tests/watchdog_test build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
 	build/tests/vhost-can-bench \
 	build/tests/vhost_i2c_test build/tests/i2c-bench build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB) \
 	-Itools/testing/lib
 CAN_RAW := tools/testing/lib/can_raw.c
+KLOG := tools/testing/lib/klog.c
 LAB_LIB := $(LAB)/libvlab.c $(LAB)/entropy_model.c $(LAB)/console_model.c \
-	$(LAB)/can_model.c $(CAN_RAW)
-LAB_HEADERS := $(wildcard $(LAB)/*.h) $(wildcard include/uapi/linux/virtio_extra/*.h)
+	$(LAB)/can_model.c $(CAN_RAW) $(KLOG)
+LAB_HEADERS := $(wildcard $(LAB)/*.h) $(wildcard tools/testing/lib/*.h) \
+	$(wildcard include/uapi/linux/virtio_extra/*.h)
 
 selftests: $(SELFTESTS)
 
@@ -132,6 +134,11 @@ WATCHDOG_LIB := $(LAB)/watchdog_model.c
 build/tests/vlab-watchdog: build/tests/%: $(LAB)/%.c $(WATCHDOG_LIB) $(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) $< $(WATCHDOG_LIB) $(LAB_LIB) -lpthread -o $@
+
+build/tests/watchdog_test: $(LAB)/watchdog_test.c $(WATCHDOG_LIB) $(LAB_LIB) $(LAB_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests \
+		$< $(WATCHDOG_LIB) $(LAB_LIB) -lpthread -o $@
 
 # The kernel's own watchdog tool, from linux-source: never committed here.
 build/tests/watchdog-test:

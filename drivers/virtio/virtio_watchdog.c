@@ -330,9 +330,14 @@ static u32 vwdt_to_device_ms(const struct vwdt *vw, unsigned int s)
 	return min(ms, vw->max_ms);
 }
 
+/*
+ * A pretimeout as the device takes it; 0 for none, and for every pretimeout
+ * of a device without them: the watchdog core's own timer does those
+ * (CONFIG_WATCHDOG_HRTIMER_PRETIMEOUT), and the device must not see them.
+ */
 static u32 vwdt_pretimeout_ms(const struct vwdt *vw, unsigned int s)
 {
-	return s ? roundup(s * 1000U, vw->granularity_ms) : 0;
+	return s && vw->max_pretimeout_ms ? roundup(s * 1000U, vw->granularity_ms) : 0;
 }
 
 static int vwdt_set(struct vwdt *vw, u16 type, unsigned int timeout_s,
@@ -372,7 +377,15 @@ static int vwdt_stop(struct watchdog_device *wdd)
 	err = vwdt_command(vw, VIRTIO_WATCHDOG_CMD_STOP, 0, 0, &resp);
 	if (err == -EBUSY)
 		vwdt_complain(vw, "the device refuses to stop a started timer (nowayout)\n");
-	return err ?: vwdt_check_running(vw, VIRTIO_WATCHDOG_CMD_STOP, &resp, false);
+	err = err ?: vwdt_check_running(vw, VIRTIO_WATCHDOG_CMD_STOP, &resp, false);
+	/*
+	 * Not stopped, or not known to be: the timer may still run. The core
+	 * cleared WDOG_HW_RUNNING before calling us, and (since 6.x) drops
+	 * every ping without it.
+	 */
+	if (err)
+		set_bit(WDOG_HW_RUNNING, &wdd->status);
+	return err;
 }
 
 static int vwdt_ping(struct watchdog_device *wdd)
@@ -751,9 +764,14 @@ static void vwdt_remove(struct virtio_device *vdev)
 {
 	struct vwdt *vw = vdev->priv;
 
-	/* No op runs after this; open files get -ENODEV from the core. */
-	watchdog_unregister_device(&vw->wdd);
+	/*
+	 * The device first: an op waiting for a command holds the watchdog
+	 * core's lock that unregistering takes, and only the reset returns
+	 * the command (as -ENODEV) before answer_ms. Ops fail with -ENODEV
+	 * from here on; once unregistered, none runs.
+	 */
 	vwdt_teardown_vqs(vw);
+	watchdog_unregister_device(&vw->wdd);
 	kfree(vw->events);
 	kfree(vw);
 }

@@ -757,7 +757,7 @@ static void vlab_register_work(struct work_struct *work)
 		return;
 	}
 	get_device(&dev->vdev.dev);
-	dev->registered = true;
+	WRITE_ONCE(dev->registered, true);
 }
 
 /*
@@ -793,6 +793,13 @@ static void vlab_remove(struct vlab_file *f, bool surprise)
 	if (!dev || f->removed)
 		return;
 	f->removed = true;
+	/*
+	 * A surprise removal breaks the queues before the chains come back
+	 * empty, so that a driver sees a broken device, not an empty answer.
+	 * Once registered, that is; a probe still running gets the answers.
+	 */
+	if (surprise && READ_ONCE(dev->registered))
+		virtio_break_device(&dev->vdev);
 	vlab_kill(dev);
 	flush_work(&dev->register_work);
 	if (dev->registered) {

@@ -34,6 +34,7 @@
 #include <linux/if_packet.h>
 
 #include "can_raw.h"
+#include "klog.h"
 #include "kselftest_harness.h"
 #include "can_model.h"
 #include "linux/virtio_extra/virtio_can.h"
@@ -94,37 +95,12 @@ static int run(struct can_model *m, const char *fmt, ...)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static char log_mark[64];
+static struct klog_mark log_mark;
 
-/* Mark the kernel log where this test begins. */
-static void mark_log(void)
-{
-	int fd = open("/dev/kmsg", O_WRONLY);
-
-	snprintf(log_mark, sizeof(log_mark), "can_test: test %d begins", getpid());
-	if (fd >= 0) {
-		dprintf(fd, "%s\n", log_mark);
-		close(fd);
-	}
-}
-
-/* Did the kernel log say this since the test began? */
+/* Did the kernel log say this since the test's last mark? */
 static bool logged(const char *text)
 {
-	char line[512];
-	bool found = false;
-	FILE *f = popen("dmesg", "r");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (strstr(line, log_mark))
-			found = false;
-		else if (strstr(line, text))
-			found = true;
-	}
-	pclose(f);
-	return found;
+	return klog_since(&log_mark, text);
 }
 
 /* The device played here and the interface the driver made for it. */
@@ -203,7 +179,7 @@ FIXTURE_SETUP(can)
 
 	dut->sock = -1;
 	dut->echo = -1;
-	mark_log();
+	ASSERT_EQ(0, klog_mark(&log_mark, "can_test"));
 	/* The tests read the driver's rate-limited messages. */
 	ASSERT_EQ(0, system("sysctl -qw net.core.message_cost=0"));
 	ASSERT_EQ(0, can_model_create(&dut->m, ALL_FEATURES));

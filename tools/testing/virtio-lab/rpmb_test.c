@@ -24,6 +24,7 @@
 
 #include <linux/mmc/ioctl.h>
 
+#include "klog.h"
 #include "kselftest_harness.h"
 #include "rpmb_model.h"
 
@@ -358,36 +359,12 @@ static bool blocks_hold(const struct virtio_rpmb_frame *resp, unsigned int n, ui
 	return true;
 }
 
-static char log_mark[64];
+static struct klog_mark log_mark;
 
-static void mark_log(void)
-{
-	int fd = open("/dev/kmsg", O_WRONLY);
-
-	snprintf(log_mark, sizeof(log_mark), "rpmb_test: test %d begins", getpid());
-	if (fd >= 0) {
-		dprintf(fd, "%s\n", log_mark);
-		close(fd);
-	}
-}
-
-/* Did the kernel log say this since the test began? */
+/* Did the kernel log say this since the test's last mark? */
 static bool logged(const char *text)
 {
-	char line[512];
-	bool found = false;
-	FILE *f = popen("dmesg", "r");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (strstr(line, log_mark))
-			found = false;
-		else if (strstr(line, text))
-			found = true;
-	}
-	pclose(f);
-	return found;
+	return klog_since(&log_mark, text);
 }
 
 static int write_file(const char *path, const char *text)
@@ -418,7 +395,7 @@ FIXTURE_SETUP(rpmb)
 	close(fd);
 	ASSERT_LT(0, n);
 	self->timeout[n] = 0;
-	mark_log();
+	ASSERT_EQ(0, klog_mark(&log_mark, "rpmb_test"));
 	ASSERT_EQ(0, system("sysctl -qw kernel.printk_ratelimit=0"));
 	ASSERT_EQ(0, dut_start(dut, 1));
 	ASSERT_EQ(0, dut_open(dut));
@@ -586,7 +563,7 @@ TEST_F(rpmb, lying_device)
 	ASSERT_EQ(VIRTIO_RPMB_RES_OK, write_blocks(dut->fd, 8, 2, 0x77, key));
 	for (i = 0; i < ARRAY_SIZE(lies); i++) {
 		TH_LOG("lie: %s", lies[i].what);
-		mark_log();
+		ASSERT_EQ(0, klog_mark(&log_mark, "rpmb_test"));
 		WITH_MODEL(dut, rpmb_model_set_fault(&dut->m, lies[i].fault, 1));
 		memset(resp, 0xee, sizeof(resp));
 		EXPECT_EQ(-EIO, read_blocks(dut->fd, 8, 2, resp));
@@ -782,7 +759,7 @@ TEST(capacity_out_of_range)
 	unsigned int i;
 
 	for (i = 0; i < 2; i++) {
-		mark_log();
+		ASSERT_EQ(0, klog_mark(&log_mark, "rpmb_test"));
 		ASSERT_EQ(0, dut_start(&dut, capacities[i]));
 		usleep(200000);
 		EXPECT_FALSE(find_dev(&dut));

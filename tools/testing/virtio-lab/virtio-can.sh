@@ -298,7 +298,7 @@ refused_and_counted() {
 	cansend "$can_if" "$2" || return 1
 	sleep 0.2
 	[ "$(can_lab_stat tx_dropped)" = $((before + 1)) ] || { echo "# tx_dropped $(can_lab_stat tx_dropped)"; return 1; }
-	dmesg | grep -q "$can_if: dropped a $3 frame: the device did not offer that frame type"
+	dmesg | grep -c "$can_if: dropped a $3 frame: the device did not offer that frame type" >/dev/null
 }
 
 test_rtr_refused_and_counted() {

@@ -51,8 +51,22 @@ wdt_stop() {
 	model=
 }
 
+# Each test marks the kernel log where it begins.
+mark=
+before_test() {
+	mark="virtio-watchdog.sh: test $$.$SECONDS.$RANDOM begins"
+	echo "$mark" >/dev/kmsg
+}
+
 after_test() {
 	wdt_stop
+}
+
+# logged REGEX: the kernel logged a line matching REGEX since the mark. Read
+# whole (grep -c): grep -q ending a pipe early fails it under pipefail.
+logged() {
+	dmesg >"$work/dmesg"
+	sed -n "/$mark/,\$p" "$work/dmesg" | grep -cE "$1" >/dev/null
 }
 
 # said TEXT: the model printed a line with TEXT.
@@ -153,7 +167,7 @@ test_expiry_when_pings_stop() {
 	# Closed without the magic character: the timer runs on, unpinged.
 	ping_kill KILL
 	wait_said "expired after 2000 ms without a ping" 5 || return 1
-	dmesg | grep -q "watchdog did not stop!"
+	logged "watchdog did not stop!"
 }
 
 test_magic_close_stops() {
@@ -181,7 +195,7 @@ test_pretimeout_before_expiry() {
 		return 1
 	fi
 	# The noop governor logged it.
-	dmesg | grep -qE "watchdog[0-9]+: pretimeout event"
+	logged "watchdog[0-9]+: pretimeout event"
 }
 
 test_timeouts_out_of_range_refused() {
@@ -201,7 +215,7 @@ test_nowayout_cannot_be_stopped() {
 	printed "WDIOS_DISABLECARD error 'Device or resource busy'" || return 1
 	! said stopped || { echo "# stopped under nowayout"; return 1; }
 	wait_said "expired after 2000 ms" 5 || return 1
-	dmesg | grep -q "nowayout prevents watchdog being stopped"
+	logged "nowayout prevents watchdog being stopped"
 }
 
 # Cloud Hypervisor's protocol: fixed 15 s, no stop, the kernel pings on.

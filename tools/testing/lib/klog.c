@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klog: marks in the kernel log. See klog.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "klog.h"
+
+int klog_mark(struct klog_mark *mark, const char *who)
+{
+	static unsigned int marks;
+	char line[sizeof(mark->text) + 1];
+	int fd, n, err = 0;
+
+	snprintf(mark->text, sizeof(mark->text), "%s: pid %d, mark %u.", who, getpid(),
+		 ++marks);
+	n = snprintf(line, sizeof(line), "%s\n", mark->text);
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/*
+	 * One write() is one record. Not stdio: it seeks first, which
+	 * /dev/kmsg refuses, and nothing would be written.
+	 */
+	if (write(fd, line, n) != n)
+		err = -errno ?: -EIO;
+	close(fd);
+	return err;
+}
+
+bool klog_since(const struct klog_mark *mark, const char *text)
+{
+	char line[1024];
+	bool seen = false, found = false;
+	FILE *f = popen("dmesg", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, mark->text)) {
+			seen = true;
+			found = false;
+		} else if (seen && strstr(line, text)) {
+			found = true;
+		}
+	}
+	pclose(f);
+	return found;
+}
