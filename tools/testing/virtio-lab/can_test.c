@@ -13,7 +13,6 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +35,7 @@
 #include "can_raw.h"
 #include "klog.h"
 #include "kselftest_harness.h"
+#include "sysfs.h"
 #include "can_model.h"
 #include "linux/virtio_extra/virtio_can.h"
 
@@ -155,21 +155,9 @@ static unsigned long stat_of(struct __test_metadata *_metadata,
 static bool find_interface(struct can_dut *dut)
 {
 	char path[96];
-	struct dirent *d;
-	bool found = false;
-	DIR *dir;
 
 	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/net", dut->vdev);
-	dir = opendir(path);
-	while (dir && !found && (d = readdir(dir))) {
-		found = d->d_name[0] != '.';
-		if (found)
-			snprintf(dut->ifname, sizeof(dut->ifname), "%.*s",
-				 IF_NAMESIZE - 1, d->d_name);
-	}
-	if (dir)
-		closedir(dir);
-	return found;
+	return sysfs_first_entry(path, dut->ifname, sizeof(dut->ifname));
 }
 
 FIXTURE_SETUP(can)

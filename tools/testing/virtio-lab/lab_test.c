@@ -22,38 +22,10 @@
 #include <linux/virtio_extra/virtio_rng.h>
 
 #include "kselftest_harness.h"
+#include "sysfs.h"
 #include "entropy_model.h"
 
 #define TIMEOUT_MS 10000
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = 0;
-	return 0;
-}
 
 static int device_present(const char *name)
 {
@@ -85,7 +57,7 @@ static int wait_for(int (*cond)(const char *), const char *arg, int want,
  */
 static void credit_no_entropy(void)
 {
-	write_file("/sys/module/rng_core/parameters/default_quality", "0");
+	sysfs_write("/sys/module/rng_core/parameters/default_quality", "0");
 }
 
 /* Make this device's hwrng the one /dev/hwrng reads. */
@@ -100,8 +72,8 @@ static int select_hwrng(struct vlab *lab)
 		return err;
 	/* virtio_rng names its hwrng after an index of its own: take the last. */
 	for (tries = 0; tries < 500; tries++) {
-		err = read_file("/sys/class/misc/hw_random/rng_available", avail,
-				sizeof(avail));
+		err = sysfs_read("/sys/class/misc/hw_random/rng_available", avail,
+				 sizeof(avail));
 		if (err)
 			return err;
 		name = strstr(avail, "virtio_rng");
@@ -114,7 +86,7 @@ static int select_hwrng(struct vlab *lab)
 	while (strstr(name + 1, "virtio_rng"))
 		name = strstr(name + 1, "virtio_rng");
 	name[strcspn(name, " ")] = 0;
-	return write_file("/sys/class/misc/hw_random/rng_current", name);
+	return sysfs_write("/sys/class/misc/hw_random/rng_current", name);
 }
 
 struct server {
@@ -162,7 +134,7 @@ TEST_F(entropy, negotiation)
 				      VIRTIO_CONFIG_S_DRIVER_OK, TIMEOUT_MS));
 	ASSERT_EQ(0, vlab_info(&self->m.lab, &info));
 	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/features", info.name);
-	ASSERT_EQ(0, read_file(path, features, sizeof(features)));
+	ASSERT_EQ(0, sysfs_read(path, features, sizeof(features)));
 	/* Bit 32, VIRTIO_F_VERSION_1, is the 33rd character. */
 	ASSERT_GT(strlen(features), 32U);
 	EXPECT_EQ('1', features[32]);
@@ -278,7 +250,7 @@ static void *bind_rng(void *arg)
 {
 	struct binder *b = arg;
 
-	write_file("/sys/bus/virtio/drivers/virtio_rng/bind", b->name);
+	sysfs_write("/sys/bus/virtio/drivers/virtio_rng/bind", b->name);
 	__atomic_store_n(&b->done, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
@@ -300,7 +272,7 @@ TEST_F(entropy, reset_voids_held_chains)
 	ASSERT_NE(NULL, ev);
 	id = ev->id;
 
-	ASSERT_EQ(0, write_file("/sys/bus/virtio/drivers/virtio_rng/unbind", info.name));
+	ASSERT_EQ(0, sysfs_write("/sys/bus/virtio/drivers/virtio_rng/unbind", info.name));
 	ASSERT_NE(NULL, vlab_wait(&self->m.lab, VLAB_EVENT_RESET, -1, TIMEOUT_MS, NULL));
 	EXPECT_EQ(-ESTALE, vlab_complete(&self->m.lab, 0, id, &byte, 1, 1, 0));
 	pthread_join(thread, NULL);

@@ -7,7 +7,6 @@
  * unloading. Needs virtio_lab and virtio_rpmb loaded (run-tests does).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +25,7 @@
 
 #include "klog.h"
 #include "kselftest_harness.h"
+#include "sysfs.h"
 #include "rpmb_model.h"
 
 #define MMC_READ_SINGLE_BLOCK 17
@@ -82,21 +82,13 @@ static void *serve_thread(void *arg)
 /* Whether the driver made /dev/vrpmbN for the device yet. */
 static bool find_dev(struct rpmb_dut *dut)
 {
-	char path[96];
-	struct dirent *d;
-	bool found = false;
-	DIR *dir;
+	char path[96], name[32];
 
 	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/misc", dut->vdev);
-	dir = opendir(path);
-	while (dir && !found && (d = readdir(dir))) {
-		found = d->d_name[0] != '.';
-		if (found)
-			snprintf(dut->dev, sizeof(dut->dev), "/dev/%.*s", 32, d->d_name);
-	}
-	if (dir)
-		closedir(dir);
-	return found;
+	if (!sysfs_first_entry(path, name, sizeof(name)))
+		return false;
+	snprintf(dut->dev, sizeof(dut->dev), "/dev/%s", name);
+	return true;
 }
 
 /* Create a device with these parameters and serve it; 0 or -errno. */
@@ -367,18 +359,6 @@ static bool logged(const char *text)
 	return klog_since(&log_mark, text);
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 FIXTURE(rpmb) {
 	struct rpmb_dut dut;
 	char timeout[16];
@@ -387,14 +367,8 @@ FIXTURE(rpmb) {
 FIXTURE_SETUP(rpmb)
 {
 	struct rpmb_dut *dut = &self->dut;
-	int fd = open(TIMEOUT_PARAM, O_RDONLY);
-	ssize_t n;
 
-	ASSERT_LE(0, fd);
-	n = read(fd, self->timeout, sizeof(self->timeout) - 1);
-	close(fd);
-	ASSERT_LT(0, n);
-	self->timeout[n] = 0;
+	ASSERT_EQ(0, sysfs_read(TIMEOUT_PARAM, self->timeout, sizeof(self->timeout)));
 	ASSERT_EQ(0, klog_mark(&log_mark, "rpmb_test"));
 	ASSERT_EQ(0, system("sysctl -qw kernel.printk_ratelimit=0"));
 	ASSERT_EQ(0, dut_start(dut, 1));
@@ -404,7 +378,7 @@ FIXTURE_SETUP(rpmb)
 
 FIXTURE_TEARDOWN(rpmb)
 {
-	write_file(TIMEOUT_PARAM, self->timeout);
+	sysfs_write(TIMEOUT_PARAM, self->timeout);
 	dut_stop(&self->dut);
 	/* A removal or a driver error must not have warned. */
 	EXPECT_FALSE(logged("WARNING:"));
@@ -599,7 +573,7 @@ TEST_F(rpmb, silent_device)
 	struct rpmb_dut *dut = &self->dut;
 	uint32_t counter;
 
-	ASSERT_EQ(0, write_file(TIMEOUT_PARAM, "300"));
+	ASSERT_EQ(0, sysfs_write(TIMEOUT_PARAM, "300"));
 	WITH_MODEL(dut, rpmb_model_set_fault(&dut->m, RPMB_FAULT_SILENT, 1));
 	EXPECT_EQ(-ETIMEDOUT, read_counter(dut->fd, &counter));
 	EXPECT_TRUE(logged("did not answer request 0x0002 in 300 ms"));
@@ -726,17 +700,17 @@ TEST_F(rpmb, freeze_and_restore)
 
 	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/lab_sleep", dut->vdev);
 	ASSERT_EQ(VIRTIO_RPMB_RES_OK, write_blocks(dut->fd, 0, 1, 9, key));
-	ASSERT_EQ(0, write_file(path, "freeze"));
+	ASSERT_EQ(0, sysfs_write(path, "freeze"));
 	EXPECT_EQ(-EBUSY, read_counter(dut->fd, &counter));
-	ASSERT_EQ(0, write_file(path, "restore"));
+	ASSERT_EQ(0, sysfs_write(path, "restore"));
 	ASSERT_EQ(VIRTIO_RPMB_RES_OK, read_counter(dut->fd, &counter));
 	EXPECT_EQ(1U, counter);
 	/* Frozen with an unanswered request held: it is freed, service resumes. */
-	ASSERT_EQ(0, write_file(TIMEOUT_PARAM, "200"));
+	ASSERT_EQ(0, sysfs_write(TIMEOUT_PARAM, "200"));
 	WITH_MODEL(dut, rpmb_model_set_fault(&dut->m, RPMB_FAULT_SILENT, 1));
 	EXPECT_EQ(-ETIMEDOUT, read_counter(dut->fd, &counter));
-	ASSERT_EQ(0, write_file(path, "freeze"));
-	ASSERT_EQ(0, write_file(path, "restore"));
+	ASSERT_EQ(0, sysfs_write(path, "freeze"));
+	ASSERT_EQ(0, sysfs_write(path, "restore"));
 	EXPECT_EQ(VIRTIO_RPMB_RES_OK, write_blocks(dut->fd, 0, 1, 10, key));
 }
 

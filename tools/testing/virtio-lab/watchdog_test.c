@@ -14,7 +14,6 @@
  * the driver fails to learn it.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -30,6 +29,7 @@
 
 #include "klog.h"
 #include "kselftest_harness.h"
+#include "sysfs.h"
 #include "watchdog_model.h"
 
 #define ANSWER_MS_PARAM "/sys/module/virtio_watchdog/parameters/answer_ms"
@@ -151,48 +151,14 @@ static unsigned int held_count(struct wdt_dut *dut)
 /* Whether the driver registered a watchdog for the device yet. */
 static bool find_dev(struct wdt_dut *dut)
 {
-	char path[96];
-	struct dirent *d;
-	bool found = false;
-	DIR *dir;
+	char path[96], name[32];
 
 	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/watchdog", dut->vdev);
-	dir = opendir(path);
-	while (dir && !found && (d = readdir(dir))) {
-		found = sscanf(d->d_name, "watchdog%d", &dut->id) == 1;
-		if (found)
-			snprintf(dut->dev, sizeof(dut->dev), "/dev/watchdog%d", dut->id);
-	}
-	if (dir)
-		closedir(dir);
-	return found;
-}
-
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return 0;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n < 0 ? -errno : 0;
+	if (!sysfs_first_entry(path, name, sizeof(name)) ||
+	    sscanf(name, "watchdog%d", &dut->id) != 1)
+		return false;
+	snprintf(dut->dev, sizeof(dut->dev), "/dev/watchdog%d", dut->id);
+	return true;
 }
 
 /* Create a device with these parameters and serve it; 0 or -errno. */
@@ -203,7 +169,7 @@ static int dut_start(struct wdt_dut *dut, const struct watchdog_model_params *p)
 
 	dut->fd = -1;
 	dut->id = -1;
-	err = read_file(ANSWER_MS_PARAM, dut->answer_ms, sizeof(dut->answer_ms));
+	err = sysfs_read(ANSWER_MS_PARAM, dut->answer_ms, sizeof(dut->answer_ms));
 	if (err)
 		return err;
 	err = watchdog_model_create(&dut->m, p);
@@ -265,7 +231,7 @@ static void dut_stop(struct wdt_dut *dut)
 {
 	if (dut->fd >= 0)
 		magic_close(dut);
-	write_file(ANSWER_MS_PARAM, dut->answer_ms);
+	sysfs_write(ANSWER_MS_PARAM, dut->answer_ms);
 	if (dut->serving) {
 		watchdog_model_wake_stop(&dut->m);
 		pthread_join(dut->thread, NULL);
@@ -552,7 +518,7 @@ TEST_F(wdt, silent_device)
 	unsigned long pings;
 
 	ASSERT_EQ(0, dut_open(dut));
-	ASSERT_EQ(0, write_file(ANSWER_MS_PARAM, "300"));
+	ASSERT_EQ(0, sysfs_write(ANSWER_MS_PARAM, "300"));
 	watchdog_model_set_fault(&dut->m, WATCHDOG_FAULT_SILENT, 1);
 	EXPECT_EQ(-ETIMEDOUT, keepalive(dut->fd));
 	EXPECT_TRUE(logged("did not answer command 2 in 300 ms"));
@@ -741,7 +707,7 @@ TEST_F(wdt, removal_with_command_outstanding)
 	pthread_t t;
 
 	ASSERT_EQ(0, dut_open(dut));
-	ASSERT_EQ(0, write_file(ANSWER_MS_PARAM, "5000"));
+	ASSERT_EQ(0, sysfs_write(ANSWER_MS_PARAM, "5000"));
 	w.fd = dut->fd;
 	watchdog_model_set_fault(&dut->m, WATCHDOG_FAULT_SILENT, 1);
 	ASSERT_EQ(0, pthread_create(&t, NULL, wait_keepalive, &w));
@@ -779,12 +745,12 @@ TEST_F(wdt, freeze_and_restore)
 	ASSERT_EQ(0, dut_open(dut));
 	ASSERT_EQ(7, set_timeout(dut->fd, 7));
 	s = stats(dut);
-	ASSERT_EQ(0, write_file(path, "freeze"));
+	ASSERT_EQ(0, sysfs_write(path, "freeze"));
 	EXPECT_TRUE(WAIT_UNTIL(stats(dut).resets > s.resets, 3000));
 	EXPECT_FALSE(watchdog_model_running(&dut->m));
 	/* Frozen: nothing reaches the device. */
 	EXPECT_EQ(-ENODEV, keepalive(dut->fd));
-	ASSERT_EQ(0, write_file(path, "restore"));
+	ASSERT_EQ(0, sysfs_write(path, "restore"));
 	EXPECT_TRUE(WAIT_UNTIL(stats(dut).starts == s.starts + 1, 3000));
 	EXPECT_TRUE(watchdog_model_running(&dut->m));
 	EXPECT_EQ(7000U, model_timeout_ms(dut));
@@ -803,15 +769,15 @@ TEST_F(wdt, unload_while_open)
 	struct wdt_dut *dut = &self->dut;
 	char before[16], open_cnt[16], after[16];
 
-	ASSERT_EQ(0, read_file(REFCNT, before, sizeof(before)));
+	ASSERT_EQ(0, sysfs_read(REFCNT, before, sizeof(before)));
 	ASSERT_EQ(0, dut_open(dut));
-	ASSERT_EQ(0, read_file(REFCNT, open_cnt, sizeof(open_cnt)));
+	ASSERT_EQ(0, sysfs_read(REFCNT, open_cnt, sizeof(open_cnt)));
 	EXPECT_LT(atoi(before), atoi(open_cnt));
 	EXPECT_EQ(-1, syscall(SYS_delete_module, "virtio_watchdog", O_NONBLOCK));
 	EXPECT_EQ(EWOULDBLOCK, errno);
 	EXPECT_EQ(0, keepalive(dut->fd));
 	EXPECT_EQ(0, magic_close(dut));
-	ASSERT_EQ(0, read_file(REFCNT, after, sizeof(after)));
+	ASSERT_EQ(0, sysfs_read(REFCNT, after, sizeof(after)));
 	EXPECT_EQ(atoi(before), atoi(after));
 }
 
