@@ -410,20 +410,6 @@ static void command(struct watchdog_model *m,
 	m->last_resp = *resp;
 }
 
-void watchdog_model_command(struct watchdog_model *m,
-			    const struct virtio_watchdog_ctrl_req *req,
-			    struct virtio_watchdog_ctrl_resp *resp)
-{
-	int64_t now;
-
-	lock(m);
-	now = vm_now(m);
-	advance(m, now);
-	command(m, req, resp, now);
-	unlock(m);
-	wake(m);
-}
-
 /* Chains */
 
 static int hold(struct watchdog_model *m, uint32_t id, const void *out,
@@ -666,7 +652,13 @@ static int min_timeout(int a, int b)
 	return a < b ? a : b;
 }
 
-struct vlab_event *watchdog_model_step(struct watchdog_model *m, int timeout_ms)
+/*
+ * Wait up to timeout_ms (-1: forever) for the lab's next event while
+ * running the timer, and handle it. Returns it, or NULL as vlab_next()
+ * does (errno ETIMEDOUT, ENODEV), or with errno ECANCELED when
+ * watchdog_model_wake_stop() was called.
+ */
+static struct vlab_event *watchdog_model_step(struct watchdog_model *m, int timeout_ms)
 {
 	int64_t end = monotonic_ms(m) + (timeout_ms < 0 ? 0 : timeout_ms);
 	struct pollfd pfd[2] = {
@@ -805,17 +797,6 @@ int watchdog_model_release_held(struct watchdog_model *m, bool execute)
 	unlock(m);
 	wake(m);
 	return ret;
-}
-
-int watchdog_model_send_event_raw(struct watchdog_model *m, const void *data,
-				  uint32_t len, uint32_t used_len)
-{
-	int err;
-
-	lock(m);
-	err = send_event(m, data, len, used_len);
-	unlock(m);
-	return err;
 }
 
 bool watchdog_model_running(struct watchdog_model *m)

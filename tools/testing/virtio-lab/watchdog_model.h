@@ -262,14 +262,6 @@ int watchdog_model_tick(struct watchdog_model *m);
 int watchdog_model_handle(struct watchdog_model *m, const struct vlab_event *ev);
 
 /*
- * Wait up to timeout_ms (-1: forever) for the lab's next event while
- * running the timer, and handle it. Returns it, or NULL as vlab_next()
- * does (errno ETIMEDOUT, ENODEV), or with errno ECANCELED when
- * watchdog_model_wake_stop() was called.
- */
-struct vlab_event *watchdog_model_step(struct watchdog_model *m, int timeout_ms);
-
-/*
  * Serve until the device is removed or watchdog_model_wake_stop() is
  * called (0), or no lab event came for idle_ms (-ETIMEDOUT; -1: wait
  * forever; the timer runs on meanwhile). Returns 0 or -errno.
@@ -299,13 +291,6 @@ void watchdog_model_set_fault(struct watchdog_model *m,
  */
 int watchdog_model_release_held(struct watchdog_model *m, bool execute);
 
-/*
- * Use the oldest event buffer with these bytes and this used length.
- * -EAGAIN when the driver made none available.
- */
-int watchdog_model_send_event_raw(struct watchdog_model *m, const void *data,
-				  uint32_t len, uint32_t used_len);
-
 /* Whether the timer runs (control) or is armed (basic), at this moment. */
 bool watchdog_model_running(struct watchdog_model *m);
 /*
@@ -316,11 +301,6 @@ int64_t watchdog_model_timeleft_ms(struct watchdog_model *m);
 /* A copy of the counters, taken under the lock. */
 void watchdog_model_get_stats(struct watchdog_model *m,
 			      struct watchdog_model_stats *stats);
-
-/* Execute one well-formed command at the model's time, lies aside. */
-void watchdog_model_command(struct watchdog_model *m,
-			    const struct virtio_watchdog_ctrl_req *req,
-			    struct virtio_watchdog_ctrl_resp *resp);
 
 /* "START", "PING" ... or NULL for an unknown type. */
 const char *watchdog_cmd_name(uint16_t type);
