@@ -82,8 +82,7 @@ struct vwdt_cmd {
  * @event_vq: the event queue, with VIRTIO_WATCHDOG_F_PRETIMEOUT.
  * @events: the event buffers, VWDT_EVENT_BUFS of them.
  * @basic: the device speaks Cloud Hypervisor's ping protocol.
- * @min_ms: shortest timeout the device takes.
- * @max_ms: longest timeout.
+ * @max_ms: longest timeout the device takes.
  * @granularity_ms: timeouts are multiples of this.
  * @max_pretimeout_ms: longest pretimeout; 0 without pretimeouts.
  * @lock: one command at a time; queue setup against commands.
@@ -100,7 +99,6 @@ struct vwdt {
 	struct virtqueue *event_vq;
 	struct virtio_watchdog_event *events;
 	bool basic;
-	u32 min_ms;
 	u32 max_ms;
 	u32 granularity_ms;
 	u32 max_pretimeout_ms;
@@ -619,7 +617,6 @@ static int vwdt_read_config(struct vwdt *vw)
 		boot_status &= VIRTIO_WATCHDOG_BOOT_EXPIRED;
 	}
 
-	vw->min_ms = min_timeout_ms;
 	vw->max_ms = max_timeout_ms;
 	vw->granularity_ms = granularity_ms;
 	vw->max_pretimeout_ms = max_pretimeout_ms;
