@@ -12,6 +12,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 1
 # shellcheck source=tools/testing/lib/tap-tests.sh
 . tools/testing/lib/tap-tests.sh
+# shellcheck source=tools/testing/lib/vlab-node.sh
+. tools/testing/lib/vlab-node.sh
 
 work=${VX_SCRATCH:-/tmp}/virtio-rpmb
 rm -rf "$work"
@@ -29,19 +31,15 @@ head -c 32 /dev/urandom >"$work/wrong-key"
 
 # rpmb_start: play the device on $state; sets model (pid) and dev (/dev/vrpmbN).
 rpmb_start() {
-	local vdev='' _
-
 	build/tests/vlab-rpmb --state "$state" --capacity 1 --max-wr 4 \
 		--max-rd "$max_rd" >"$work/model.log" 2>&1 &
 	model=$!
-	# The node in /dev comes after the sysfs entry.
-	for _ in $(seq 500); do
-		vdev=$(sed -n 's/^vlab-rpmb: //p' "$work/model.log")
-		dev=/dev/$(ls "/sys/bus/virtio/devices/$vdev/misc" 2>/dev/null)
-		[ -n "$vdev" ] && [ -c "$dev" ] && break
-		sleep 0.01
-	done
-	[ -c "$dev" ] || { echo "# no /dev/vrpmbN for '$vdev'"; cat "$work/model.log"; return 1; }
+	if ! vlab_node vlab-rpmb "$work/model.log" misc; then
+		echo "# no /dev/vrpmbN for '$vlab_vdev'"
+		cat "$work/model.log"
+		return 1
+	fi
+	dev=$vlab_dev
 }
 
 rpmb_stop() {

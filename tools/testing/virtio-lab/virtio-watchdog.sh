@@ -13,6 +13,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 1
 # shellcheck source=tools/testing/lib/tap-tests.sh
 . tools/testing/lib/tap-tests.sh
+# shellcheck source=tools/testing/lib/vlab-node.sh
+. tools/testing/lib/vlab-node.sh
 
 work=${VX_SCRATCH:-/tmp}/virtio-watchdog
 rm -rf "$work"
@@ -27,21 +29,15 @@ modprobe pretimeout_noop
 
 # wdt_start [vlab-watchdog options]: play a device; sets model, vdev, dev.
 wdt_start() {
-	local node='' _
-
 	build/tests/vlab-watchdog "$@" >"$log" 2>&1 &
 	model=$!
-	# The node in /dev comes after the sysfs entry.
-	for _ in $(seq 500); do
-		vdev=$(sed -n 's/^vlab-watchdog: \(virtio[0-9]*\)$/\1/p' "$log")
-		node=$(ls "/sys/bus/virtio/devices/$vdev/watchdog" 2>/dev/null)
-		dev=/dev/$node
-		[ -n "$node" ] && [ -c "$dev" ] && return 0
-		sleep 0.01
-	done
-	echo "# no /dev/watchdogN for '$vdev'"
-	cat "$log"
-	return 1
+	if ! vlab_node vlab-watchdog "$log" watchdog; then
+		echo "# no /dev/watchdogN for '$vlab_vdev'"
+		cat "$log"
+		return 1
+	fi
+	vdev=$vlab_vdev
+	dev=$vlab_dev
 }
 
 wdt_stop() {
