@@ -33,6 +33,7 @@
 #include <linux/if_packet.h>
 
 #include "can_raw.h"
+#include "clock.h"
 #include "klog.h"
 #include "kselftest_harness.h"
 #include "sysfs.h"
@@ -43,14 +44,6 @@
 #define ALL_FEATURES ((1ULL << VIRTIO_CAN_F_CAN_CLASSIC) | \
 		      (1ULL << VIRTIO_CAN_F_CAN_FD) | \
 		      (1ULL << VIRTIO_CAN_F_RTR_FRAMES))
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /*
  * Answer as the device until cond holds (evaluated once per round) or

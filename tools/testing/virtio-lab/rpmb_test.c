@@ -23,6 +23,7 @@
 
 #include <linux/mmc/ioctl.h>
 
+#include "clock.h"
 #include "klog.h"
 #include "kselftest_harness.h"
 #include "sysfs.h"
@@ -40,14 +41,6 @@
 
 static const uint8_t key[VIRTIO_RPMB_KEY_SIZE] = "virtio-extra rpmb_test key 0123";
 static const uint8_t wrong_key[VIRTIO_RPMB_KEY_SIZE] = "not the key of this rpmb device";
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* The device, played by a thread while the test calls the driver. */
 struct rpmb_dut {

@@ -27,6 +27,7 @@
 
 #include <linux/watchdog.h>
 
+#include "clock.h"
 #include "klog.h"
 #include "kselftest_harness.h"
 #include "sysfs.h"
@@ -37,14 +38,6 @@
 #define F(bit) (1ULL << VIRTIO_WATCHDOG_F_##bit)
 #define CMD_PING VIRTIO_WATCHDOG_CMD_PING
 #define CMD_STOP VIRTIO_WATCHDOG_CMD_STOP
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* Evaluate cond until it holds or ms passed; its last value. */
 #define WAIT_UNTIL(cond, ms) ({						\
