@@ -203,22 +203,23 @@ demo:
 	@scripts/install-deps
 	@scripts/demo
 
-# A benchmark, not a test: in a VM of each installed kernel.
+# A benchmark, not a test: in a VM of each installed kernel but the debug
+# kernel, whose checkers would be what it measures.
 bench-can:
 	@scripts/install-deps
-	@for img in /boot/vmlinuz-*; do k=$${img#/boot/vmlinuz-}; \
-		[ -e /lib/modules/$$k/build/Makefile ] || continue; \
+	@. tools/testing/lib/kernels.sh; for k in $$(vx_kernels --bootable --no-debug); do \
 		$(MAKE) -s KVER=$$k modules test-modules selftests && \
 		tools/testing/can/bench-virtio-can $$k | \
 			grep -vE '^\[ *[0-9]+\.[0-9]+\]|^vm-init' || exit 1; \
 	done
 
-# Benchmarks, not tests: in a VM of each installed kernel with vDPA, by
+# Benchmarks, not tests: in a VM of each installed kernel with vDPA (not the
+# debug kernel), by
 # tools/testing/vhost/bench-vhost-rng, bench-vhost-can and bench-vhost-i2c.
 bench-rng bench-vhost-can bench-vhost-i2c:
 	@scripts/install-deps
-	@for img in /boot/vmlinuz-*; do k=$${img#/boot/vmlinuz-}; \
-		grep -qsE '^CONFIG_VHOST_VDPA=[ym]' /lib/modules/$$k/build/.config || continue; \
+	@. tools/testing/lib/kernels.sh; for k in $$(vx_kernels --bootable --no-debug); do \
+		vx_kernel_has $$k CONFIG_VHOST_VDPA || continue; \
 		$(MAKE) -s KVER=$$k modules test-modules selftests && \
 		tools/testing/vhost/$(subst bench-rng,bench-vhost-rng,$@) $$k | \
 			grep -vE '^\[ *[0-9]+\.[0-9]+\]|^vm-init' || exit 1; \
