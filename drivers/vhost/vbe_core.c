@@ -673,8 +673,8 @@ static const struct vdpa_config_ops vbe_config_ops = {
  *	struct vbe_device
  *
  * Return: the device, or an ERR_PTR(): -ENOSPC when @mgmt has as many
- * devices as it allows. Before registration, drop it with
- * vbe_device_discard().
+ * devices as it allows. Until it is registered, and after a failed
+ * registration, drop it with vbe_device_discard().
  */
 struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 				    struct vbe_mgmt *mgmt,
@@ -770,18 +770,16 @@ EXPORT_SYMBOL_GPL(vbe_device_discard);
  * vbe_device_register - put a device on the vDPA bus
  * @dev: the device, from vbe_device_alloc()
  *
- * Called from a management device's dev_add(). On failure the device is
- * discarded.
+ * Called from a management device's dev_add(). On failure (a name already
+ * taken, say) the device stays the caller's, as with
+ * _vdpa_register_device(): the caller undoes what it set up around the
+ * device, then drops it with vbe_device_discard().
  *
  * Return: 0 or a negative errno.
  */
 int vbe_device_register(struct vbe_device *dev)
 {
-	int ret = _vdpa_register_device(&dev->vdpa, dev->nvqs);
-
-	if (ret)
-		vbe_device_discard(dev);
-	return ret;
+	return _vdpa_register_device(&dev->vdpa, dev->nvqs);
 }
 EXPORT_SYMBOL_GPL(vbe_device_register);
 

@@ -1171,6 +1171,7 @@ static int vhost_can_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 			     const struct vdpa_dev_set_config *config)
 {
 	struct vbe_device *core;
+	int ret;
 
 	core = vbe_device_alloc(&vhost_can_info, &vhost_can_mgmt, name,
 				sizeof(struct vhost_can));
@@ -1179,7 +1180,10 @@ static int vhost_can_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	INIT_WORK(&container_of(core, struct vhost_can, core)->sock_work,
 		  vhost_can_sock_work);
 	core->vdpa.dev.groups = vhost_can_groups;
-	return vbe_device_register(core);
+	ret = vbe_device_register(core);
+	if (ret)
+		vbe_device_discard(core);
+	return ret;
 }
 
 static void vhost_can_dev_del(struct vdpa_mgmt_dev *mdev,

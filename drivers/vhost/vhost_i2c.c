@@ -889,6 +889,7 @@ static int vhost_i2c_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 		mutex_lock(&vhost_i2c_devices_lock);
 		list_del(&i2c->node);
 		mutex_unlock(&vhost_i2c_devices_lock);
+		vbe_device_discard(core);
 	}
 	return ret;
 }

@@ -208,6 +208,7 @@ static int vhost_rng_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 {
 	struct vbe_device *core;
 	struct vhost_rng *rng;
+	int ret;
 
 	core = vbe_device_alloc(&vhost_rng_info, &vhost_rng_mgmt, name,
 				sizeof(*rng));
@@ -216,7 +217,10 @@ static int vhost_rng_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	rng = container_of(core, struct vhost_rng, core);
 	vhost_rng_fill_bucket(rng);
 	rng->core.vdpa.dev.groups = vhost_rng_groups;
-	return vbe_device_register(&rng->core);
+	ret = vbe_device_register(core);
+	if (ret)
+		vbe_device_discard(core);
+	return ret;
 }
 
 static void vhost_rng_dev_del(struct vdpa_mgmt_dev *mdev,

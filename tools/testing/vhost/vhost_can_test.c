@@ -214,6 +214,17 @@ TEST_F(can, identity)
 	EXPECT_EQ(0, config_status(&self->e));
 }
 
+/* A second device under a taken name is refused; the first one serves on. */
+TEST_F(can, name_taken)
+{
+	struct canfd_frame cf;
+
+	EXPECT_NE(0, vdpa_add(self->e.name, "vhost_can", NULL, 0));
+	ASSERT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, 0, 0x123, 8));
+	ASSERT_EQ(CAN_MTU, peer_recv(self->e.peer, &cf, WAIT_MS));
+	EXPECT_EQ(0x123u, cf.can_id);
+}
+
 TEST_F(can, tx_classic_extended_fd_rtr)
 {
 	struct canfd_frame cf;

@@ -613,6 +613,20 @@ TEST_F(i2c, sysfs_refusals)
 	EXPECT_STREQ("0x8 0x50-0x57 0xa000-0xa3ff", buf);
 }
 
+/*
+ * A second device under a name already taken is refused by the vDPA core;
+ * the refusal must leave the device list as it was (a use-after-free when
+ * the failed device was unlinked after the core had freed it).
+ */
+TEST_F(i2c, name_taken)
+{
+	struct msg m[2] = { wr(A7(0x50), 1, (uint8_t[]){ 0x10 }), rd(A7(0x50), 1) };
+
+	EXPECT_NE(0, vdpa_add(self->e.name, "vhost_i2c", NULL, 0));
+	ASSERT_EQ(2, xfer(&self->e, m, 2));
+	EXPECT_EQ(0x10, m[1].data[0]);
+}
+
 /* The adapter's driver goes away under the device: requests fail, no hang. */
 TEST_F(i2c, adapter_removed)
 {

@@ -160,6 +160,14 @@ TEST_F(rng, single_buffer)
 	EXPECT_NE(0, memcmp(first, buf(&self->d, 0), 64));
 }
 
+/* A second device under a taken name is refused; the first one serves on. */
+TEST_F(rng, name_taken)
+{
+	EXPECT_NE(0, vdpa_add(self->name, "vhost_rng", NULL, 0));
+	ASSERT_EQ(64, one_request(&self->d));
+	EXPECT_TRUE(looks_random(buf(&self->d, 0), 64));
+}
+
 TEST_F(rng, chained_buffers)
 {
 	struct vd_ring *r = &self->d.ring;
