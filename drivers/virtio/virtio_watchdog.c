@@ -35,7 +35,7 @@ MODULE_PARM_DESC(nowayout, "Watchdog cannot be stopped once started (default="
 
 static unsigned int timeout;
 module_param(timeout, uint, 0444);
-MODULE_PARM_DESC(timeout, "Initial timeout in seconds (0: 30, within the device's range)");
+MODULE_PARM_DESC(timeout, "Initial timeout in seconds (0: 30, or the nearest the device takes)");
 
 static unsigned int answer_ms = 2000;
 module_param(answer_ms, uint, 0644);
@@ -657,7 +657,8 @@ static int vwdt_init_control(struct vwdt *vw)
 	}
 	if (virtio_has_feature(vdev, VIRTIO_WATCHDOG_F_BOOT_STATUS))
 		vw->info.options |= WDIOF_CARDRESET;
-	vw->wdd.timeout = clamp(timeout ?: VWDT_DEFAULT_TIMEOUT, vw->wdd.min_timeout,
+	/* the default; probe lets the watchdog core check the parameter */
+	vw->wdd.timeout = clamp(VWDT_DEFAULT_TIMEOUT, vw->wdd.min_timeout,
 				vw->wdd.max_timeout);
 	return 0;
 }
@@ -724,6 +725,9 @@ static int vwdt_probe(struct virtio_device *vdev)
 	strscpy(vw->info.identity, "virtio watchdog", sizeof(vw->info.identity));
 	vw->wdd.info = &vw->info;
 	vw->wdd.parent = &vdev->dev;
+	/* a timeout out of the device's range: a message, and the default */
+	if (!vw->basic)
+		watchdog_init_timeout(&vw->wdd, timeout, NULL);
 	watchdog_set_drvdata(&vw->wdd, vw);
 	watchdog_set_nowayout(&vw->wdd, nowayout ||
 			      virtio_has_feature(vdev, VIRTIO_WATCHDOG_F_NOWAYOUT));
@@ -789,8 +793,16 @@ static int vwdt_restore(struct virtio_device *vdev)
 	int err;
 
 	err = vwdt_setup_vqs(vw);
-	if (err || !(watchdog_active(&vw->wdd) || watchdog_hw_running(&vw->wdd)))
+	if (err)
 		return err;
+	/* After a reset SET_TIMEOUT comes first, as after probe. */
+	if (!vw->basic) {
+		err = vwdt_adopt_running(vw);
+		if (err)
+			return err;
+	}
+	if (!(watchdog_active(&vw->wdd) || watchdog_hw_running(&vw->wdd)))
+		return 0;
 	return vw->basic ? vwdt_basic_ping(&vw->wdd) : vwdt_start(&vw->wdd);
 }
 #endif

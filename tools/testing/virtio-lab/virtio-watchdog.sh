@@ -204,6 +204,28 @@ test_timeouts_out_of_range_refused() {
 		! said "refused"
 }
 
+# reload_with OPTIONS: virtio_watchdog again, with these parameters.
+reload_with() {
+	rmmod virtio_watchdog && modprobe virtio_watchdog "$@"
+}
+
+# The timeout parameter goes through the watchdog core: a value the device
+# takes is used; one it does not is refused with a message, not clamped.
+test_timeout_parameter() {
+	reload_with timeout=9 && wdt_start --min 2000 --max 10000 || return 1
+	wdctl "$dev" >"$work/out" 2>&1 || { printed wdctl; return 1; }
+	printed_re "Timeout: *9 seconds" || return 1
+	wdt_stop
+	reload_with timeout=60 && wdt_start --min 2000 --max 10000 || return 1
+	wdctl "$dev" >"$work/out" 2>&1 || { printed wdctl; return 1; }
+	printed_re "Timeout: *10 seconds" &&
+		logged "driver supplied timeout \(60\) out of range"
+	local status=$?
+	wdt_stop
+	reload_with
+	return $status
+}
+
 test_nowayout_cannot_be_stopped() {
 	wdt_start --features control,nowayout,timeleft || return 1
 	# Set 2 s, then try to disable it and close it with the magic character.
@@ -252,5 +274,5 @@ test_removal_while_open() {
 
 tap_run virtio-watchdog wdctl_shows_the_device watchdog_test_options \
 	no_expiry_while_pinged expiry_when_pings_stop magic_close_stops \
-	pretimeout_before_expiry timeouts_out_of_range_refused \
+	pretimeout_before_expiry timeouts_out_of_range_refused timeout_parameter \
 	nowayout_cannot_be_stopped cloud_hypervisor_protocol removal_while_open

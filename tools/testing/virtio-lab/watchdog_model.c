@@ -396,6 +396,10 @@ static void command(struct watchdog_model *m,
 	struct watchdog_note n = { .cmd = type, .status = status };
 
 	m->stats.cmds[watchdog_cmd_name(type) ? type : 0]++;
+	/* the specification asks for SET_TIMEOUT first after a reset */
+	if (!m->commanded && type != VIRTIO_WATCHDOG_CMD_SET_TIMEOUT)
+		m->stats.unset_first++;
+	m->commanded = true;
 	if (status == VIRTIO_WATCHDOG_S_OK) {
 		status = cmd_exec(m, type, le32toh(req->timeout_ms),
 				  le32toh(req->pretimeout_ms), now);
@@ -579,6 +583,7 @@ static void reset(struct watchdog_model *m)
 	struct watchdog_note n = { 0 };
 
 	m->stats.resets++;
+	m->commanded = false;
 	m->ev_count = 0;
 	m->held_count = 0;
 	/*

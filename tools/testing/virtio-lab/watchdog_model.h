@@ -161,6 +161,7 @@ struct watchdog_model_stats {
 	unsigned long expiries;
 	unsigned long bad_chains;	/* used with length 0 */
 	unsigned long early_chains;	/* control chains before DRIVER_OK */
+	unsigned long unset_first;	/* first commands after a reset not SET_TIMEOUT */
 	unsigned long resets;
 	unsigned long lies;		/* responses and events spoiled */
 	unsigned long event_buffers;	/* eventq buffers the driver made available */
@@ -233,6 +234,7 @@ struct watchdog_model {
 	int64_t last_expiry_ms;		/* the hook's clock, not paused time */
 	uint64_t last_expiry_silence_ms;
 	struct virtio_watchdog_ctrl_resp last_resp;	/* the last answer, before lies */
+	bool commanded;			/* a command came since the last reset */
 };
 
 /* Set up, without a device: enough for watchdog_model_handle(). */

@@ -754,6 +754,8 @@ TEST_F(wdt, freeze_and_restore)
 	/* The event buffers are back. */
 	EXPECT_TRUE(WAIT_UNTIL(stats(dut).event_buffers == s.event_buffers + 4, 3000));
 	EXPECT_EQ(0UL, stats(dut).early_chains);
+	/* After the reset of freeze, SET_TIMEOUT came first, as at probe. */
+	EXPECT_EQ(0UL, stats(dut).unset_first);
 }
 
 /* The module cannot go while the watchdog is open. */
