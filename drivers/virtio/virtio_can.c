@@ -27,6 +27,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/ratelimit.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -94,6 +95,8 @@ struct virtio_can_ctrl_buf {
  * @ctrl_used_len: length the device reported for the last control result.
  * @ctrl_done: completed when the device returns the control buffer.
  * @ctrl: the control buffer.
+ * @ctrl_rs: limits the log lines of failed control requests, per device:
+ *	a device refusing every restart would otherwise flood the log.
  * @status_work: reads the configuration status after a change.
  */
 struct virtio_can_priv {
@@ -127,9 +130,17 @@ struct virtio_can_priv {
 	unsigned int ctrl_used_len;
 	struct completion ctrl_done;
 	struct virtio_can_ctrl_buf *ctrl;
+	struct ratelimit_state ctrl_rs;
 
 	struct work_struct status_work;
 };
+
+#define virtio_can_ctrl_err(priv, fmt, ...) do {			\
+	struct virtio_can_priv *__priv = (priv);			\
+									\
+	if (__ratelimit(&__priv->ctrl_rs))				\
+		netdev_err(__priv->dev, fmt, ##__VA_ARGS__);		\
+} while (0)
 
 static bool virtio_can_has(const struct virtio_can_priv *priv,
 			   unsigned int fbit)
@@ -590,6 +601,7 @@ static int virtio_can_ctrl(struct virtio_can_priv *priv, u16 msg_type)
 	struct scatterlist sg_out, sg_in, *sgs[] = { &sg_out, &sg_in };
 	unsigned int used;
 	bool held;
+	u8 result;
 	int err;
 
 	lockdep_assert_held(&priv->ctrl_mutex);
@@ -611,35 +623,37 @@ static int virtio_can_ctrl(struct virtio_can_priv *priv, u16 msg_type)
 	}
 	spin_unlock_irq(&priv->ctrl_lock);
 	if (held) {
-		netdev_err(priv->dev, "control request 0x%04x not sent: the device still holds the previous one\n",
-			   msg_type);
+		virtio_can_ctrl_err(priv,
+				    "control request 0x%04x not sent: the device still holds the previous one\n",
+				    msg_type);
 		return -EBUSY;
 	}
 	if (err) {
 		/* A broken queue is a device gone: nothing to report. */
 		if (!virtqueue_is_broken(priv->vqs[VIRTIO_CAN_VQ_CONTROL]))
-			netdev_err(priv->dev, "control request 0x%04x not sent (%d)\n",
-				   msg_type, err);
+			virtio_can_ctrl_err(priv, "control request 0x%04x not sent (%d)\n",
+					    msg_type, err);
 		return err;
 	}
 
 	if (!wait_for_completion_timeout(&priv->ctrl_done,
 					 msecs_to_jiffies(VIRTIO_CAN_CTRL_TIMEOUT_MS))) {
-		netdev_err(priv->dev, "control request 0x%04x: no answer in %u ms\n",
-			   msg_type, VIRTIO_CAN_CTRL_TIMEOUT_MS);
+		virtio_can_ctrl_err(priv, "control request 0x%04x: no answer in %u ms\n",
+				    msg_type, VIRTIO_CAN_CTRL_TIMEOUT_MS);
 		return -ETIMEDOUT;
 	}
 	spin_lock_irq(&priv->ctrl_lock);
 	used = priv->ctrl_used_len;
 	spin_unlock_irq(&priv->ctrl_lock);
 	if (used < sizeof(ctrl->in)) {
-		netdev_err(priv->dev, "control request 0x%04x: no result (used length %u)\n",
-			   msg_type, used);
+		virtio_can_ctrl_err(priv, "control request 0x%04x: no result (used length %u)\n",
+				    msg_type, used);
 		return -EPROTO;
 	}
-	if (ctrl->in.result != VIRTIO_CAN_RESULT_OK) {
-		netdev_err(priv->dev, "control request 0x%04x refused (result %u)\n",
-			   msg_type, ctrl->in.result);
+	result = READ_ONCE(ctrl->in.result);
+	if (result != VIRTIO_CAN_RESULT_OK) {
+		virtio_can_ctrl_err(priv, "control request 0x%04x refused (result %u)\n",
+				    msg_type, result);
 		return -EIO;
 	}
 	return 0;
@@ -973,6 +987,7 @@ static int virtio_can_probe(struct virtio_device *vdev)
 	mutex_init(&priv->ctrl_mutex);
 	spin_lock_init(&priv->ctrl_lock);
 	init_completion(&priv->ctrl_done);
+	ratelimit_state_init(&priv->ctrl_rs, 5 * HZ, 10);
 	INIT_WORK(&priv->status_work, virtio_can_status_work);
 	vdev->priv = priv;
 

@@ -32,22 +32,28 @@ int klog_mark(struct klog_mark *mark, const char *who)
 	return err;
 }
 
-bool klog_since(const struct klog_mark *mark, const char *text)
+unsigned int klog_count_since(const struct klog_mark *mark, const char *text)
 {
 	char line[1024];
-	bool seen = false, found = false;
+	unsigned int found = 0;
+	bool seen = false;
 	FILE *f = popen("dmesg", "r");
 
 	if (!f)
-		return false;
+		return 0;
 	while (fgets(line, sizeof(line), f)) {
 		if (strstr(line, mark->text)) {
 			seen = true;
-			found = false;
+			found = 0;
 		} else if (seen && strstr(line, text)) {
-			found = true;
+			found++;
 		}
 	}
 	pclose(f);
 	return found;
+}
+
+bool klog_since(const struct klog_mark *mark, const char *text)
+{
+	return klog_count_since(mark, text) > 0;
 }

@@ -18,4 +18,7 @@ int klog_mark(struct klog_mark *mark, const char *who);
 /* Whether a line containing text follows the mark in the kernel log. */
 bool klog_since(const struct klog_mark *mark, const char *text);
 
+/* How many lines containing text follow the mark in the kernel log. */
+unsigned int klog_count_since(const struct klog_mark *mark, const char *text);
+
 #endif /* KLOG_H */

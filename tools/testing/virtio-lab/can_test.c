@@ -415,6 +415,31 @@ TEST_F(can, control_errors_do_not_hang)
 	EXPECT_STILL_WORKS();
 }
 
+/*
+ * Review: a device that refuses every control request made one log line per
+ * attempt, without limit. The lines are rate-limited per device.
+ */
+TEST_F(can, control_errors_logged_with_a_limit)
+{
+	struct can_dut *dut = &self->dut;
+	long long start, took;
+	int i;
+
+	ASSERT_EQ(0, link_set(dut, "down"));
+	dut->m.ctrl_result = VIRTIO_CAN_RESULT_NOT_OK;
+	start = now_ms();
+	for (i = 0; i < 40; i++)
+		EXPECT_NE(0, link_set(dut, "up"));
+	took = now_ms() - start;
+	EXPECT_LE(1U, klog_count_since(&log_mark, "control request 0x0201 refused"));
+	/* at most 10 lines in 5 s */
+	EXPECT_GE(10 * (1 + took / 5000),
+		  klog_count_since(&log_mark, "control request 0x0201 refused"));
+	dut->m.ctrl_result = -1;
+	EXPECT_EQ(0, link_set(dut, "up"));
+	EXPECT_STILL_WORKS();
+}
+
 /* An answer that comes after the timeout frees the buffer: no reset. */
 TEST_F(can, late_control_answer)
 {
