@@ -90,6 +90,7 @@ class Member:
 class Struct:
     def __init__(self, spec, raw):
         self.name = raw["name"]
+        self.distribution = raw.get("distribution", False)
         self.cname = f"{spec.cprefix}_{c_lower(raw['name'])}"
         self.doc = raw["doc"]
         self.members = []
@@ -141,6 +142,13 @@ class Spec:
             if s["name"] in self.structs:
                 raise SpecError(f"struct {s['name']} defined twice")
             self.structs[s["name"]] = Struct(self, s)
+        items = (self.raw.get("features", []) + self.raw.get("virtqueues", [])
+                 + self.raw.get("definitions", [])
+                 + self.raw.get("structs", []))
+        if (not self.raw.get("distribution-header")
+                and any(i.get("distribution") for i in items)):
+            raise SpecError(f"{path}: items marked distribution need a "
+                            "distribution-header")
 
     def resolve(self, value):
         if isinstance(value, int):
@@ -206,25 +214,35 @@ def gen_uapi(spec):
     out += ["/*"] + wrap(raw["doc"], " * ")
     out += [" *"] + wrap(f"Specification: {raw['spec-ref']}", " * ") + [" */"]
     out += [f"#ifndef {guard}", f"#define {guard}", "",
-            "#include <linux/types.h>", ""]
-    # Identical redefinition of linux/virtio_ids.h is legal C; a different
-    # value is a compile error wherever both are seen, which is the point.
-    out += define(f"VIRTIO_ID_{c_upper(raw['id-name'])}", raw["device-id"])
+            "#include <linux/types.h>", "#include <linux/virtio_ids.h>"]
+    # Only what the distribution's headers lack: a program may include both.
+    if raw.get("distribution-header"):
+        out.append(f"#include <linux/{raw['distribution-header']}>")
+    id_name = f"VIRTIO_ID_{c_upper(raw['id-name'])}"
+    out += ["", f"#ifndef {id_name}"]
+    out += define(id_name, raw["device-id"])
+    out.append("#endif")
 
-    if raw.get("features"):
+    features = [f for f in raw.get("features", [])
+                if not f.get("distribution")]
+    if features:
         out += ["", "/* Feature bits */"]
-        for f in raw["features"]:
+        for f in features:
             out += define(spec.const_name(f"f-{f['name']}"), f["bit"],
                           f["doc"])
-    if raw.get("virtqueues"):
+    queues = raw.get("virtqueues", [])
+    if any(not q.get("distribution") for q in queues):
         out += ["", "/* Virtqueue indexes */"]
-        for q in raw["virtqueues"]:
-            out += define(spec.const_name(f"vq-{q['name']}"),
-                          spec.resolve(q["value"]), q["doc"])
-        out += define(spec.const_name("vq-max-cnt"), len(raw["virtqueues"]),
+        for q in queues:
+            if not q.get("distribution"):
+                out += define(spec.const_name(f"vq-{q['name']}"),
+                              spec.resolve(q["value"]), q["doc"])
+        out += define(spec.const_name("vq-max-cnt"), len(queues),
                       "Number of virtqueues the device can have")
 
     for d in raw.get("definitions", []):
+        if d.get("distribution"):
+            continue
         out.append("")
         hexa = d.get("render") == "hex"
         if d["type"] == "const":
@@ -251,6 +269,8 @@ def gen_uapi(spec):
                      for d in raw.get("definitions", [])
                      if d["type"] != "const"}
     for s in spec.structs.values():
+        if s.distribution:
+            continue
         out += ["", "/**"]
         first, _, rest = s.doc.strip().partition("\n\n")
         out += wrap(f"struct {s.cname} - {' '.join(first.split())}", " * ")
@@ -274,24 +294,25 @@ def gen_uapi(spec):
                 out.append(f"\t{m.ctype} {m.name};")
         out.append("};")
 
-    if spec.structs:
-        fn = f"{spec.cprefix}_layout_check"
-        out += ["", "/*",
-                " * The layout the specification states. Never called: the "
-                "compiler checks",
-                " * it wherever this header is included (a negative array "
-                "size fails).",
-                " */",
-                f"static inline void {fn}(void)", "{"]
-        for s in spec.structs.values():
-            out.append(f"\t(void)sizeof(char[sizeof(struct {s.cname}) == "
-                       f"{s.size} ? 1 : -1]);")
-            for m in s.members:
-                out.append(f"\t(void)sizeof(char[__builtin_offsetof(struct "
-                           f"{s.cname},")
-                out.append(f"\t\t\t\t\t\t {m.name}) == {m.offset} ? "
-                           "1 : -1]);")
-        out.append("}")
+    fn = f"{spec.cprefix}_layout_check"
+    out += ["", "/*",
+            " * The device ID and the layouts the specification states, the",
+            " * distribution's included. Never called: the compiler checks "
+            "them",
+            " * wherever this header is included (a negative array size "
+            "fails).",
+            " */",
+            f"static inline void {fn}(void)", "{",
+            f"\t(void)sizeof(char[{id_name} == {raw['device-id']} ? 1 : -1]);"]
+    for s in spec.structs.values():
+        out.append(f"\t(void)sizeof(char[sizeof(struct {s.cname}) == "
+                   f"{s.size} ? 1 : -1]);")
+        for m in s.members:
+            out.append(f"\t(void)sizeof(char[__builtin_offsetof(struct "
+                       f"{s.cname},")
+            out.append(f"\t\t\t\t\t\t {m.name}) == {m.offset} ? "
+                       "1 : -1]);")
+    out.append("}")
     out += ["", f"#endif /* {guard} */"]
     return "\n".join(out) + "\n"
 

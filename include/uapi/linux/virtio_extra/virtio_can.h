@@ -20,8 +20,11 @@
 #define _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_CAN_H
 
 #include <linux/types.h>
+#include <linux/virtio_ids.h>
 
+#ifndef VIRTIO_ID_CAN
 #define VIRTIO_ID_CAN 36
+#endif
 
 /* Feature bits */
 /* Classic CAN frames, up to 8 bytes of payload. */
@@ -163,11 +166,13 @@ struct virtio_can_control_in {
 };
 
 /*
- * The layout the specification states. Never called: the compiler checks
- * it wherever this header is included (a negative array size fails).
+ * The device ID and the layouts the specification states, the
+ * distribution's included. Never called: the compiler checks them
+ * wherever this header is included (a negative array size fails).
  */
 static inline void virtio_can_layout_check(void)
 {
+	(void)sizeof(char[VIRTIO_ID_CAN == 36 ? 1 : -1]);
 	(void)sizeof(char[sizeof(struct virtio_can_config) == 2 ? 1 : -1]);
 	(void)sizeof(char[__builtin_offsetof(struct virtio_can_config,
 						 status) == 0 ? 1 : -1]);

@@ -20,8 +20,11 @@
 #define _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_MEDIA_H
 
 #include <linux/types.h>
+#include <linux/virtio_ids.h>
 
+#ifndef VIRTIO_ID_MEDIA
 #define VIRTIO_ID_MEDIA 48
+#endif
 
 /* Virtqueue indexes */
 /* commandq, commands and their responses */
@@ -282,11 +285,13 @@ struct virtio_media_event_event {
 };
 
 /*
- * The layout the specification states. Never called: the compiler checks
- * it wherever this header is included (a negative array size fails).
+ * The device ID and the layouts the specification states, the
+ * distribution's included. Never called: the compiler checks them
+ * wherever this header is included (a negative array size fails).
  */
 static inline void virtio_media_layout_check(void)
 {
+	(void)sizeof(char[VIRTIO_ID_MEDIA == 48 ? 1 : -1]);
 	(void)sizeof(char[sizeof(struct virtio_media_config) == 40 ? 1 : -1]);
 	(void)sizeof(char[__builtin_offsetof(struct virtio_media_config,
 						 device_caps) == 0 ? 1 : -1]);

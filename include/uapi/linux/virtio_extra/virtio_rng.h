@@ -17,13 +17,26 @@
 #define _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_RNG_H
 
 #include <linux/types.h>
+#include <linux/virtio_ids.h>
 
+#ifndef VIRTIO_ID_RNG
 #define VIRTIO_ID_RNG 4
+#endif
 
 /* Virtqueue indexes */
 /* requestq, device-writable buffers to fill with random bytes */
 #define VIRTIO_RNG_VQ_REQUEST 0
 /* Number of virtqueues the device can have */
 #define VIRTIO_RNG_VQ_MAX_CNT 1
+
+/*
+ * The device ID and the layouts the specification states, the
+ * distribution's included. Never called: the compiler checks them
+ * wherever this header is included (a negative array size fails).
+ */
+static inline void virtio_rng_layout_check(void)
+{
+	(void)sizeof(char[VIRTIO_ID_RNG == 4 ? 1 : -1]);
+}
 
 #endif /* _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_RNG_H */

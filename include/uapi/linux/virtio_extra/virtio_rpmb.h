@@ -19,8 +19,11 @@
 #define _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_RPMB_H
 
 #include <linux/types.h>
+#include <linux/virtio_ids.h>
 
+#ifndef VIRTIO_ID_RPMB
 #define VIRTIO_ID_RPMB 28
+#endif
 
 /* Virtqueue indexes */
 /* requestq, request frames followed by response frames */
@@ -139,11 +142,13 @@ struct virtio_rpmb_frame {
 };
 
 /*
- * The layout the specification states. Never called: the compiler checks
- * it wherever this header is included (a negative array size fails).
+ * The device ID and the layouts the specification states, the
+ * distribution's included. Never called: the compiler checks them
+ * wherever this header is included (a negative array size fails).
  */
 static inline void virtio_rpmb_layout_check(void)
 {
+	(void)sizeof(char[VIRTIO_ID_RPMB == 28 ? 1 : -1]);
 	(void)sizeof(char[sizeof(struct virtio_rpmb_config) == 3 ? 1 : -1]);
 	(void)sizeof(char[__builtin_offsetof(struct virtio_rpmb_config,
 						 capacity) == 0 ? 1 : -1]);

@@ -18,22 +18,12 @@
 #define _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_SCMI_H
 
 #include <linux/types.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_scmi.h>
 
+#ifndef VIRTIO_ID_SCMI
 #define VIRTIO_ID_SCMI 32
-
-/* Feature bits */
-/* The device implements notifications or delayed responses (eventq). */
-#define VIRTIO_SCMI_F_P2A_CHANNELS 0
-/* The device implements SCMI statistics shared memory regions. */
-#define VIRTIO_SCMI_F_SHARED_MEMORY 1
-
-/* Virtqueue indexes */
-/* cmdq, commands and their responses */
-#define VIRTIO_SCMI_VQ_TX 0
-/* eventq, notifications and delayed responses */
-#define VIRTIO_SCMI_VQ_RX 1
-/* Number of virtqueues the device can have */
-#define VIRTIO_SCMI_VQ_MAX_CNT 2
+#endif
 
 /*
  * Shared memory region IDs; 0x80 to 0xff are vendor-specific.
@@ -139,11 +129,13 @@ struct virtio_scmi_event_msg {
 };
 
 /*
- * The layout the specification states. Never called: the compiler checks
- * it wherever this header is included (a negative array size fails).
+ * The device ID and the layouts the specification states, the
+ * distribution's included. Never called: the compiler checks them
+ * wherever this header is included (a negative array size fails).
  */
 static inline void virtio_scmi_layout_check(void)
 {
+	(void)sizeof(char[VIRTIO_ID_SCMI == 32 ? 1 : -1]);
 	(void)sizeof(char[sizeof(struct virtio_scmi_request) == 4 ? 1 : -1]);
 	(void)sizeof(char[__builtin_offsetof(struct virtio_scmi_request,
 						 hdr) == 0 ? 1 : -1]);

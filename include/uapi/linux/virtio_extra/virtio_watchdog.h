@@ -19,8 +19,11 @@
 #define _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_WATCHDOG_H
 
 #include <linux/types.h>
+#include <linux/virtio_ids.h>
 
+#ifndef VIRTIO_ID_WATCHDOG
 #define VIRTIO_ID_WATCHDOG 35
+#endif
 
 /* Feature bits */
 /*
@@ -159,11 +162,13 @@ struct virtio_watchdog_event {
 };
 
 /*
- * The layout the specification states. Never called: the compiler checks
- * it wherever this header is included (a negative array size fails).
+ * The device ID and the layouts the specification states, the
+ * distribution's included. Never called: the compiler checks them
+ * wherever this header is included (a negative array size fails).
  */
 static inline void virtio_watchdog_layout_check(void)
 {
+	(void)sizeof(char[VIRTIO_ID_WATCHDOG == 35 ? 1 : -1]);
 	(void)sizeof(char[sizeof(struct virtio_watchdog_config) == 20 ? 1 : -1]);
 	(void)sizeof(char[__builtin_offsetof(struct virtio_watchdog_config,
 						 min_timeout_ms) == 0 ? 1 : -1]);
