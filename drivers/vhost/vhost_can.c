@@ -49,10 +49,11 @@
 #define VHOST_CAN_TX_RETRY 1
 
 /**
- * struct vhost_can_allowlist - CAN IDs, as candump's filters say them
+ * struct vhost_can_allowlist - the frames a driver may send or receive
  * @n: entries
- * @filter: an ID matches entry i when (id & mask) == (filter.can_id & mask),
- *	the ID with SocketCAN's flags (CAN_EFF_FLAG, CAN_RTR_FLAG)
+ * @filter: a frame matches entry i when (id & mask) == (filter.can_id &
+ *	mask), the ID with SocketCAN's flags (CAN_EFF_FLAG, CAN_RTR_FLAG),
+ *	which every mask but 0 includes
  */
 struct vhost_can_allowlist {
 	unsigned int n;
@@ -976,8 +977,10 @@ static ssize_t netdev_store(struct device *d, struct device_attribute *attr,
 static DEVICE_ATTR_RW(netdev);
 
 /*
- * Parse "ID:MASK ..." as candump's filters: hexadecimal, an ID of eight
- * digits is an extended one. Nothing (an empty write) allows nothing.
+ * Parse "ID:MASK[:r] ...": hexadecimal, an ID of eight digits is an extended
+ * one. An entry admits exactly what it names: frames of its ID's format
+ * (standard or extended), data frames, or with ":r" remote frames. A mask
+ * of 0 admits every frame. Nothing (an empty write) allows nothing.
  */
 static int vhost_can_allow_parse(struct device *d, const char *attr,
 				 const char *buf,
@@ -992,8 +995,8 @@ static int vhost_can_allow_parse(struct device *d, const char *attr,
 	list->n = 0;
 	p = copy;
 	while ((tok = strsep(&p, " ,\t\n"))) {
+		char *colon, *kind = NULL;
 		struct can_filter *f;
-		char *colon;
 
 		if (!*tok)
 			continue;
@@ -1005,21 +1008,30 @@ static int vhost_can_allow_parse(struct device *d, const char *attr,
 		}
 		f = &list->filter[list->n];
 		colon = strchr(tok, ':');
-		if (colon)
+		if (colon) {
 			*colon = '\0';
+			kind = strchr(colon + 1, ':');
+			if (kind)
+				*kind++ = '\0';
+		}
 		if (!colon || kstrtou32(tok, 16, &f->can_id) ||
 		    kstrtou32(colon + 1, 16, &f->can_mask) ||
-		    f->can_id > CAN_EFF_MASK) {
-			dev_info_ratelimited(d, "%s: '%s%s%s' is not ID:MASK (hexadecimal, as candump's filters)\n",
+		    f->can_id > CAN_EFF_MASK || f->can_mask > CAN_EFF_MASK ||
+		    (kind && strcmp(kind, "r"))) {
+			dev_info_ratelimited(d, "%s: '%s%s%s%s%s' is not ID:MASK or ID:MASK:r (hexadecimal)\n",
 					     attr, tok, colon ? ":" : "",
-					     colon ? colon + 1 : "");
+					     colon ? colon + 1 : "",
+					     kind ? ":" : "", kind ?: "");
 			ret = -EINVAL;
 			break;
 		}
 		if (colon - tok == 8)
 			f->can_id |= CAN_EFF_FLAG;
-		/* error frames are the device's business, not the driver's */
-		f->can_mask &= ~CAN_ERR_FLAG;
+		if (kind)
+			f->can_id |= CAN_RTR_FLAG;
+		/* the format and the frame kind must match too, but for 0:0 */
+		if (f->can_mask)
+			f->can_mask |= CAN_EFF_FLAG | CAN_RTR_FLAG;
 		list->n++;
 	}
 	kfree(copy);
@@ -1048,12 +1060,11 @@ static ssize_t vhost_can_allow_show(struct device *d,
 	for (i = 0; i < list->n; i++) {
 		const struct can_filter *f = &list->filter[i];
 
-		if (f->can_id & CAN_EFF_FLAG)
-			len += sysfs_emit_at(buf, len, "%s%08x:%08x", i ? " " : "",
-					     f->can_id & CAN_EFF_MASK, f->can_mask);
-		else
-			len += sysfs_emit_at(buf, len, "%s%03x:%08x", i ? " " : "",
-					     f->can_id, f->can_mask);
+		len += sysfs_emit_at(buf, len,
+				     f->can_id & CAN_EFF_FLAG ? "%s%08x:%08x%s" : "%s%03x:%08x%s",
+				     i ? " " : "", f->can_id & CAN_EFF_MASK,
+				     f->can_mask & CAN_EFF_MASK,
+				     f->can_id & CAN_RTR_FLAG ? ":r" : "");
 	}
 	len += sysfs_emit_at(buf, len, "\n");
 	mutex_unlock(&can->core.lock);

@@ -85,6 +85,31 @@ test_frames_both_ways() {
 		[ "$(cat /sys/bus/vdpa/devices/g0/statistics/tx_failed)" = 0 ] && vdpa dev del g0
 }
 
+# An allowlist admits exactly what it names, end to end: with 123:7ff only
+# the standard data frame 0x123 from the guest reaches the bus, not the
+# extended ID 0x123 nor the remote frame; written with :r, only the remote
+# frame does.
+test_allowlist_admits_what_it_names() {
+	local dump sent
+
+	guest_add g0 vcan0 || return 1
+	echo 123:7ff >/sys/bus/vdpa/devices/g0/tx_allow || return 1
+	timeout 60 candump -T 3000 vcan0 >"$log" &
+	dump=$!
+	sleep 0.3
+	for sent in 123#11 00000123#11 123#R 124#11; do
+		cansend "$canif" "$sent"
+	done
+	echo 123:7ff:r >/sys/bus/vdpa/devices/g0/tx_allow || return 1
+	for sent in 123#22 123#R; do
+		cansend "$canif" "$sent"
+	done
+	wait "$dump"
+	sed 's/^/# /' "$log"
+	[ "$(awk '{ print $2, $3, $4 }' "$log")" = "$(printf '123 [1] 11\n123 [0] remote')" ] &&
+		vdpa dev del g0
+}
+
 # canfdtest: the guest's interface echoes what the host generates (ID + 1,
 # data + 1), the generator checks every frame.
 test_canfdtest() {
@@ -148,7 +173,7 @@ test_unload_under_traffic() {
 }
 
 tests=(
-	listed_by_vdpa_tool frames_both_ways canfdtest
+	listed_by_vdpa_tool frames_both_ways allowlist_admits_what_it_names canfdtest
 	bus_off_reaches_guest removal_under_traffic unload_under_traffic
 )
 # vhost-can.sh [TEST]...: only those

@@ -315,6 +315,38 @@ TEST_F(can, tx_allowlist)
 	EXPECT_EQ(refused + 2, stat(&self->e, "tx_refused"));
 }
 
+/*
+ * Review: an entry admitted more than it named. 123:7ff let out extended
+ * IDs whose low 11 bits are 0x123, and remote frames. An entry admits its
+ * ID's format only, and remote frames only when written with ":r".
+ */
+TEST_F(can, allowlist_admits_what_it_names)
+{
+	struct virtio_can_rx hdr;
+	char buf[96];
+
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "tx_allow", "123:7ff 00000200:1ffffff0"));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, VIRTIO_CAN_FLAGS_EXTENDED, 0x123, 1));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, VIRTIO_CAN_FLAGS_RTR, 0x123, 1));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, 0, 0x200, 1));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK,
+		  tx(&self->e, VIRTIO_CAN_FLAGS_EXTENDED | VIRTIO_CAN_FLAGS_RTR, 0x200, 1));
+
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "tx_allow", "123:7ff:r"));
+	ASSERT_EQ(0, vdpa_get_attr_str(self->e.name, "tx_allow", buf, sizeof(buf)));
+	EXPECT_STREQ("123:000007ff:r", buf);
+	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, VIRTIO_CAN_FLAGS_RTR, 0x123, 1));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx(&self->e, 0, 0x123, 1));
+	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->e.name, "tx_allow", "123:7ff:x"));
+	EXPECT_EQ(-EINVAL, vdpa_set_attr(self->e.name, "tx_allow", "123:80000000"));
+
+	/* receiving: the same rules */
+	ASSERT_EQ(0, vdpa_set_attr(self->e.name, "rx_allow", "100:700"));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x1ff | CAN_EFF_FLAG, 1, 0));
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x1ff | CAN_RTR_FLAG, 1, 0));
+	EXPECT_EQ(0u, rx(&self->e, &hdr, NULL, 300));
+}
+
 TEST_F(can, rx_allowlist)
 {
 	struct virtio_can_rx hdr;
