@@ -87,7 +87,7 @@ struct vhost_i2c_request {
 	u16 len;
 	u8 *buf;
 	unsigned int nr_in;
-	u32 in_len;
+	u64 in_len;
 	struct vbe_segment in[VHOST_I2C_IN_SEGMENTS];
 };
 
@@ -235,11 +235,14 @@ static int vhost_i2c_take(struct vhost_i2c *i2c, struct vbe_vq *vq,
 		req->nr_in = chain->nr_in;
 		memcpy(req->in, in, chain->nr_in * sizeof(*in));
 	} else {
-		/* only the status can be answered */
+		/* only the status, the last byte of the last piece not empty */
+		const struct vbe_segment *last = &in[chain->nr_in - 1];
+
+		while (!last->len)
+			last--;
 		req->nr_in = 1;
 		req->in_len = 1;
-		req->in[0].addr = in[chain->nr_in - 1].addr +
-				  in[chain->nr_in - 1].len - 1;
+		req->in[0].addr = last->addr + last->len - 1;
 		req->in[0].len = 1;
 		req->invalid = "device-writable part in more than 4 pieces";
 	}
@@ -549,6 +552,8 @@ static int vhost_i2c_answer(struct vhost_i2c *i2c, struct vbe_vq *vq,
 			.segments = req->in,
 		};
 		u8 status = i < done ? VIRTIO_I2C_MSG_OK : VIRTIO_I2C_MSG_ERR;
+		/* what is written: the status, and a read's data if it has any */
+		u32 used = 1;
 
 		if (req->read && req->len) {
 			/* nothing of a failed read: no stale bytes either */
@@ -556,9 +561,10 @@ static int vhost_i2c_answer(struct vhost_i2c *i2c, struct vbe_vq *vq,
 				memset(req->buf, 0, req->len);
 			if (vbe_chain_write(vq, &chain, 0, req->buf, req->len))
 				return -EFAULT;
+			used += req->len;
 		}
 		if (vbe_chain_write(vq, &chain, req->in_len - 1, &status, 1) ||
-		    vbe_vq_push(vq, &chain, req->in_len))
+		    vbe_vq_push(vq, &chain, used))
 			return -EFAULT;
 	}
 	vhost_i2c_count(&i2c->stats.messages, done);

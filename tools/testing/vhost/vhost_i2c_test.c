@@ -520,6 +520,8 @@ TEST_F(i2c, malformed_requests)
 		ASSERT_EQ(1, vd_wait_used(&d->ring, &id, &len, WAIT_MS)) TH_LOG("%s", b->what);
 		status = *gbuf(d, STATUS_AT);
 		EXPECT_EQ(VIRTIO_I2C_MSG_ERR, status) TH_LOG("%s", b->what);
+		/* review: the whole writable part was reported written */
+		EXPECT_EQ(1u, len) TH_LOG("%s: used length", b->what);
 		EXPECT_EQ(1, kmsg_has(self->e.kmsg, b->what, 2000)) TH_LOG("%s", b->what);
 	}
 	EXPECT_EQ((long)i, stat(&self->e, "invalid"));
@@ -549,6 +551,39 @@ TEST_F(i2c, read_in_too_many_pieces)
 	ASSERT_EQ(1, vd_wait_used(&d->ring, &id, &len, WAIT_MS));
 	EXPECT_EQ(VIRTIO_I2C_MSG_ERR, *gbuf(d, STATUS_AT));
 	EXPECT_EQ(1, kmsg_has(self->e.kmsg, "more than 4 pieces", 2000));
+}
+
+/*
+ * Review: with more than 4 pieces and an empty last one, the status went one
+ * byte before that empty piece. It is the last byte of the last piece with
+ * room: the status piece, here.
+ */
+TEST_F(i2c, too_many_pieces_empty_last)
+{
+	struct vd_dev *d = &self->e.d;
+	struct virtio_i2c_out_hdr *hdr = (void *)gbuf(d, 0);
+	uint8_t *before_empty = gbuf(d, DATA_AT + 16);
+	uint32_t id, len;
+	unsigned int i;
+
+	hdr->addr = htole16(A7(0x50));
+	hdr->padding = 0;
+	hdr->flags = htole32(VIRTIO_I2C_FLAGS_M_RD);
+	*gbuf(d, STATUS_AT) = 0xff;
+	*before_empty = 0x5a;
+	vd_desc(&d->ring, 0, giova(d, 0), 8, VRING_DESC_F_NEXT, 1);
+	for (i = 1; i <= 5; i++)
+		vd_desc(&d->ring, i, giova(d, DATA_AT + i), 1,
+			VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, i + 1);
+	vd_desc(&d->ring, 6, giova(d, STATUS_AT), 1,
+		VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 7);
+	vd_desc(&d->ring, 7, giova(d, DATA_AT + 17), 0, VRING_DESC_F_WRITE, 0);
+	vd_publish(&d->ring, 0);
+	vd_kick(&d->ring);
+	ASSERT_EQ(1, vd_wait_used(&d->ring, &id, &len, WAIT_MS));
+	EXPECT_EQ(VIRTIO_I2C_MSG_ERR, *gbuf(d, STATUS_AT));
+	EXPECT_EQ(0x5a, *before_empty);
+	EXPECT_EQ(1u, len);
 }
 
 /* No byte for the status: nothing to answer with, so NEEDS_RESET. */
