@@ -34,8 +34,8 @@ MODULE_PARM_DESC(nowayout, "Watchdog cannot be stopped once started (default="
 		 __MODULE_STRING(WATCHDOG_NOWAYOUT) ")");
 
 static unsigned int timeout;
-module_param(timeout, uint, 0444);
-MODULE_PARM_DESC(timeout, "Initial timeout in seconds (0: 30, or the nearest the device takes)");
+module_param(timeout, uint, 0644);
+MODULE_PARM_DESC(timeout, "Initial timeout in seconds, read at probe (0: 30, or the nearest the device takes)");
 
 static unsigned int answer_ms = 2000;
 module_param(answer_ms, uint, 0644);
