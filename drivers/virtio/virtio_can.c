@@ -672,6 +672,19 @@ static int virtio_can_find_vqs(struct virtio_can_priv *priv)
 }
 
 /*
+ * Take back the buffers a reset device held. The ring frees their indirect
+ * tables only here; deleting the queues alone would leak them.
+ */
+static void virtio_can_detach_all(struct virtio_can_priv *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < VIRTIO_CAN_VQ_MAX_CNT; i++)
+		while (virtqueue_detach_unused_buf(priv->vqs[i]))
+			;
+}
+
+/*
  * Create the virtqueues, post every receive buffer and make the device
  * live. The device is reset, and its features accepted.
  */
@@ -706,6 +719,7 @@ static int virtio_can_setup(struct virtio_can_priv *priv)
 
 free_rx:
 	virtio_reset_device(priv->vdev);
+	virtio_can_detach_all(priv);
 	kfree(priv->rx_bufs);
 	priv->rx_bufs = NULL;
 del_vqs:
@@ -728,6 +742,7 @@ static void virtio_can_teardown(struct virtio_can_priv *priv)
 	if (!priv->vqs[VIRTIO_CAN_VQ_TX])
 		return;
 	virtio_reset_device(priv->vdev);
+	virtio_can_detach_all(priv);
 
 	spin_lock_bh(&priv->tx_lock);
 	for_each_set_bit(idx, priv->tx_busy, VIRTIO_CAN_TX_SLOTS) {

@@ -431,6 +431,9 @@ static int vrpmb_setup_vq(struct vrpmb *vr)
 static void vrpmb_teardown_vq(struct vrpmb *vr)
 {
 	virtio_reset_device(vr->vdev);
+	/* The held request's indirect table is freed only by detaching it. */
+	while (virtqueue_detach_unused_buf(vr->vq))
+		;
 	vrpmb_return_held(vr, -ENODEV);
 	vrpmb_reap(vr);
 	vr->vdev->config->del_vqs(vr->vdev);

@@ -568,6 +568,11 @@ static void vwdt_teardown_vqs(struct vwdt *vw)
 	vw->gone = true;
 	spin_unlock_irq(&vw->vq_lock);
 	virtio_reset_device(vw->vdev);
+	/* Indirect tables of what the device held are freed only by detaching. */
+	while (virtqueue_detach_unused_buf(vw->ctrl_vq))
+		;
+	while (vw->event_vq && virtqueue_detach_unused_buf(vw->event_vq))
+		;
 	vwdt_return_held(vw);
 	mutex_lock(&vw->lock);
 	vwdt_reap(vw);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
 
 #include "can_model.h"
 #include "linux/virtio_extra/virtio_can.h"
@@ -24,7 +25,8 @@ int can_model_create(struct can_model *m, uint64_t can_features)
 	struct virtio_can_config config = { 0 };
 	struct vlab_create create = {
 		.device_id = VIRTIO_ID_CAN,
-		.features = (1ULL << VIRTIO_F_VERSION_1) | can_features,
+		.features = (1ULL << VIRTIO_F_VERSION_1) |
+			    (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | can_features,
 		.num_queues = VIRTIO_CAN_VQ_MAX_CNT,
 		.config_size = sizeof(config),
 		.config = (uintptr_t)&config,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -557,7 +558,8 @@ int rpmb_model_start(struct rpmb_model *m)
 	};
 	struct vlab_create create = {
 		.device_id = VIRTIO_ID_RPMB,
-		.features = 1ULL << VIRTIO_F_VERSION_1,
+		.features = (1ULL << VIRTIO_F_VERSION_1) |
+			    (1ULL << VIRTIO_RING_F_INDIRECT_DESC),
 		.num_queues = VIRTIO_RPMB_VQ_MAX_CNT,
 		.config_size = sizeof(config),
 		.config = (uintptr_t)&config,
