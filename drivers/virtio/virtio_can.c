@@ -473,11 +473,16 @@ static const char *virtio_can_rx_check(struct virtio_can_priv *priv,
 	return NULL;
 }
 
-/* Deliver one received buffer with used bytes written, or count why not. */
+/*
+ * Deliver one received buffer with used bytes written, or count why not.
+ * The device may still be writing the buffer: its bytes are copied once,
+ * and only the copy is checked and used.
+ */
 static void virtio_can_rx_frame(struct virtio_can_priv *priv,
-				const struct virtio_can_rx *rx,
-				unsigned int used)
+				const void *buf, unsigned int used)
 {
+	u8 copy[sizeof(struct virtio_can_rx) + CANFD_MAX_DLEN] __aligned(4);
+	const struct virtio_can_rx *rx = (const struct virtio_can_rx *)copy;
 	struct net_device_stats *stats = &priv->dev->stats;
 	struct canfd_frame *cfd;
 	struct can_frame *cf;
@@ -494,6 +499,7 @@ static void virtio_can_rx_frame(struct virtio_can_priv *priv,
 				   used);
 		return;
 	}
+	memcpy(copy, buf, used);
 	invalid = virtio_can_rx_check(priv, rx, used, &dlen);
 	if (invalid) {
 		stats->rx_errors++;

@@ -21,6 +21,7 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/interrupt.h>
+#include <linux/kthread.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -62,6 +63,16 @@ struct vlab_queue {
 	struct vlab_chain **chains;	/* by head index */
 };
 
+/* A device that keeps writing buffers it returned (VLAB_IOC_REWRITE). */
+struct vlab_rewriter {
+	struct task_struct *task;
+	u32 queue;
+	u32 offset;
+	u32 len;
+	u8 pattern[2][VLAB_MAX_REWRITE];
+	u8 *at;		/* in the chain last completed; set under dev->lock */
+};
+
 struct vlab_pending {
 	struct list_head node;
 	struct vlab_event ev;		/* followed by ev.out_len bytes */
@@ -96,6 +107,9 @@ struct vlab_pending {
  * @register_work: registers the device without holding up the creator.
  * @registered: register_virtio_device() succeeded.
  * @frozen: the driver's freeze ran and its restore has not (lab_sleep).
+ * @rewrite_lock: serializes starting and stopping @rewriter.
+ * @rewriter: the running rewrite job, or NULL; changed under both
+ *	@rewrite_lock and @lock.
  * @shm: shared memory regions.
  * @shm_size: their sizes.
  * @num_shm: how many.
@@ -126,6 +140,8 @@ struct vlab_dev {
 	struct work_struct register_work;
 	bool registered;
 	bool frozen;
+	struct mutex rewrite_lock;	/* see above */
+	struct vlab_rewriter *rewriter;
 	void *shm[VLAB_MAX_SHM];
 	u64 shm_size[VLAB_MAX_SHM];
 	u32 num_shm;
@@ -460,6 +476,63 @@ static void vlab_free_chains(struct vlab_queue *q)
 	}
 }
 
+/* --- a device that keeps writing what it returned --- */
+
+static int vlab_rewrite_thread(void *data)
+{
+	struct vlab_rewriter *rw = data;
+	unsigned int turn = 0, i;
+
+	while (!kthread_should_stop()) {
+		for (i = 0; i < 1024; i++) {
+			u8 *at = READ_ONCE(rw->at);
+
+			if (at)
+				memcpy(at, rw->pattern[turn], rw->len);
+			turn ^= 1;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Stop the rewrite job and wait for it: the driver frees its buffers once
+ * the device is reset.
+ */
+static void vlab_rewrite_stop(struct vlab_dev *dev)
+{
+	struct vlab_rewriter *rw;
+	unsigned long flags;
+
+	mutex_lock(&dev->rewrite_lock);
+	spin_lock_irqsave(&dev->lock, flags);
+	rw = dev->rewriter;
+	dev->rewriter = NULL;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	mutex_unlock(&dev->rewrite_lock);
+	if (rw) {
+		kthread_stop(rw->task);
+		kfree(rw);
+	}
+}
+
+/* Where len bytes at offset of the chain's writable part lie, or NULL. */
+static u8 *vlab_writable_at(const struct vlab_chain *chain, u32 offset, u32 len)
+{
+	u32 s;
+
+	for (s = 0; s < chain->nseg; s++) {
+		if (!chain->seg[s].writable)
+			continue;
+		if (offset < chain->seg[s].len)
+			return len <= chain->seg[s].len - offset ?
+			       (u8 *)chain->seg[s].addr + offset : NULL;
+		offset -= chain->seg[s].len;
+	}
+	return NULL;
+}
+
 /* --- virtio_config_ops: what the driver does to the device --- */
 
 static void vlab_get(struct virtio_device *vdev, unsigned int offset,
@@ -541,6 +614,8 @@ static void vlab_reset(struct virtio_device *vdev)
 		dev->queues[qi].vring = NULL;
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
+	/* After the chains are gone, so that no new job can find them. */
+	vlab_rewrite_stop(dev);
 	vlab_event(dev, VLAB_EVENT_RESET, 0);
 }
 
@@ -856,6 +931,7 @@ static long vlab_create(struct vlab_file *f, void __user *arg)
 	spin_lock_init(&dev->irq_lock);
 	spin_lock_init(&dev->config_lock);
 	spin_lock_init(&dev->events_lock);
+	mutex_init(&dev->rewrite_lock);
 	INIT_LIST_HEAD(&dev->events);
 	init_waitqueue_head(&dev->readers);
 	INIT_WORK(&dev->irq_work, vlab_irq_work);
@@ -949,6 +1025,10 @@ static long vlab_complete(struct vlab_dev *dev, void __user *arg)
 		goto out;
 	}
 	vlab_fill(q->chains[c.id], data, c.data_len);
+	if (dev->rewriter && dev->rewriter->queue == c.queue)
+		WRITE_ONCE(dev->rewriter->at,
+			   vlab_writable_at(q->chains[c.id], dev->rewriter->offset,
+					    dev->rewriter->len));
 	vlab_put_used(dev, c.queue, c.id, c.used_len);
 out:
 	spin_unlock_irqrestore(&dev->lock, flags);
@@ -1007,6 +1087,45 @@ static long vlab_info(struct vlab_dev *dev, void __user *arg)
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+static long vlab_rewrite(struct vlab_dev *dev, void __user *arg)
+{
+	struct vlab_rewriter *rw;
+	struct vlab_rewrite r;
+	unsigned long flags;
+	int err = 0;
+
+	if (copy_from_user(&r, arg, sizeof(r)))
+		return -EFAULT;
+	if (r.reserved || r.queue >= dev->num_queues || r.len > VLAB_MAX_REWRITE)
+		return -EINVAL;
+	vlab_rewrite_stop(dev);
+	if (!r.len)
+		return 0;
+	rw = kzalloc(sizeof(*rw), GFP_KERNEL);
+	if (!rw)
+		return -ENOMEM;
+	rw->queue = r.queue;
+	rw->offset = r.offset;
+	rw->len = r.len;
+	if (copy_from_user(rw->pattern[0], u64_to_user_ptr(r.data), r.len) ||
+	    copy_from_user(rw->pattern[1], u64_to_user_ptr(r.data + r.len), r.len)) {
+		kfree(rw);
+		return -EFAULT;
+	}
+	mutex_lock(&dev->rewrite_lock);
+	rw->task = kthread_run(vlab_rewrite_thread, rw, "vlab-rewrite");
+	if (IS_ERR(rw->task)) {
+		err = PTR_ERR(rw->task);
+		kfree(rw);
+	} else {
+		spin_lock_irqsave(&dev->lock, flags);
+		dev->rewriter = rw;
+		spin_unlock_irqrestore(&dev->lock, flags);
+	}
+	mutex_unlock(&dev->rewrite_lock);
+	return err;
+}
+
 static long vlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vlab_file *f = file->private_data;
@@ -1041,6 +1160,9 @@ static long vlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case VLAB_IOC_INFO:
 		ret = vlab_info(dev, uarg);
+		break;
+	case VLAB_IOC_REWRITE:
+		ret = vlab_rewrite(dev, uarg);
 		break;
 	case VLAB_IOC_REMOVE:
 		ret = get_user(flags, (u32 __user *)uarg);

@@ -382,6 +382,28 @@ TEST(create_refusals)
 	vlab_close(&lab);
 }
 
+/* Rewrite jobs the lab cannot run are refused; stopping none is no error. */
+TEST(rewrite_refusals)
+{
+	struct vlab_create c = {
+		.device_id = 0xfff0,	/* no driver binds to it */
+		.num_queues = 1,
+		.queue_size = { 64 },
+	};
+	uint8_t patterns[2 * (VLAB_MAX_REWRITE + 1)] = { 0 };
+	struct vlab lab;
+
+	ASSERT_EQ(0, vlab_open(&lab));
+	ASSERT_EQ(0, vlab_create(&lab, &c));
+	EXPECT_EQ(-EINVAL, vlab_rewrite(&lab, 1, 0, patterns, 4));
+	EXPECT_EQ(-EINVAL, vlab_rewrite(&lab, 0, 0, patterns, VLAB_MAX_REWRITE + 1));
+	EXPECT_EQ(-EFAULT, vlab_rewrite(&lab, 0, 0, (void *)8, 4));
+	EXPECT_EQ(0, vlab_rewrite(&lab, 0, 0, NULL, 0));
+	EXPECT_EQ(0, vlab_rewrite(&lab, 0, 0, patterns, VLAB_MAX_REWRITE));
+	EXPECT_EQ(0, vlab_rewrite(&lab, 0, 0, NULL, 0));
+	vlab_close(&lab);
+}
+
 /* Shared memory regions are mapped into the process. */
 TEST(shared_memory)
 {

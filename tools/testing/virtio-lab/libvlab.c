@@ -136,6 +136,19 @@ int vlab_complete(struct vlab *lab, uint32_t queue, uint32_t id,
 	return vlab_ioctl(lab, VLAB_IOC_COMPLETE, &c);
 }
 
+int vlab_rewrite(struct vlab *lab, uint32_t queue, uint32_t offset,
+		 const void *patterns, uint32_t len)
+{
+	struct vlab_rewrite r = {
+		.queue = queue,
+		.offset = offset,
+		.len = len,
+		.data = (uintptr_t)patterns,
+	};
+
+	return vlab_ioctl(lab, VLAB_IOC_REWRITE, &r);
+}
+
 int vlab_set_config(struct vlab *lab, uint32_t offset, const void *data,
 		    uint32_t len, uint32_t flags)
 {

@@ -50,6 +50,12 @@ int vlab_wait_status(struct vlab *lab, uint8_t status, int timeout_ms);
 int vlab_complete(struct vlab *lab, uint32_t queue, uint32_t id,
 		  const void *data, uint32_t len, uint32_t used_len,
 		  uint32_t flags);
+/*
+ * Keep rewriting len bytes at offset of the buffer last completed on queue,
+ * with the two patterns at patterns in turn; len 0 stops (VLAB_IOC_REWRITE).
+ */
+int vlab_rewrite(struct vlab *lab, uint32_t queue, uint32_t offset,
+		 const void *patterns, uint32_t len);
 int vlab_set_config(struct vlab *lab, uint32_t offset, const void *data,
 		    uint32_t len, uint32_t flags);
 int vlab_interrupt(struct vlab *lab, uint32_t queue);

@@ -152,6 +152,32 @@ struct vlab_info {
 	__u32 reserved;
 };
 
+/* Bytes of one rewrite pattern, at most. */
+#define VLAB_MAX_REWRITE 64
+
+/**
+ * struct vlab_rewrite - keep writing returned buffers (VLAB_IOC_REWRITE)
+ * @queue: the queue.
+ * @offset: first byte, counted in the device-writable part of a chain.
+ * @len: bytes, at most VLAB_MAX_REWRITE; 0 stops rewriting.
+ * @reserved: 0.
+ * @data: user address of 2 * @len bytes: two patterns, written in turn.
+ *
+ * From now on, the chain last completed on @queue keeps having these bytes
+ * rewritten, the two patterns in turn, without pause, until the next
+ * completion on @queue: a device that keeps writing a buffer it returned.
+ * It stops at a reset of the device, at removal, or on request. For
+ * drivers that keep their buffers for the life of the queues (receive
+ * rings); one job per device, a new one replaces the old.
+ */
+struct vlab_rewrite {
+	__u32 queue;
+	__u32 offset;
+	__u32 len;
+	__u32 reserved;
+	__u64 data;
+};
+
 #define VLAB_IOC_MAGIC 0xb7
 #define VLAB_IOC_CREATE _IOW(VLAB_IOC_MAGIC, 0, struct vlab_create)
 #define VLAB_IOC_COMPLETE _IOW(VLAB_IOC_MAGIC, 1, struct vlab_complete)
@@ -161,5 +187,6 @@ struct vlab_info {
 /* Remove the device (__u32 VLAB_REMOVE_* flags). */
 #define VLAB_IOC_REMOVE _IOW(VLAB_IOC_MAGIC, 4, __u32)
 #define VLAB_IOC_INFO _IOR(VLAB_IOC_MAGIC, 5, struct vlab_info)
+#define VLAB_IOC_REWRITE _IOW(VLAB_IOC_MAGIC, 6, struct vlab_rewrite)
 
 #endif /* _VIRTIO_LAB_H */
