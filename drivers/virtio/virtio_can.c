@@ -22,6 +22,7 @@
  */
 #include <linux/bitmap.h>
 #include <linux/can/dev.h>
+#include <linux/cache.h>
 #include <linux/can/skb.h>
 #include <linux/completion.h>
 #include <linux/module.h>
@@ -35,6 +36,13 @@
 #include <linux/virtio_config.h>
 #include <linux/workqueue.h>
 #include <linux/virtio_extra/virtio_can.h>
+
+/*
+ * What the device writes gets cache lines of its own, as wide as DMA needs
+ * them: ____cacheline_aligned __aligned(ARCH_DMA_MINALIGN), the larger
+ * applies. A CPU writing the same line would fight the device for it, or
+ * write stale bytes back over the device's where DMA is not coherent.
+ */
 
 /* Frames in flight at most; also the number of echo skbs. */
 #define VIRTIO_CAN_TX_SLOTS 128
@@ -51,7 +59,16 @@
  */
 struct virtio_can_tx_buf {
 	u8 out[sizeof(struct virtio_can_tx_out) + CANFD_MAX_DLEN] __aligned(4);
-	struct virtio_can_tx_in in;
+	struct virtio_can_tx_in in ____cacheline_aligned __aligned(ARCH_DMA_MINALIGN);
+};
+
+/**
+ * struct virtio_can_rx_buf - one receive buffer, device-writable
+ * @bytes: struct virtio_can_rx and the largest payload.
+ */
+struct virtio_can_rx_buf {
+	u8 bytes[sizeof(struct virtio_can_rx) + CANFD_MAX_DLEN]
+		____cacheline_aligned __aligned(ARCH_DMA_MINALIGN);
 };
 
 /**
@@ -61,7 +78,7 @@ struct virtio_can_tx_buf {
  */
 struct virtio_can_ctrl_buf {
 	struct virtio_can_control_out out;
-	struct virtio_can_control_in in;
+	struct virtio_can_control_in in ____cacheline_aligned __aligned(ARCH_DMA_MINALIGN);
 };
 
 /**
@@ -81,9 +98,10 @@ struct virtio_can_ctrl_buf {
  * @tx_slots: slots in use for the current queue size.
  * @tx_inflight: number of bits set in @tx_busy.
  * @tx_open: the controller accepts frames; the queue may be woken.
- * @rx_bufs: the receive buffers, @rx_num of @rx_buf_size bytes.
+ * @rx_bufs: the receive buffers, @rx_num of them.
  * @rx_num: number of receive buffers, the receive queue's size.
- * @rx_buf_size: header and the largest payload the features allow.
+ * @rx_buf_size: bytes of each the device may write: header and the
+ *	largest payload the features allow.
  * @started: the controller is started; frames received otherwise are
  *	dropped.
  * @frozen: suspended: no virtqueues, NAPI disabled.
@@ -116,7 +134,7 @@ struct virtio_can_priv {
 	unsigned int tx_inflight;
 	bool tx_open;
 
-	u8 *rx_bufs;
+	struct virtio_can_rx_buf *rx_bufs;
 	unsigned int rx_num;
 	unsigned int rx_buf_size;
 
@@ -481,7 +499,7 @@ static const char *virtio_can_rx_check(struct virtio_can_priv *priv,
 static void virtio_can_rx_frame(struct virtio_can_priv *priv,
 				const void *buf, unsigned int used)
 {
-	u8 copy[sizeof(struct virtio_can_rx) + CANFD_MAX_DLEN] __aligned(4);
+	u8 copy[sizeof_field(struct virtio_can_rx_buf, bytes)] __aligned(4);
 	const struct virtio_can_rx *rx = (const struct virtio_can_rx *)copy;
 	struct net_device_stats *stats = &priv->dev->stats;
 	struct canfd_frame *cfd;
@@ -708,14 +726,13 @@ static int virtio_can_setup(struct virtio_can_priv *priv)
 	payload = virtio_can_has(priv, VIRTIO_CAN_F_CAN_FD) ? CANFD_MAX_DLEN :
 							       CAN_MAX_DLEN;
 	priv->rx_buf_size = sizeof(struct virtio_can_rx) + payload;
-	priv->rx_bufs = kcalloc(priv->rx_num, priv->rx_buf_size, GFP_KERNEL);
+	priv->rx_bufs = kcalloc(priv->rx_num, sizeof(*priv->rx_bufs), GFP_KERNEL);
 	if (!priv->rx_bufs) {
 		err = -ENOMEM;
 		goto del_vqs;
 	}
 	for (i = 0; i < priv->rx_num; i++) {
-		err = virtio_can_rx_post(priv, priv->rx_bufs + i * priv->rx_buf_size,
-					 GFP_KERNEL);
+		err = virtio_can_rx_post(priv, &priv->rx_bufs[i], GFP_KERNEL);
 		if (err)
 			goto free_rx;
 	}

@@ -16,6 +16,7 @@
  * answer in time fails with -ETIMEDOUT; its buffers stay with the device,
  * so commands fail with -EIO until it answers or is reset.
  */
+#include <linux/cache.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/ratelimit.h>
@@ -41,6 +42,13 @@ static unsigned int answer_ms = 2000;
 module_param(answer_ms, uint, 0644);
 MODULE_PARM_DESC(answer_ms, "How long the device may take to answer a command (ms)");
 
+/*
+ * What the device writes gets cache lines of its own, as wide as DMA needs
+ * them: ____cacheline_aligned __aligned(ARCH_DMA_MINALIGN), the larger
+ * applies. A CPU writing the same line would fight the device for it, or
+ * write stale bytes back over the device's where DMA is not coherent.
+ */
+
 /**
  * struct vwdt_msg - the buffers of one command, as the device sees them
  * @req: the command (control protocol).
@@ -50,9 +58,18 @@ MODULE_PARM_DESC(answer_ms, "How long the device may take to answer a command (m
 struct vwdt_msg {
 	struct virtio_watchdog_ctrl_req req;
 	union {
-		struct virtio_watchdog_ctrl_resp resp;
+		struct virtio_watchdog_ctrl_resp resp
+			____cacheline_aligned __aligned(ARCH_DMA_MINALIGN);
 		u8 ack;
 	};
+};
+
+/**
+ * struct vwdt_event_buf - one event buffer, device-writable
+ * @ev: the event.
+ */
+struct vwdt_event_buf {
+	struct virtio_watchdog_event ev ____cacheline_aligned __aligned(ARCH_DMA_MINALIGN);
 };
 
 /**
@@ -97,7 +114,7 @@ struct vwdt {
 	struct virtio_device *vdev;
 	struct virtqueue *ctrl_vq;
 	struct virtqueue *event_vq;
-	struct virtio_watchdog_event *events;
+	struct vwdt_event_buf *events;
 	bool basic;
 	u32 max_ms;
 	u32 granularity_ms;
@@ -488,42 +505,46 @@ static const struct watchdog_ops vwdt_basic_ops = {
 	.ping = vwdt_basic_ping,
 };
 
-static void vwdt_post_event(struct vwdt *vw, struct virtio_watchdog_event *ev)
+static void vwdt_post_event(struct vwdt *vw, struct vwdt_event_buf *buf)
 {
 	struct scatterlist sg;
 
-	sg_init_one(&sg, ev, sizeof(*ev));
-	if (virtqueue_add_inbuf(vw->event_vq, &sg, 1, ev, GFP_ATOMIC))
+	sg_init_one(&sg, &buf->ev, sizeof(buf->ev));
+	if (virtqueue_add_inbuf(vw->event_vq, &sg, 1, buf, GFP_ATOMIC))
 		vwdt_complain(vw, "event buffer not queued\n");
 }
 
 static void vwdt_event_done(struct virtqueue *vq)
 {
 	struct vwdt *vw = vq->vdev->priv;
-	struct virtio_watchdog_event *ev;
+	struct vwdt_event_buf *buf;
 	unsigned long flags;
 	unsigned int len;
 	bool kick = false;
+	u16 type;
 
 	spin_lock_irqsave(&vw->vq_lock, flags);
-	while ((ev = virtqueue_get_buf(vq, &len))) {
+	while ((buf = virtqueue_get_buf(vq, &len))) {
 		/*
 		 * Given back unused, as a device going away does: posting it
 		 * again would only have it given back again.
 		 */
 		if (!len)
 			continue;
-		if (len != sizeof(*ev) ||
-		    le16_to_cpu(ev->type) != VIRTIO_WATCHDOG_EVENT_PRETIMEOUT) {
+		/* The device may still be writing the buffer: read it once. */
+		type = len >= sizeof(buf->ev.type) ?
+		       le16_to_cpu(READ_ONCE(buf->ev.type)) : 0;
+		if (len != sizeof(buf->ev) ||
+		    type != VIRTIO_WATCHDOG_EVENT_PRETIMEOUT) {
 			vwdt_complain(vw, "event of %u bytes, type %u: not a pretimeout event\n",
-				      len, len >= sizeof(ev->type) ? le16_to_cpu(ev->type) : 0);
+				      len, type);
 		} else if (!watchdog_active(&vw->wdd) || !vw->wdd.pretimeout) {
 			vwdt_complain(vw, "pretimeout event with no pretimeout set\n");
 		} else {
 			watchdog_notify_pretimeout(&vw->wdd);
 		}
 		if (!vw->gone) {
-			vwdt_post_event(vw, ev);
+			vwdt_post_event(vw, buf);
 			kick = true;
 		}
 	}

@@ -11,13 +11,17 @@
  * equipment and never installed.
  *
  * The device side of the split rings is here: vringh is not built by
- * distribution kernels. Rings and buffers are kernel memory (no
- * VIRTIO_F_ACCESS_PLATFORM), so descriptor addresses are physical addresses
- * in the direct map.
+ * distribution kernels. Rings and buffers are kernel memory. Descriptor
+ * addresses are physical addresses, or with VIRTIO_F_ACCESS_PLATFORM the
+ * DMA addresses of the lab's parent device, which has no IOMMU: the
+ * drivers' buffers then go through the DMA API, and its debugging checks
+ * them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
+#include <linux/dma-direct.h>
+#include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/interrupt.h>
@@ -204,8 +208,10 @@ static bool vlab_backlogged(struct vlab_dev *dev)
  * code, but a buggy driver can still post anything: refuse what is not RAM
  * in the direct map rather than touch it.
  */
-static void *vlab_map(u64 addr, u32 len)
+static void *vlab_map(struct vlab_dev *dev, u64 addr, u32 len)
 {
+	if (virtio_has_feature(&dev->vdev, VIRTIO_F_ACCESS_PLATFORM))
+		addr = dma_to_phys(vlab_parent, addr);
 	if (!len || addr + len < addr || !pfn_valid(PHYS_PFN(addr)) ||
 	    !pfn_valid(PHYS_PFN(addr + len - 1)))
 		return NULL;
@@ -240,7 +246,7 @@ static struct vlab_chain *vlab_walk(struct vlab_dev *dev, struct vlab_queue *q,
 			if (indirect || (flags & VRING_DESC_F_NEXT) ||
 			    len % sizeof(*table) || !len)
 				return ERR_PTR(-EINVAL);
-			table = vlab_map(addr, len);
+			table = vlab_map(dev, addr, len);
 			if (!table)
 				return ERR_PTR(-EFAULT);
 			table_size = len / sizeof(*table);
@@ -259,7 +265,7 @@ static struct vlab_chain *vlab_walk(struct vlab_dev *dev, struct vlab_queue *q,
 			if (nseg >= VLAB_MAX_SEGMENTS)
 				return ERR_PTR(-E2BIG);
 			seg = &dev->walk[nseg++];
-			seg->addr = vlab_map(addr, len);
+			seg->addr = vlab_map(dev, addr, len);
 			if (!seg->addr)
 				return ERR_PTR(-EFAULT);
 			seg->len = len;
@@ -891,8 +897,7 @@ static int vlab_check_create(const struct vlab_create *c)
 {
 	u32 i;
 
-	if (c->features & (BIT_ULL(VIRTIO_F_RING_PACKED) |
-			   BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)))
+	if (c->features & BIT_ULL(VIRTIO_F_RING_PACKED))
 		return -EOPNOTSUPP;
 	if (!c->device_id || c->num_queues > VLAB_MAX_QUEUES ||
 	    c->config_size > VLAB_MAX_CONFIG || c->num_shm > VLAB_MAX_SHM ||
@@ -1326,7 +1331,10 @@ static int __init vlab_init(void)
 	vlab_parent = root_device_register("virtio-lab");
 	if (IS_ERR(vlab_parent))
 		return PTR_ERR(vlab_parent);
-	err = misc_register(&vlab_misc);
+	/* Devices with VIRTIO_F_ACCESS_PLATFORM map through it. */
+	err = dma_coerce_mask_and_coherent(vlab_parent, DMA_BIT_MASK(64));
+	if (!err)
+		err = misc_register(&vlab_misc);
 	if (err)
 		root_device_unregister(vlab_parent);
 	return err;

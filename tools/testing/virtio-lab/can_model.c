@@ -26,7 +26,8 @@ int can_model_create(struct can_model *m, uint64_t can_features)
 	struct vlab_create create = {
 		.device_id = VIRTIO_ID_CAN,
 		.features = (1ULL << VIRTIO_F_VERSION_1) |
-			    (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | can_features,
+			    (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |
+			    (1ULL << VIRTIO_F_ACCESS_PLATFORM) | can_features,
 		.num_queues = VIRTIO_CAN_VQ_MAX_CNT,
 		.config_size = sizeof(config),
 		.config = (uintptr_t)&config,

@@ -360,8 +360,6 @@ TEST(create_refusals)
 	ASSERT_EQ(0, vlab_open(&lab));
 	c.features = 1ULL << VIRTIO_F_RING_PACKED;
 	EXPECT_EQ(-EOPNOTSUPP, vlab_create(&lab, &c));
-	c.features = 1ULL << VIRTIO_F_ACCESS_PLATFORM;
-	EXPECT_EQ(-EOPNOTSUPP, vlab_create(&lab, &c));
 	c.features = 0;
 	c.queue_size[0] = 100;
 	EXPECT_EQ(-EINVAL, vlab_create(&lab, &c));

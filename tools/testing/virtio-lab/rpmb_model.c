@@ -559,7 +559,8 @@ int rpmb_model_start(struct rpmb_model *m)
 	struct vlab_create create = {
 		.device_id = VIRTIO_ID_RPMB,
 		.features = (1ULL << VIRTIO_F_VERSION_1) |
-			    (1ULL << VIRTIO_RING_F_INDIRECT_DESC),
+			    (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |
+			    (1ULL << VIRTIO_F_ACCESS_PLATFORM),
 		.num_queues = VIRTIO_RPMB_VQ_MAX_CNT,
 		.config_size = sizeof(config),
 		.config = (uintptr_t)&config,

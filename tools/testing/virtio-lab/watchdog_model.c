@@ -890,7 +890,8 @@ int watchdog_model_start(struct watchdog_model *m)
 	struct vlab_create create = {
 		.device_id = VIRTIO_ID_WATCHDOG,
 		.features = BIT_ULL(VIRTIO_F_VERSION_1) |
-			    BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC) | offered,
+			    BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC) |
+			    BIT_ULL(VIRTIO_F_ACCESS_PLATFORM) | offered,
 		.num_queues = offered & BIT_ULL(VIRTIO_WATCHDOG_F_PRETIMEOUT) ?
 			      2 : 1,
 		.config_size = p->basic ? 0 : sizeof(config),
