@@ -23,6 +23,7 @@
 #include <linux/idr.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -38,6 +39,13 @@ module_param(timeout_ms, uint, 0644);
 MODULE_PARM_DESC(timeout_ms, "How long the device may take to answer an operation (ms)");
 
 static DEFINE_IDA(vrpmb_ida);
+/*
+ * The RPMB subsystem's users (OP-TEE) call vrpmb_route_frames() with the
+ * virtio device, also while it is being removed: the call takes its
+ * reference on the driver's state under this lock, and removal withdraws
+ * the state (vdev->priv) under it first.
+ */
+static DEFINE_MUTEX(vrpmb_subsystem_lock);
 
 /**
  * struct vrpmb_request - one operation, while the device may hold it
@@ -482,19 +490,28 @@ ATTRIBUTE_GROUPS(vrpmb);
 static int vrpmb_route_frames(struct device *dev, u8 *req, unsigned int req_len,
 			      u8 *resp, unsigned int resp_len)
 {
-	struct vrpmb *vr = dev_to_virtio(dev)->priv;
 	struct virtio_rpmb_frame *frames;
 	unsigned int n_req = req_len / VRPMB_FRAME_SIZE;
 	unsigned int n_resp = resp_len / VRPMB_FRAME_SIZE;
+	struct vrpmb *vr;
 	bool result;
 	int err;
 
 	if (!n_req || req_len % VRPMB_FRAME_SIZE || resp_len % VRPMB_FRAME_SIZE ||
 	    n_req > VRPMB_MAX_FRAMES)
 		return -EINVAL;
+	mutex_lock(&vrpmb_subsystem_lock);
+	vr = dev_to_virtio(dev)->priv;
+	if (vr)
+		kref_get(&vr->ref);
+	mutex_unlock(&vrpmb_subsystem_lock);
+	if (!vr)
+		return -ENODEV;
 	frames = kvcalloc(n_req + 1, VRPMB_FRAME_SIZE, GFP_KERNEL);
-	if (!frames)
+	if (!frames) {
+		vrpmb_put(vr);
 		return -ENOMEM;
+	}
 	memcpy(frames, req, req_len);
 	result = n_resp && (vrpmb_frame_type(frames) == VIRTIO_RPMB_REQ_DATA_WRITE ||
 			    vrpmb_frame_type(frames) == VIRTIO_RPMB_REQ_PROGRAM_KEY);
@@ -505,6 +522,7 @@ static int vrpmb_route_frames(struct device *dev, u8 *req, unsigned int req_len,
 	err = vrpmb_route(vr, frames, n_req + result,
 			  (struct virtio_rpmb_frame *)resp, n_resp);
 	kvfree(frames);
+	vrpmb_put(vr);
 	return err;
 }
 
@@ -613,6 +631,10 @@ static void vrpmb_remove(struct virtio_device *vdev)
 {
 	struct vrpmb *vr = vdev->priv;
 
+	/* Calls from the RPMB subsystem from now on get -ENODEV. */
+	mutex_lock(&vrpmb_subsystem_lock);
+	vdev->priv = NULL;
+	mutex_unlock(&vrpmb_subsystem_lock);
 	if (vr->rdev)
 		rpmb_dev_unregister(vr->rdev);
 	/* No new opens; open files hold a reference and get -ENODEV. */

@@ -613,6 +613,53 @@ TEST_F(rpmb, removal_with_request_outstanding)
 	EXPECT_EQ(-1, access(dut->dev, F_OK));
 }
 
+/* Routes frames through the kernel's RPMB subsystem (vx_test_rpmb). */
+struct subsystem_call {
+	int fd;
+	int err;
+};
+
+static void *route_counter_request(void *arg)
+{
+	struct subsystem_call *c = arg;
+	struct virtio_rpmb_frame req = request(VIRTIO_RPMB_REQ_GET_WRITE_COUNTER, 0, 0);
+
+	c->err = write(c->fd, &req, sizeof(req)) == sizeof(req) ? 0 : -errno;
+	return NULL;
+}
+
+/*
+ * A user of the kernel's RPMB subsystem (OP-TEE is one) keeps the RPMB
+ * device and calls it while the virtio device is removed, and after: the
+ * call in flight and the ones after get ENODEV, and nothing is used after
+ * it is freed (no file of the driver's is open to keep its state alive).
+ */
+TEST_F(rpmb, subsystem_user_during_removal)
+{
+	struct rpmb_dut *dut = &self->dut;
+	struct subsystem_call c = { .err = 1 };
+	unsigned long chains;
+	pthread_t t;
+
+	if (system("modprobe -q vx_test_rpmb"))
+		SKIP(return, "no RPMB subsystem in this kernel");
+	c.fd = open("/dev/vx-test-rpmb", O_RDWR);
+	ASSERT_LE(0, c.fd) TH_LOG("the RPMB subsystem has no device: %s", strerror(errno));
+	close(dut->fd);
+	dut->fd = -1;
+	chains = COUNT(dut, chains);
+	WITH_MODEL(dut, rpmb_model_set_fault(&dut->m, RPMB_FAULT_SILENT, 1));
+	ASSERT_EQ(0, pthread_create(&t, NULL, route_counter_request, &c));
+	while (COUNT(dut, chains) == chains)
+		usleep(10000);
+	WITH_MODEL(dut, EXPECT_EQ(0, vlab_remove(&dut->m.lab, VLAB_REMOVE_SURPRISE)));
+	pthread_join(t, NULL);
+	EXPECT_EQ(-ENODEV, c.err);
+	route_counter_request(&c);
+	EXPECT_EQ(-ENODEV, c.err);
+	close(c.fd);
+}
+
 /* Removed in order while the file stays open, then closed. */
 TEST_F(rpmb, removal_with_file_open)
 {
