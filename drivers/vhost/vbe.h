@@ -158,8 +158,9 @@ struct vbe_mgmt {
  * @generation: configuration generation
  * @nvqs: number of virtqueues (info->nvqs, kept for vbe_free(), which may
  *	run after the back-end's module is gone)
- * @kernel_driver: the driver is virtio_vdpa, which uses physical addresses
- *	(identity map); never true for a vhost-vdpa user
+ * @dma_api_driver: since the last reset, the driver asked for the queues'
+ *	DMA device: it maps its buffers with the DMA API, so its addresses are
+ *	physical (identity map). vhost-vdpa never asks.
  * @vqs: the virtqueues
  * @config_cb: how to tell the driver its configuration changed
  * @config_lock: protects @config
@@ -184,7 +185,7 @@ struct vbe_device {
 	u64 features;
 	u32 generation;
 	unsigned int nvqs;
-	bool kernel_driver;
+	bool dma_api_driver;
 	struct vbe_vq *vqs;
 	struct vdpa_callback config_cb;
 	spinlock_t config_lock; /* config */

@@ -417,7 +417,7 @@ static void vbe_do_reset(struct vbe_device *dev, bool clean_map)
 		vbe_vq_reset(&dev->vqs[i]);
 	WRITE_ONCE(dev->status, 0);
 	dev->features = 0;
-	dev->kernel_driver = false;
+	dev->dma_api_driver = false;
 	/* drivers set it after reset; an old one may be gone since */
 	dev->config_cb.callback = NULL;
 	dev->config_cb.private = NULL;
@@ -442,7 +442,6 @@ static bool vbe_features_ok(struct vbe_device *dev)
 static void vbe_set_status(struct vdpa_device *vdpa, u8 status)
 {
 	struct vbe_device *dev = vdpa_to_vbe(vdpa);
-	const struct device_driver *drv;
 	u8 old;
 
 	mutex_lock(&dev->lock);
@@ -457,13 +456,9 @@ static void vbe_set_status(struct vdpa_device *vdpa, u8 status)
 	    !(old & VIRTIO_CONFIG_S_FEATURES_OK) && !vbe_features_ok(dev))
 		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
 	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
-	    !(old & VIRTIO_CONFIG_S_DRIVER_OK)) {
-		/* the identity map is for the host's own drivers only */
-		drv = READ_ONCE(vdpa->dev.driver);
-		dev->kernel_driver = drv && !strcmp(drv->name, "virtio_vdpa");
-		if (!(status & VIRTIO_CONFIG_S_FEATURES_OK))
-			vbe_device_broken(dev, "DRIVER_OK without FEATURES_OK");
-	}
+	    !(old & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	    !(status & VIRTIO_CONFIG_S_FEATURES_OK))
+		vbe_device_broken(dev, "DRIVER_OK without FEATURES_OK");
 	/* a broken device (maybe just now) stays broken until reset */
 	WRITE_ONCE(dev->status, status | (dev->status & VIRTIO_CONFIG_S_NEEDS_RESET));
 	mutex_unlock(&dev->lock);
@@ -584,6 +579,21 @@ static int vbe_reset_map(struct vdpa_device *vdpa, unsigned int asid)
 	return 0;
 }
 
+/*
+ * A driver that asks which device its buffers are DMA-mapped on maps them
+ * with the DMA API, on a device without an IOMMU: its addresses are
+ * physical. vhost-vdpa never asks; it passes user addresses in a map.
+ */
+static struct device *vbe_get_vq_dma_dev(struct vdpa_device *vdpa, u16 idx)
+{
+	struct vbe_device *dev = vdpa_to_vbe(vdpa);
+
+	mutex_lock(&dev->lock);
+	WRITE_ONCE(dev->dma_api_driver, true);
+	mutex_unlock(&dev->lock);
+	return vdpa_get_dma_dev(vdpa);
+}
+
 static int vbe_bind_mm(struct vdpa_device *vdpa, struct mm_struct *mm)
 {
 	struct vbe_device *dev = vdpa_to_vbe(vdpa);
@@ -659,6 +669,7 @@ static const struct vdpa_config_ops vbe_config_ops = {
 	.get_iova_range		= vbe_get_iova_range,
 	.set_map		= vbe_set_map,
 	.reset_map		= vbe_reset_map,
+	.get_vq_dma_dev		= vbe_get_vq_dma_dev,
 	.bind_mm		= vbe_bind_mm,
 	.unbind_mm		= vbe_unbind_mm,
 	.free			= vbe_free,

@@ -8,8 +8,11 @@
  * - virtio_vdpa, the host's own virtio drivers, maps nothing: its DMA
  *   addresses are physical addresses (a vDPA device has no IOMMU).
  *
- * The identity map is granted to virtio_vdpa only: a vhost-vdpa user that
- * maps nothing, or whose map a reset cleared, must not reach host memory.
+ * The identity map is granted from what the driver does, not from its
+ * name: only to a driver that asked for the queues' DMA device (so maps
+ * its buffers with the DMA API) and while no owner's address space is
+ * bound (vhost-vdpa binds one). A vhost-vdpa user that maps nothing, or
+ * whose map a reset cleared, must not reach host memory.
  */
 
 #include <linux/dma-direct.h>
@@ -41,7 +44,8 @@ static s64 vbe_mem_translate(struct vbe_device *dev, u64 addr, u64 len,
 		bool identity = dev->identity;
 
 		spin_unlock(&dev->map_lock);
-		if (!identity || !dev->kernel_driver)
+		if (!identity || !READ_ONCE(dev->dma_api_driver) ||
+		    READ_ONCE(dev->mm))
 			return -EFAULT;
 		*target = dma_to_phys(dev->vdpa.dma_dev, addr);
 		*user = false;
