@@ -25,6 +25,7 @@
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
+#include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <net/net_namespace.h>
@@ -47,6 +48,8 @@
 #define VHOST_CAN_ACK_TIMEOUT HZ
 /* How long a frame the interface's queue refused waits to be retried. */
 #define VHOST_CAN_TX_RETRY 1
+/* STARTs a device takes in a second; more are refused (see @starts). */
+#define VHOST_CAN_STARTS_PER_SECOND 10
 
 /**
  * struct vhost_can_allowlist - the frames a driver may send or receive
@@ -76,7 +79,6 @@ struct vhost_can_tx_wait {
 
 /**
  * struct vhost_can_sock_config - what a socket is made with
- * @net: the interface's namespace
  * @ifindex: the interface
  * @fd: CAN FD frames were negotiated
  * @late_ack: late TX acks were negotiated: the socket echoes its frames
@@ -84,7 +86,6 @@ struct vhost_can_tx_wait {
  * @nfilter: how many
  */
 struct vhost_can_sock_config {
-	struct net *net;
 	int ifindex;
 	bool fd;
 	bool late_ack;
@@ -102,6 +103,7 @@ struct vhost_can_sock_config {
  * @rx_frames: frames given to the driver
  * @rx_dropped: frames of a kind not negotiated, or not in rx_allow
  * @bus_off: times the controller went bus-off
+ * @starts_refused: START requests refused for coming too often
  */
 struct vhost_can_stats {
 	unsigned long tx_frames;
@@ -111,6 +113,7 @@ struct vhost_can_stats {
 	unsigned long rx_frames;
 	unsigned long rx_dropped;
 	unsigned long bus_off;
+	unsigned long starts_refused;
 };
 
 /**
@@ -130,6 +133,9 @@ struct vhost_can_stats {
  * @sock_config: the socket work's copy of what a socket is made with
  * @tx_allow: IDs the driver may send
  * @rx_allow: IDs the driver receives
+ * @starts: bounds the rate of STARTs, each of which opens a socket and
+ *	takes the RTNL: a guest toggling its controller must not slow the
+ *	host's network configuration
  * @rx_frame: a frame read from @sock, waiting for a receive buffer
  * @rx_held: @rx_frame holds one
  * @wait: transmitted frames waiting for their late ack, oldest first
@@ -153,6 +159,7 @@ struct vhost_can {
 	struct vhost_can_sock_config sock_config;
 	struct vhost_can_allowlist tx_allow;
 	struct vhost_can_allowlist rx_allow;
+	struct ratelimit_state starts;
 	struct canfd_frame rx_frame;
 	bool rx_held;
 	struct vhost_can_tx_wait wait[VBE_QUEUE_MAX];
@@ -221,7 +228,6 @@ static void vhost_can_sock_config(struct vhost_can *can,
 {
 	unsigned int n = can->rx_allow.n;
 
-	cfg->net = can->net;
 	cfg->ifindex = can->ifindex;
 	cfg->fd = vhost_can_has(can, VIRTIO_CAN_F_CAN_FD);
 	cfg->late_ack = vhost_can_has(can, VIRTIO_CAN_F_LATE_TX_ACK);
@@ -241,8 +247,24 @@ static int vhost_can_sock_filter(struct socket *sock,
 				    cfg->nfilter * sizeof(cfg->filter[0]));
 }
 
-/* A raw socket on the bound interface, set for what was negotiated. */
-static int vhost_can_sock_open(const struct vhost_can_sock_config *cfg,
+/*
+ * A socket's namespace: a kernel socket holds no reference on it, so each
+ * of ours holds one, from its opening until its release.
+ */
+static void vhost_can_sock_release(struct socket *sock)
+{
+	struct net *net = sock_net(sock->sk);
+
+	sock_release(sock);
+	put_net(net);
+}
+
+/*
+ * A raw socket on the bound interface in net, set for what was
+ * negotiated; it takes a reference on net.
+ */
+static int vhost_can_sock_open(struct net *net,
+			       const struct vhost_can_sock_config *cfg,
 			       struct socket **sockp)
 {
 	struct sockaddr_can addr = {
@@ -253,9 +275,10 @@ static int vhost_can_sock_open(const struct vhost_can_sock_config *cfg,
 	struct socket *sock;
 	int on = 1, ret;
 
-	ret = sock_create_kern(cfg->net, PF_CAN, SOCK_RAW, CAN_RAW, &sock);
+	ret = sock_create_kern(net, PF_CAN, SOCK_RAW, CAN_RAW, &sock);
 	if (ret)
 		return ret;
+	get_net(net);
 	ret = vhost_can_sock_filter(sock, cfg);
 	if (!ret)
 		ret = vhost_can_setsockopt(sock, CAN_RAW_ERR_FILTER, &err_mask,
@@ -270,7 +293,7 @@ static int vhost_can_sock_open(const struct vhost_can_sock_config *cfg,
 	if (!ret)
 		ret = kernel_bind(sock, (struct sockaddr *)&addr, sizeof(addr));
 	if (ret) {
-		sock_release(sock);
+		vhost_can_sock_release(sock);
 		return ret;
 	}
 	*sockp = sock;
@@ -385,6 +408,19 @@ static void vhost_can_bus_off(struct vhost_can *can, const char *why)
 	vbe_device_config_changed(&can->core);
 }
 
+/* Why the bound interface carries no frames ("down", "gone"), or NULL. */
+static const char *vhost_can_if_down(struct vhost_can *can)
+{
+	struct net_device *ndev = dev_get_by_index(can->net, can->ifindex);
+	bool up;
+
+	if (!ndev)
+		return "gone";
+	up = ndev->flags & IFF_UP;
+	dev_put(ndev);
+	return up ? NULL : "down";
+}
+
 /*
  * The socket's life outside the device lock: SocketCAN takes the RTNL to
  * bind, filter and release a socket, and a driver in this kernel may hold
@@ -398,6 +434,7 @@ static void vhost_can_sock_work(struct work_struct *work)
 	struct vhost_can *can = container_of(work, struct vhost_can, sock_work);
 	struct vhost_can_sock_config *cfg = &can->sock_config;
 	struct socket *retired, *cur, *sock;
+	struct net *net = NULL;
 	bool open, refilter;
 	unsigned int gen;
 	int ret;
@@ -413,10 +450,13 @@ static void vhost_can_sock_work(struct work_struct *work)
 		gen = can->sock_gen;
 		if (open || refilter)
 			vhost_can_sock_config(can, cfg);
+		/* the bound namespace may go while the socket is opened */
+		if (open)
+			net = get_net(can->net);
 		mutex_unlock(&can->core.lock);
 
 		if (retired)
-			sock_release(retired);
+			vhost_can_sock_release(retired);
 		/* only this work releases sockets: cur lives until it does */
 		if (refilter && vhost_can_sock_filter(cur, cfg))
 			dev_info_ratelimited(vhost_can_dev(can),
@@ -427,7 +467,8 @@ static void vhost_can_sock_work(struct work_struct *work)
 			return;
 		}
 		sock = NULL;
-		ret = vhost_can_sock_open(cfg, &sock);
+		ret = vhost_can_sock_open(net, cfg, &sock);
+		put_net(net);
 		mutex_lock(&can->core.lock);
 		if (gen == can->sock_gen && can->started) {
 			if (ret) {
@@ -435,12 +476,18 @@ static void vhost_can_sock_work(struct work_struct *work)
 			} else {
 				vhost_can_sock_attach(can, sock);
 				sock = NULL;
+				/*
+				 * Down since START and before the bind, the
+				 * socket never hears of it.
+				 */
+				if (vhost_can_if_down(can))
+					vhost_can_bus_off(can, "the interface went down");
 			}
 		}
 		mutex_unlock(&can->core.lock);
 		/* the controller stopped meanwhile */
 		if (sock)
-			sock_release(sock);
+			vhost_can_sock_release(sock);
 	}
 }
 
@@ -450,19 +497,20 @@ static void vhost_can_sock_work(struct work_struct *work)
  */
 static u8 vhost_can_start(struct vhost_can *can)
 {
-	struct net_device *ndev;
-	bool up = false;
+	const char *down;
 
 	if (can->started)
 		return VIRTIO_CAN_RESULT_OK;
-	ndev = dev_get_by_index(can->net, can->ifindex);
-	if (ndev) {
-		up = ndev->flags & IFF_UP;
-		dev_put(ndev);
-	}
-	if (!up) {
+	down = vhost_can_if_down(can);
+	if (down) {
 		vbe_device_complain(&can->core, "START refused: %s is %s",
-				    can->ifname, ndev ? "down" : "gone");
+				    can->ifname, down);
+		return VIRTIO_CAN_RESULT_NOT_OK;
+	}
+	if (!__ratelimit(&can->starts)) {
+		can->stats.starts_refused++;
+		vbe_device_complain(&can->core, "START refused: more than %d a second",
+				    VHOST_CAN_STARTS_PER_SECOND);
 		return VIRTIO_CAN_RESULT_NOT_OK;
 	}
 	can->started = true;
@@ -1154,6 +1202,7 @@ static struct dev_ext_attribute vhost_can_stats[] = {
 	VHOST_CAN_STAT(rx_frames),
 	VHOST_CAN_STAT(rx_dropped),
 	VHOST_CAN_STAT(bus_off),
+	VHOST_CAN_STAT(starts_refused),
 };
 
 static struct attribute *vhost_can_stat_attrs[] = {
@@ -1164,6 +1213,7 @@ static struct attribute *vhost_can_stat_attrs[] = {
 	&vhost_can_stats[4].attr.attr,
 	&vhost_can_stats[5].attr.attr,
 	&vhost_can_stats[6].attr.attr,
+	&vhost_can_stats[7].attr.attr,
 	NULL
 };
 
@@ -1182,14 +1232,18 @@ static int vhost_can_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 			     const struct vdpa_dev_set_config *config)
 {
 	struct vbe_device *core;
+	struct vhost_can *can;
 	int ret;
 
 	core = vbe_device_alloc(&vhost_can_info, &vhost_can_mgmt, name,
 				sizeof(struct vhost_can));
 	if (IS_ERR(core))
 		return PTR_ERR(core);
-	INIT_WORK(&container_of(core, struct vhost_can, core)->sock_work,
-		  vhost_can_sock_work);
+	can = container_of(core, struct vhost_can, core);
+	INIT_WORK(&can->sock_work, vhost_can_sock_work);
+	ratelimit_state_init(&can->starts, HZ, VHOST_CAN_STARTS_PER_SECOND);
+	/* refusals are counted and complained about; no "suppressed" line */
+	ratelimit_set_flags(&can->starts, RATELIMIT_MSG_ON_RELEASE);
 	core->vdpa.dev.groups = vhost_can_groups;
 	ret = vbe_device_register(core);
 	if (ret)
@@ -1206,11 +1260,12 @@ static void vhost_can_dev_del(struct vdpa_mgmt_dev *mdev,
 	vbe_device_unregister(&can->core);
 	mutex_lock(&can->core.lock);
 	vhost_can_reset(&can->core);
-	vhost_can_unbind(can);
 	mutex_unlock(&can->core.lock);
+	/* its socket released; each held its namespace until then */
 	flush_work(&can->sock_work);
 	/* a socket callback that saw the device before it was retired */
 	synchronize_rcu();
+	vhost_can_unbind(can);
 }
 
 static const struct vdpa_mgmtdev_ops vhost_can_mgmt_ops = {
