@@ -21,8 +21,8 @@
  * - Order: rtnl, then ctrl_mutex, then tx_lock or ctrl_lock.
  */
 #include <linux/bitmap.h>
-#include <linux/can/dev.h>
 #include <linux/cache.h>
+#include <linux/can/dev.h>
 #include <linux/can/skb.h>
 #include <linux/completion.h>
 #include <linux/module.h>

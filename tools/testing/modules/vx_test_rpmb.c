@@ -8,7 +8,7 @@
  * closed, as a user of the subsystem may keep it after the device is gone.
  * Each write() routes the frames written (whole 512-byte frames) through
  * rpmb_route_frames() with room for one response frame, and returns the
- * byte count or the call's error; read() returns that response.
+ * byte count or the call's error.
  */
 
 #include <linux/fs.h>
@@ -25,7 +25,7 @@
 
 struct vtrpmb_file {
 	struct rpmb_dev *rdev;
-	struct mutex lock;	/* resp */
+	struct mutex lock;	/* resp, which concurrent writes share */
 	u8 resp[VTRPMB_FRAME_SIZE];
 };
 
@@ -79,24 +79,11 @@ static ssize_t vtrpmb_write(struct file *file, const char __user *buf,
 	return err ?: len;
 }
 
-static ssize_t vtrpmb_read(struct file *file, char __user *buf, size_t len,
-			   loff_t *ppos)
-{
-	struct vtrpmb_file *f = file->private_data;
-	ssize_t ret;
-
-	mutex_lock(&f->lock);
-	ret = simple_read_from_buffer(buf, len, ppos, f->resp, sizeof(f->resp));
-	mutex_unlock(&f->lock);
-	return ret;
-}
-
 static const struct file_operations vtrpmb_fops = {
 	.owner = THIS_MODULE,
 	.open = vtrpmb_open,
 	.release = vtrpmb_release,
 	.write = vtrpmb_write,
-	.read = vtrpmb_read,
 	.llseek = noop_llseek,
 };
 
