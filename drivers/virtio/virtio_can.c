@@ -16,8 +16,8 @@
  * - The receive queue is used by the receive poll alone, or by setup and
  *   teardown while that poll is disabled.
  * - ctrl_mutex serializes control requests and every change of controller
- *   state (open, stop, restart, bus-off, freeze, restore, reset); ctrl_lock
- *   guards the control queue against its completion interrupt.
+ *   state (open, stop, restart, bus-off, freeze, restore, queue reset);
+ *   ctrl_lock guards the control queue against its completion interrupt.
  * - Order: rtnl, then ctrl_mutex, then tx_lock or ctrl_lock.
  */
 #include <linux/bitmap.h>
@@ -87,7 +87,7 @@ struct virtio_can_ctrl_buf {
  * @dev: the network device.
  * @vdev: the virtio device.
  * @vqs: the virtqueues, VIRTIO_CAN_VQ_*; all NULL while there are none
- *	(frozen, or a reset failed).
+ *	(frozen, or setting them up failed on resume).
  * @napi_rx: polls received frames.
  * @napi_tx: polls transmit results.
  * @napi_tx_on: @napi_tx is enabled; it is off while the interface is down
@@ -106,6 +106,8 @@ struct virtio_can_ctrl_buf {
  *	dropped.
  * @frozen: suspended: no virtqueues, NAPI disabled.
  * @removing: the device is being removed; stopping it resets nothing.
+ * @broken: the device holds buffers of a queue that could not be reset: it
+ *	is unusable until it is unbound (or resumed).
  * @ctrl_mutex: serializes control requests and state changes.
  * @ctrl_lock: guards the control queue and the two fields below.
  * @ctrl_held: the device holds the control buffer (a request is pending
@@ -141,6 +143,7 @@ struct virtio_can_priv {
 	bool started;
 	bool frozen;
 	bool removing;
+	bool broken;
 
 	struct mutex ctrl_mutex;	/* see above */
 	spinlock_t ctrl_lock;		/* see above */
@@ -300,6 +303,20 @@ static void virtio_can_tx_done(struct virtio_can_priv *priv,
 		stats->tx_errors++;
 		can_free_echo_skb(priv->dev, idx, NULL);
 	}
+}
+
+/*
+ * A frame the device will not send: its slot is free, its echo skb
+ * dropped. Caller holds tx_lock.
+ */
+static void virtio_can_tx_drop(struct virtio_can_priv *priv, unsigned int idx)
+{
+	if (priv->can.echo_skb[idx]) {
+		priv->dev->stats.tx_dropped++;
+		can_free_echo_skb(priv->dev, idx, NULL);
+	}
+	__clear_bit(idx, priv->tx_busy);
+	priv->tx_inflight--;
 }
 
 /* Collect up to budget transmit results. Caller holds tx_lock. */
@@ -736,6 +753,7 @@ static int virtio_can_setup(struct virtio_can_priv *priv)
 		if (err)
 			goto free_rx;
 	}
+	priv->broken = false;
 	virtio_device_ready(priv->vdev);
 	virtqueue_kick(priv->vqs[VIRTIO_CAN_VQ_RX]);
 	return 0;
@@ -768,14 +786,8 @@ static void virtio_can_teardown(struct virtio_can_priv *priv)
 	virtio_can_detach_all(priv);
 
 	spin_lock_bh(&priv->tx_lock);
-	for_each_set_bit(idx, priv->tx_busy, VIRTIO_CAN_TX_SLOTS) {
-		if (priv->can.echo_skb[idx]) {
-			priv->dev->stats.tx_dropped++;
-			can_free_echo_skb(priv->dev, idx, NULL);
-		}
-	}
-	bitmap_zero(priv->tx_busy, VIRTIO_CAN_TX_SLOTS);
-	priv->tx_inflight = 0;
+	for_each_set_bit(idx, priv->tx_busy, VIRTIO_CAN_TX_SLOTS)
+		virtio_can_tx_drop(priv, idx);
 	spin_unlock_bh(&priv->tx_lock);
 
 	spin_lock_irq(&priv->ctrl_lock);
@@ -788,34 +800,52 @@ static void virtio_can_teardown(struct virtio_can_priv *priv)
 	priv->rx_bufs = NULL;
 }
 
-/*
- * Take back every buffer the device holds: reset it, renegotiate the
- * features it accepted before, set the queues up again. The core offers
- * this only to power management, so the status sequence of probe is
- * repeated here. NAPI must be disabled; caller holds ctrl_mutex.
- */
-static int virtio_can_reset(struct virtio_can_priv *priv)
+static void virtio_can_tx_recycle(struct virtqueue *vq, void *buf)
 {
-	struct virtio_device *vdev = priv->vdev;
-	int err;
+	struct virtio_can_priv *priv = vq->vdev->priv;
 
-	virtio_can_teardown(priv);
-	virtio_add_status(vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
-	virtio_add_status(vdev, VIRTIO_CONFIG_S_DRIVER);
-	err = vdev->config->finalize_features(vdev);
-	if (!err) {
-		virtio_add_status(vdev, VIRTIO_CONFIG_S_FEATURES_OK);
-		if (!(vdev->config->get_status(vdev) & VIRTIO_CONFIG_S_FEATURES_OK))
-			err = -ENODEV;
-	}
-	if (!err)
-		err = virtio_can_setup(priv);
+	spin_lock_bh(&priv->tx_lock);
+	virtio_can_tx_drop(priv, (struct virtio_can_tx_buf *)buf - priv->tx_bufs);
+	spin_unlock_bh(&priv->tx_lock);
+}
+
+static void virtio_can_ctrl_recycle(struct virtqueue *vq, void *buf)
+{
+	struct virtio_can_priv *priv = vq->vdev->priv;
+
+	spin_lock_irq(&priv->ctrl_lock);
+	priv->ctrl_held = false;
+	spin_unlock_irq(&priv->ctrl_lock);
+}
+
+/*
+ * Take back the buffers the device holds on the transmit or the control
+ * queue. Only a queue reset (VIRTIO_F_RING_RESET) does that through the
+ * virtio core; the core resets a whole device for power management alone.
+ * Without it, the device stays unusable until it is unbound. The queue's
+ * NAPI must be disabled; caller holds ctrl_mutex.
+ */
+static void virtio_can_reset_queue(struct virtio_can_priv *priv,
+				   unsigned int index)
+{
+	struct virtqueue *vq = priv->vqs[index];
+	const char *name = index == VIRTIO_CAN_VQ_TX ? "transmit" : "control";
+	int err = -EOPNOTSUPP;
+
+	if (virtio_can_has(priv, VIRTIO_F_RING_RESET))
+		err = virtqueue_reset(vq, index == VIRTIO_CAN_VQ_TX ?
+				      virtio_can_tx_recycle : virtio_can_ctrl_recycle,
+				      NULL);
 	if (err) {
-		virtio_add_status(vdev, VIRTIO_CONFIG_S_FAILED);
-		netdev_err(priv->dev, "device reset failed (%d); it stays unusable\n",
-			   err);
+		priv->broken = true;
+		netdev_err(priv->dev, "the %s queue cannot be reset (%d%s): the device is unusable until it is unbound\n",
+			   name, err, err == -EOPNOTSUPP ? ", no VIRTIO_F_RING_RESET" : "");
+		return;
 	}
-	return err;
+	/* a kernel that resets through a resize may leave it smaller */
+	if (index == VIRTIO_CAN_VQ_TX)
+		priv->tx_slots = min_t(unsigned int, VIRTIO_CAN_TX_SLOTS,
+				       virtqueue_get_vring_size(vq));
 }
 
 /* Start the controller; the interface is up. Caller holds ctrl_mutex. */
@@ -848,11 +878,11 @@ static int virtio_can_open(struct net_device *dev)
 	spin_lock_irq(&priv->ctrl_lock);
 	held = priv->ctrl_held;
 	spin_unlock_irq(&priv->ctrl_lock);
-	if (held) {
-		netdev_warn(dev, "resetting the device: it still holds a control request\n");
-		virtio_can_reset(priv);
+	if (held && !priv->broken && priv->vqs[VIRTIO_CAN_VQ_TX]) {
+		netdev_warn(dev, "resetting the control queue: the device still holds a request\n");
+		virtio_can_reset_queue(priv, VIRTIO_CAN_VQ_CONTROL);
 	}
-	if (!priv->vqs[VIRTIO_CAN_VQ_TX]) {
+	if (priv->broken || !priv->vqs[VIRTIO_CAN_VQ_TX]) {
 		err = -EIO;
 		goto unlock;
 	}
@@ -874,7 +904,6 @@ unlock:
 static int virtio_can_stop(struct net_device *dev)
 {
 	struct virtio_can_priv *priv = netdev_priv(dev);
-	int err;
 
 	/*
 	 * A restart by the CAN core flushes echo skbs without our locks: none
@@ -890,7 +919,9 @@ static int virtio_can_stop(struct net_device *dev)
 	mutex_lock(&priv->ctrl_mutex);
 	virtio_can_tx_close(priv);
 	if (!priv->frozen && priv->vqs[VIRTIO_CAN_VQ_TX]) {
-		err = virtio_can_ctrl(priv, VIRTIO_CAN_SET_CTRL_MODE_STOP);
+		/* refused or unanswered: logged; the next open starts it */
+		if (!priv->broken)
+			virtio_can_ctrl(priv, VIRTIO_CAN_SET_CTRL_MODE_STOP);
 		napi_disable(&priv->napi_rx);
 		virtio_can_tx_napi_disable(priv);
 		/* A stopped controller has returned every frame. */
@@ -898,13 +929,11 @@ static int virtio_can_stop(struct net_device *dev)
 		virtio_can_tx_reap(priv, INT_MAX);
 		spin_unlock_bh(&priv->tx_lock);
 		/* Removal tears everything down right after. */
-		if (!priv->removing && priv->tx_inflight)
-			netdev_warn(dev, "resetting the device: it kept %u transmit buffers after stopping\n",
+		if (!priv->removing && !priv->broken && priv->tx_inflight) {
+			netdev_warn(dev, "resetting the transmit queue: the device kept %u buffers after stopping\n",
 				    priv->tx_inflight);
-		else if (!priv->removing && err)
-			netdev_warn(dev, "resetting the device: it did not stop\n");
-		if (!priv->removing && (priv->tx_inflight || err))
-			virtio_can_reset(priv);
+			virtio_can_reset_queue(priv, VIRTIO_CAN_VQ_TX);
+		}
 	}
 	priv->can.state = CAN_STATE_STOPPED;
 	mutex_unlock(&priv->ctrl_mutex);
@@ -921,7 +950,8 @@ static int virtio_can_set_mode(struct net_device *dev, enum can_mode mode)
 	if (mode != CAN_MODE_START)
 		return -EOPNOTSUPP;
 	mutex_lock(&priv->ctrl_mutex);
-	if (priv->frozen || !priv->vqs[VIRTIO_CAN_VQ_TX] || !netif_running(dev))
+	if (priv->frozen || priv->broken || !priv->vqs[VIRTIO_CAN_VQ_TX] ||
+	    !netif_running(dev))
 		err = -ENETDOWN;
 	else
 		err = virtio_can_start(priv);

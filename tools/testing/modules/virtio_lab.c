@@ -58,13 +58,15 @@ struct vlab_chain {
 };
 
 struct vlab_queue {
-	u16 size;
+	u16 capacity;			/* the size the process chose */
+	u16 size;			/* the ring's; smaller after a resize */
 	struct virtqueue *vq;
 	const struct vring *vring;
 	u16 last_avail;
 	u16 used_idx;
 	bool broken;
-	struct vlab_chain **chains;	/* by head index */
+	bool resetting;			/* no interrupts; under irq_lock */
+	struct vlab_chain **chains;	/* by head index, capacity of them */
 };
 
 /* A device that keeps writing buffers it returned (VLAB_IOC_REWRITE). */
@@ -415,7 +417,7 @@ static int vlab_interrupt(struct vlab_dev *dev, u32 qi)
 	int err = 0;
 
 	spin_lock_irqsave(&dev->irq_lock, flags);
-	if (dev->queues[qi].vq)
+	if (dev->queues[qi].vq && !dev->queues[qi].resetting)
 		vring_interrupt(0, dev->queues[qi].vq);
 	else
 		err = -ESTALE;
@@ -476,7 +478,7 @@ static void vlab_free_chains(struct vlab_queue *q)
 
 	if (!q->chains)
 		return;
-	for (i = 0; i < q->size; i++) {
+	for (i = 0; i < q->capacity; i++) {
 		kfree(q->chains[i]);
 		q->chains[i] = NULL;
 	}
@@ -670,11 +672,12 @@ static int vlab_setup_vqs(struct virtio_device *vdev, unsigned int nvqs,
 		if (!vqs_info[i].name)
 			continue;
 		q = &dev->queues[i];
+		q->size = q->capacity;
 		q->vq = vring_create_virtqueue(i, q->size, SMP_CACHE_BYTES, vdev,
 					       true, false, vqs_info[i].ctx,
 					       vlab_notify, vqs_info[i].callback,
 					       vqs_info[i].name);
-		q->chains = kcalloc(q->size, sizeof(*q->chains), GFP_KERNEL);
+		q->chains = kcalloc(q->capacity, sizeof(*q->chains), GFP_KERNEL);
 		if (!q->vq || !q->chains) {
 			if (q->vq)
 				vring_del_virtqueue(q->vq);
@@ -684,12 +687,17 @@ static int vlab_setup_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			vlab_del_vqs(vdev);
 			return -ENOMEM;
 		}
+		/* what a resize may ask for, as a PCI device's queue_size says */
+		q->vq->num_max = q->capacity;
 		spin_lock_irqsave(&dev->lock, flags);
 		q->vring = virtqueue_get_vring(q->vq);
 		q->last_avail = 0;
 		q->used_idx = 0;
 		q->broken = false;
 		spin_unlock_irqrestore(&dev->lock, flags);
+		spin_lock_irqsave(&dev->irq_lock, flags);
+		q->resetting = false;
+		spin_unlock_irqrestore(&dev->irq_lock, flags);
 		vqs[i] = q->vq;
 	}
 	return 0;
@@ -698,6 +706,63 @@ static int vlab_setup_vqs(struct virtio_device *vdev, unsigned int nvqs,
 #define VX_FIND_VQS_IMPL vlab_setup_vqs
 #include <vx-compat/find_vqs_op.h>
 
+/*
+ * VIRTIO_F_RING_RESET: the driver resets one queue. Its chains are void, as
+ * at a device reset, and no interrupt reaches the queue until it is enabled
+ * again.
+ */
+static int vlab_disable_vq_and_reset(struct virtqueue *vq)
+{
+	struct vlab_dev *dev = to_vlab(vq->vdev);
+	struct vlab_queue *q = &dev->queues[vq->index];
+	struct vlab_pending *p;
+	unsigned long flags;
+
+	if (!virtio_has_feature(vq->vdev, VIRTIO_F_RING_RESET))
+		return -ENOENT;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	spin_lock_irqsave(&dev->irq_lock, flags);
+	q->resetting = true;
+	spin_unlock_irqrestore(&dev->irq_lock, flags);
+	spin_lock_irqsave(&dev->lock, flags);
+	vlab_free_chains(q);
+	q->vring = NULL;
+	clear_bit(vq->index, &dev->kicked);
+	spin_unlock_irqrestore(&dev->lock, flags);
+	/* it may be writing a buffer of this queue, which the driver frees */
+	vlab_rewrite_stop(dev);
+	p->ev.type = VLAB_EVENT_QUEUE_RESET;
+	p->ev.size = sizeof(p->ev);
+	p->ev.queue = vq->index;
+	vlab_push(dev, p);
+	return 0;
+}
+
+static int vlab_enable_vq_after_reset(struct virtqueue *vq)
+{
+	struct vlab_dev *dev = to_vlab(vq->vdev);
+	struct vlab_queue *q = &dev->queues[vq->index];
+	const struct vring *vring = virtqueue_get_vring(vq);
+	unsigned long flags;
+
+	/* a resize may shrink the ring, not grow it past the chains' room */
+	if (vring->num > q->capacity)
+		return -EINVAL;
+	spin_lock_irqsave(&dev->lock, flags);
+	q->vring = vring;
+	q->size = vring->num;
+	q->last_avail = 0;
+	q->used_idx = 0;
+	q->broken = false;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	spin_lock_irqsave(&dev->irq_lock, flags);
+	q->resetting = false;
+	spin_unlock_irqrestore(&dev->irq_lock, flags);
+	return 0;
+}
+
 static u64 vlab_get_features(struct virtio_device *vdev)
 {
 	return to_vlab(vdev)->features;
@@ -705,7 +770,12 @@ static u64 vlab_get_features(struct virtio_device *vdev)
 
 static int vlab_finalize_features(struct virtio_device *vdev)
 {
+	bool ring_reset = __virtio_test_bit(vdev, VIRTIO_F_RING_RESET);
+
 	vring_transport_features(vdev);
+	/* as in virtio_pci, the transport resets queues: it keeps the bit */
+	if (ring_reset)
+		__virtio_set_bit(vdev, VIRTIO_F_RING_RESET);
 	vlab_event(to_vlab(vdev), VLAB_EVENT_FEATURES, vdev->features);
 	return 0;
 }
@@ -740,6 +810,8 @@ static const struct virtio_config_ops vlab_config_ops = {
 	.finalize_features = vlab_finalize_features,
 	.bus_name = vlab_bus_name,
 	.get_shm_region = vlab_get_shm_region,
+	.disable_vq_and_reset = vlab_disable_vq_and_reset,
+	.enable_vq_after_reset = vlab_enable_vq_after_reset,
 };
 
 /* --- the device's life --- */
@@ -945,7 +1017,7 @@ static long vlab_create(struct vlab_file *f, void __user *arg)
 	dev->features = c.features;
 	dev->num_queues = c.num_queues;
 	for (i = 0; i < c.num_queues; i++)
-		dev->queues[i].size = c.queue_size[i];
+		dev->queues[i].capacity = c.queue_size[i];
 
 	dev->config_size = c.config_size;
 	dev->config = kzalloc(max(c.config_size, 1U), GFP_KERNEL);

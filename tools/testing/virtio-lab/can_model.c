@@ -20,14 +20,14 @@ static bool has(const struct can_model *m, unsigned int bit)
 	return m->features & (1ULL << bit);
 }
 
-int can_model_create(struct can_model *m, uint64_t can_features)
+int can_model_create(struct can_model *m, uint64_t features)
 {
 	struct virtio_can_config config = { 0 };
 	struct vlab_create create = {
 		.device_id = VIRTIO_ID_CAN,
 		.features = (1ULL << VIRTIO_F_VERSION_1) |
 			    (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |
-			    (1ULL << VIRTIO_F_ACCESS_PLATFORM) | can_features,
+			    (1ULL << VIRTIO_F_ACCESS_PLATFORM) | features,
 		.num_queues = VIRTIO_CAN_VQ_MAX_CNT,
 		.config_size = sizeof(config),
 		.config = (uintptr_t)&config,
@@ -186,6 +186,15 @@ void can_model_handle(struct can_model *m, struct vlab_event *ev)
 		m->rx_count = 0;
 		m->tx_held_count = 0;
 		m->ctrl_held = false;
+		break;
+	case VLAB_EVENT_QUEUE_RESET:
+		m->queue_resets++;
+		if (ev->queue == VIRTIO_CAN_VQ_TX)
+			m->tx_held_count = 0;
+		else if (ev->queue == VIRTIO_CAN_VQ_CONTROL)
+			m->ctrl_held = false;
+		else if (ev->queue == VIRTIO_CAN_VQ_RX)
+			m->rx_count = 0;
 		break;
 	case VLAB_EVENT_CHAIN:
 		if (ev->queue == VIRTIO_CAN_VQ_TX) {

@@ -61,12 +61,17 @@ struct can_model {
 	unsigned long tx_seen;		/* transmit chains seen */
 	unsigned long ctrl_requests;
 	unsigned long resets;
+	unsigned long queue_resets;
 	struct canfd_frame last_tx;	/* the last frame put on the bus */
 	bool last_tx_fd;
 };
 
-/* Create the device offering these VIRTIO_CAN_F_* bits (and VERSION_1). */
-int can_model_create(struct can_model *m, uint64_t can_features);
+/*
+ * Create the device offering these feature bits (VIRTIO_CAN_F_*, and
+ * transport ones such as VIRTIO_F_RING_RESET) besides VERSION_1,
+ * INDIRECT_DESC and ACCESS_PLATFORM.
+ */
+int can_model_create(struct can_model *m, uint64_t features);
 
 /* Answer one event; returns it, or NULL as vlab_next() does. */
 struct vlab_event *can_model_step(struct can_model *m, int timeout_ms);

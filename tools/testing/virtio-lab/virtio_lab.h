@@ -68,13 +68,18 @@ struct vlab_create {
 #define VLAB_EVENT_CONFIG_WRITE 5
 /* The device is gone (removed, or probe failed); no event follows. */
 #define VLAB_EVENT_REMOVED 6
+/*
+ * The driver reset queue (VIRTIO_F_RING_RESET); the process's chains of it
+ * are void. The ring may come back smaller (a resize).
+ */
+#define VLAB_EVENT_QUEUE_RESET 7
 
 /**
  * struct vlab_event - one event, as read() returns it
  * @type: VLAB_EVENT_*.
  * @size: bytes of the record, this header and the data after it.
  * @value: the status or the features.
- * @queue: the queue of a chain.
+ * @queue: the queue of a chain, or the queue reset.
  * @id: the id to complete a chain with.
  * @offset: the configuration offset written.
  * @out_len: bytes of data that follow.

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <linux/can/raw.h>
+#include <linux/virtio_config.h>
 
 #include "can_raw.h"
 #include "can_model.h"
@@ -141,7 +142,7 @@ int main(int argc, char **argv)
 		perror("vlab-can: signalfd");
 		return 1;
 	}
-	err = can_model_create(&m, features);
+	err = can_model_create(&m, features | (1ULL << VIRTIO_F_RING_RESET));
 	if (!err)
 		err = vlab_info(&m.lab, &info);
 	if (err) {
