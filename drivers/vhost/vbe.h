@@ -12,15 +12,16 @@
 #define _VBE_H
 
 #include <linux/atomic.h>
-#include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/types.h>
 #include <linux/vdpa.h>
 
 struct vbe_device;
 struct vhost_iotlb;
+struct vhost_task;
 
 /**
  * struct vbe_segment - one guest buffer of a descriptor chain
@@ -170,9 +171,14 @@ struct vbe_mgmt {
  * @iotlb: guest address map from vhost-vdpa, or NULL: none
  * @identity: no map was set since reset (or vhost-vdpa reset it): guest
  *	addresses are DMA addresses, for virtio_vdpa only
- * @mm: address space of the vhost-vdpa owner; the map points into it
- * @worker: the device's worker thread
- * @work: the work it does: serve the rings
+ * @mm: address space of the vhost-vdpa owner; the map points into it.
+ *	Written under @lock, read without by the worker.
+ * @run_lock: protects @owner_task and @kthread for those who wake them
+ * @owner_task: serves the rings while an owner is bound: a thread of the
+ *	owner's process
+ * @kthread: serves them otherwise
+ * @run_flags: a pass is wanted
+ * @throttle: asks for a pass when a back-end's throttle delay ends
  * @log_ratelimit: limits the log lines a driver's errors cause
  */
 struct vbe_device {
@@ -194,8 +200,11 @@ struct vbe_device {
 	struct vhost_iotlb *iotlb;
 	bool identity;
 	struct mm_struct *mm;
-	struct kthread_worker *worker;
-	struct kthread_delayed_work work;
+	spinlock_t run_lock; /* owner_task, kthread */
+	struct vhost_task *owner_task;
+	struct task_struct *kthread;
+	unsigned long run_flags;
+	struct timer_list throttle;
 	struct ratelimit_state log_ratelimit;
 };
 

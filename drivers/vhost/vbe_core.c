@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The back-end core's vDPA side: the config operations vhost-vdpa and
- * virtio_vdpa call, the per-device worker that serves the rings, device
- * status and reset.
+ * virtio_vdpa call, device status and reset. The thread that serves the
+ * rings is vbe_worker.c's.
  *
  * Locking: dev->lock (a mutex) serializes the driver's requests with the
  * worker, which holds it for a whole pass over the rings. The guest memory
@@ -18,7 +18,6 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vhost_iotlb.h>
@@ -40,13 +39,6 @@
 static struct vbe_device *vdpa_to_vbe(struct vdpa_device *vdpa)
 {
 	return container_of(vdpa, struct vbe_device, vdpa);
-}
-
-static bool vbe_running(const struct vbe_device *dev)
-{
-	return (dev->status & (VIRTIO_CONFIG_S_DRIVER_OK |
-			       VIRTIO_CONFIG_S_NEEDS_RESET)) ==
-	       VIRTIO_CONFIG_S_DRIVER_OK;
 }
 
 /**
@@ -138,86 +130,6 @@ ssize_t vbe_stat_show(struct device *d, struct device_attribute *attr,
 }
 EXPORT_SYMBOL_GPL(vbe_stat_show);
 
-/*
- * One pass over the rings. Returns the delay in jiffies before the next
- * pass: 0 for none, VBE_AGAIN for at once.
- */
-static long vbe_serve(struct vbe_device *dev)
-{
-	long delay = 0;
-	unsigned int i;
-
-	for (i = 0; i < dev->nvqs && vbe_running(dev); i++) {
-		struct vbe_vq *vq = &dev->vqs[i];
-		long ret;
-
-		if (!vq->ready)
-			continue;
-		vbe_vq_disable_kicks(vq);
-		ret = dev->info->handle_vq(dev, vq);
-		/* an error is the device marked broken: nothing more to do */
-		if (ret < 0 && ret != VBE_AGAIN)
-			ret = 0;
-		if (!ret && vbe_running(dev) && vbe_vq_enable_kicks(vq))
-			ret = VBE_AGAIN;
-		if (ret == VBE_AGAIN || delay == VBE_AGAIN)
-			delay = VBE_AGAIN;
-		else if (ret > 0 && (!delay || ret < delay))
-			delay = ret;
-	}
-	/* after every handler: one may have returned another queue's buffers */
-	for (i = 0; i < dev->nvqs && vbe_running(dev); i++)
-		if (dev->vqs[i].ready)
-			vbe_vq_interrupt(&dev->vqs[i]);
-	return vbe_running(dev) ? delay : 0;
-}
-
-static void vbe_work(struct kthread_work *work)
-{
-	struct vbe_device *dev = container_of(work, struct vbe_device,
-					      work.work);
-	struct mm_struct *mm;
-	long delay = 0;
-
-	mutex_lock(&dev->lock);
-	if (!vbe_running(dev))
-		goto out;
-	mm = dev->mm;
-	/* a dying owner: its memory is going, nothing to serve */
-	if (mm && !mmget_not_zero(mm))
-		goto out;
-	if (mm)
-		kthread_use_mm(mm);
-	delay = vbe_serve(dev);
-	if (mm) {
-		kthread_unuse_mm(mm);
-		mmput(mm);
-	}
-out:
-	mutex_unlock(&dev->lock);
-	/*
-	 * Requeued rather than looping: other work and reset get a turn. A
-	 * throttle delay does not push back a pass a kick has queued since.
-	 */
-	if (delay == VBE_AGAIN)
-		kthread_mod_delayed_work(dev->worker, &dev->work, 0);
-	else if (delay)
-		kthread_queue_delayed_work(dev->worker, &dev->work, delay);
-}
-
-/**
- * vbe_device_kick - serve the rings now
- * @dev: the device
- *
- * For a back-end whose settings changed (a throttled queue may go on).
- * Any context.
- */
-void vbe_device_kick(struct vbe_device *dev)
-{
-	kthread_mod_delayed_work(dev->worker, &dev->work, 0);
-}
-EXPORT_SYMBOL_GPL(vbe_device_kick);
-
 static int vbe_set_vq_address(struct vdpa_device *vdpa, u16 idx,
 			      u64 desc_area, u64 driver_area, u64 device_area)
 {
@@ -253,15 +165,9 @@ static void vbe_set_vq_num(struct vdpa_device *vdpa, u16 idx, u32 num)
 	mutex_unlock(&dev->lock);
 }
 
-/*
- * A kick queues a pass unless one is queued: one that is waiting out a
- * back-end's throttle delay keeps waiting, so kicking does not buy passes.
- */
 static void vbe_kick_vq(struct vdpa_device *vdpa, u16 idx)
 {
-	struct vbe_device *dev = vdpa_to_vbe(vdpa);
-
-	kthread_queue_delayed_work(dev->worker, &dev->work, 0);
+	vbe_worker_kick(vdpa_to_vbe(vdpa));
 }
 
 static void vbe_set_vq_cb(struct vdpa_device *vdpa, u16 idx,
@@ -596,38 +502,19 @@ static struct device *vbe_get_vq_dma_dev(struct vdpa_device *vdpa, u16 idx)
 
 static int vbe_bind_mm(struct vdpa_device *vdpa, struct mm_struct *mm)
 {
-	struct vbe_device *dev = vdpa_to_vbe(vdpa);
-
-	mmgrab(mm);
-	mutex_lock(&dev->lock);
-	if (dev->mm)
-		mmdrop(dev->mm);
-	dev->mm = mm;
-	mutex_unlock(&dev->lock);
-	return 0;
+	return vbe_worker_bind_owner(vdpa_to_vbe(vdpa), mm);
 }
 
 static void vbe_unbind_mm(struct vdpa_device *vdpa)
 {
-	struct vbe_device *dev = vdpa_to_vbe(vdpa);
-
-	mutex_lock(&dev->lock);
-	if (dev->mm)
-		mmdrop(dev->mm);
-	dev->mm = NULL;
-	mutex_unlock(&dev->lock);
+	vbe_worker_unbind_owner(vdpa_to_vbe(vdpa));
 }
 
 static void vbe_free(struct vdpa_device *vdpa)
 {
 	struct vbe_device *dev = vdpa_to_vbe(vdpa);
 
-	if (dev->worker) {
-		kthread_cancel_delayed_work_sync(&dev->work);
-		kthread_destroy_worker(dev->worker);
-	}
-	if (dev->mm)
-		mmdrop(dev->mm);
+	vbe_worker_exit(dev);
 	vbe_mem_reset_map(dev);
 	if (dev->vqs) {
 		unsigned int i;
@@ -716,9 +603,11 @@ struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 	spin_lock_init(&dev->config_lock);
 	spin_lock_init(&dev->map_lock);
 	dev->identity = true;
-	kthread_init_delayed_work(&dev->work, vbe_work);
 	ratelimit_state_init(&dev->log_ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
+	ret = vbe_worker_init(dev);
+	if (ret)
+		goto err;
 	vdpa->mdev = &mgmt->vdpa;
 	/* virtio_vdpa maps buffers on the device itself: no IOMMU, 64 bits */
 	vdpa->dma_dev = &vdpa->dev;
@@ -749,12 +638,6 @@ struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 		if (!vq->segments)
 			goto err;
 		vbe_vq_reset(vq);
-	}
-	dev->worker = kthread_create_worker(0, "vbe-%s", name);
-	if (IS_ERR(dev->worker)) {
-		ret = PTR_ERR(dev->worker);
-		dev->worker = NULL;
-		goto err;
 	}
 	return dev;
 

@@ -4,7 +4,7 @@
  *
  * - a vhost-vdpa user (a VMM) maps guest memory with IOTLB updates. The
  *   device is created with use_va, so each range points into the owner's
- *   address space, which the worker enters with kthread_use_mm().
+ *   address space, which the owner's own thread serving the rings runs in.
  * - virtio_vdpa, the host's own virtio drivers, maps nothing: its DMA
  *   addresses are physical addresses (a vDPA device has no IOMMU).
  *

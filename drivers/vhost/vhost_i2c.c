@@ -114,8 +114,12 @@ struct vhost_i2c_stats {
  * struct vhost_i2c - one I2C device
  * @core: the back-end core's device
  * @node: in vhost_i2c_devices, for the adapter notifier
+ * @settings_lock: protects @adapter, @allow and @in_use: what the
+ *	administrator sets and the adapter notifier takes away
  * @adapter: the host adapter, held, or NULL
  * @allow: the addresses the guest may reach
+ * @in_use: a driver accepted the features since the last reset: the
+ *	adapter stays bound
  * @failing: the last request failed with FAIL_NEXT: fail the next
  * @nreq: requests in @req
  * @used: bytes of @buf they use
@@ -124,14 +128,20 @@ struct vhost_i2c_stats {
  * @stats: counters
  * @buf: the group's data
  *
- * All but @node and @stats are protected by the core's device lock;
- * @stats are written under it and read without.
+ * The rest but @node and @stats is the worker's, under the core's device
+ * lock; @stats are written under it and read without. The worker takes
+ * @settings_lock only to decide on a group and to pin its adapter, never
+ * across guest memory or a transfer: an owner whose memory never answers
+ * (a userfaultfd) holds up neither the administrator nor the removal of
+ * an adapter. Order: core.lock, then @settings_lock.
  */
 struct vhost_i2c {
 	struct vbe_device core;
 	struct list_head node;
+	struct mutex settings_lock; /* adapter, allow, in_use */
 	struct i2c_adapter *adapter;
 	struct vhost_i2c_allowlist allow;
+	bool in_use;
 	bool failing;
 	unsigned int nreq;
 	unsigned int used;
@@ -502,15 +512,13 @@ static bool vhost_i2c_refuse(struct vhost_i2c *i2c, struct i2c_adapter *adap)
 	return false;
 }
 
-/* Run the group. Return: how many of its requests succeeded, in order. */
-static unsigned int vhost_i2c_run(struct vhost_i2c *i2c)
+/* Run the group on adap. Return: how many of its requests succeeded. */
+static unsigned int vhost_i2c_run_on(struct vhost_i2c *i2c,
+				     struct i2c_adapter *adap)
 {
-	struct i2c_adapter *adap = i2c->adapter;
 	struct vhost_i2c_request *first = &i2c->req[0];
 	int size, ret;
 
-	if (vhost_i2c_refuse(i2c, adap))
-		return 0;
 	if (i2c_check_functionality(adap, I2C_FUNC_I2C)) {
 		ret = vhost_i2c_transfer(i2c, adap);
 	} else {
@@ -535,6 +543,31 @@ static unsigned int vhost_i2c_run(struct vhost_i2c *i2c)
 	if (ret < i2c->nreq)
 		vhost_i2c_count(&i2c->stats.adapter_errors, 1);
 	return ret;
+}
+
+/*
+ * Run the group, if the settings let it. Its adapter is pinned for the
+ * transfer: an adapter going away waits for it (i2c_del_adapter() waits
+ * for the last reference), not for the settings lock.
+ * Return: how many of its requests succeeded, in order.
+ */
+static unsigned int vhost_i2c_run(struct vhost_i2c *i2c)
+{
+	struct i2c_adapter *adap;
+	unsigned int done;
+
+	mutex_lock(&i2c->settings_lock);
+	adap = i2c->adapter;
+	if (vhost_i2c_refuse(i2c, adap))
+		adap = NULL;
+	else
+		get_device(&adap->dev);
+	mutex_unlock(&i2c->settings_lock);
+	if (!adap)
+		return 0;
+	done = vhost_i2c_run_on(i2c, adap);
+	put_device(&adap->dev);
+	return done;
 }
 
 /* Answer the group: status, and read data where it succeeded. */
@@ -594,10 +627,14 @@ static int vhost_i2c_features_ok(struct vbe_device *core)
 	struct vhost_i2c *i2c = container_of(core, struct vhost_i2c, core);
 	const char *why = NULL;
 
+	mutex_lock(&i2c->settings_lock);
 	if (!i2c->adapter)
 		why = "no I2C adapter bound (write its name to adapter)";
 	else if (!vbe_has_feature(core, VIRTIO_I2C_F_ZERO_LENGTH_REQUEST))
 		why = "ZERO_LENGTH_REQUEST not accepted (the specification makes it mandatory)";
+	else
+		i2c->in_use = true;
+	mutex_unlock(&i2c->settings_lock);
 	if (!why)
 		return 0;
 	vbe_device_complain(core, "FEATURES_OK refused: %s", why);
@@ -612,6 +649,9 @@ static void vhost_i2c_reset(struct vbe_device *core)
 	i2c->failing = false;
 	i2c->nreq = 0;
 	i2c->used = 0;
+	mutex_lock(&i2c->settings_lock);
+	i2c->in_use = false;
+	mutex_unlock(&i2c->settings_lock);
 }
 
 static const struct vbe_device_info vhost_i2c_info = {
@@ -660,9 +700,9 @@ static ssize_t adapter_show(struct device *d, struct device_attribute *attr,
 	struct vhost_i2c *i2c = to_vhost_i2c(d);
 	ssize_t ret;
 
-	mutex_lock(&i2c->core.lock);
+	mutex_lock(&i2c->settings_lock);
 	ret = sysfs_emit(buf, "%s\n", i2c->adapter ? dev_name(&i2c->adapter->dev) : "");
-	mutex_unlock(&i2c->core.lock);
+	mutex_unlock(&i2c->settings_lock);
 	return ret;
 }
 
@@ -684,8 +724,8 @@ static ssize_t adapter_store(struct device *d, struct device_attribute *attr,
 	}
 	memcpy(name, buf, len);
 	name[len] = '\0';
-	mutex_lock(&i2c->core.lock);
-	if (i2c->core.status & VIRTIO_CONFIG_S_FEATURES_OK) {
+	mutex_lock(&i2c->settings_lock);
+	if (i2c->in_use) {
 		dev_info_ratelimited(d, "adapter: a driver uses the device; it must reset it first\n");
 		ret = -EBUSY;
 	} else if (!len) {
@@ -693,7 +733,7 @@ static ssize_t adapter_store(struct device *d, struct device_attribute *attr,
 	} else {
 		ret = vhost_i2c_bind(i2c, name);
 	}
-	mutex_unlock(&i2c->core.lock);
+	mutex_unlock(&i2c->settings_lock);
 	return ret ?: count;
 }
 static DEVICE_ATTR_RW(adapter);
@@ -764,7 +804,7 @@ static ssize_t allow_show(struct device *d, struct device_attribute *attr,
 	ssize_t len = 0;
 	unsigned int i;
 
-	mutex_lock(&i2c->core.lock);
+	mutex_lock(&i2c->settings_lock);
 	for (i = 0; i < i2c->allow.n; i++) {
 		const struct vhost_i2c_range *r = &i2c->allow.range[i];
 		u16 base = r->ten ? VHOST_I2C_TEN_BIT : 0;
@@ -775,7 +815,7 @@ static ssize_t allow_show(struct device *d, struct device_attribute *attr,
 			len += sysfs_emit_at(buf, len, "-%#x", base + r->last);
 	}
 	len += sysfs_emit_at(buf, len, "\n");
-	mutex_unlock(&i2c->core.lock);
+	mutex_unlock(&i2c->settings_lock);
 	return len;
 }
 
@@ -792,9 +832,9 @@ static ssize_t allow_store(struct device *d, struct device_attribute *attr,
 		return -ENOMEM;
 	ret = vhost_i2c_allow_parse(d, buf, parsed);
 	if (!ret) {
-		mutex_lock(&i2c->core.lock);
+		mutex_lock(&i2c->settings_lock);
 		i2c->allow = *parsed;
-		mutex_unlock(&i2c->core.lock);
+		mutex_unlock(&i2c->settings_lock);
 	}
 	kfree(parsed);
 	return ret ?: count;
@@ -858,13 +898,13 @@ static int vhost_i2c_adapter_event(struct notifier_block *nb,
 		return NOTIFY_DONE;
 	mutex_lock(&vhost_i2c_devices_lock);
 	list_for_each_entry(i2c, &vhost_i2c_devices, node) {
-		mutex_lock(&i2c->core.lock);
+		mutex_lock(&i2c->settings_lock);
 		if (i2c->adapter == adap) {
 			dev_info(vhost_i2c_dev(i2c), "%s is going away: unbound\n",
 				 dev_name(&adap->dev));
 			vhost_i2c_unbind(i2c);
 		}
-		mutex_unlock(&i2c->core.lock);
+		mutex_unlock(&i2c->settings_lock);
 	}
 	mutex_unlock(&vhost_i2c_devices_lock);
 	return NOTIFY_OK;
@@ -886,6 +926,7 @@ static int vhost_i2c_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	if (IS_ERR(core))
 		return PTR_ERR(core);
 	i2c = container_of(core, struct vhost_i2c, core);
+	mutex_init(&i2c->settings_lock);
 	core->vdpa.dev.groups = vhost_i2c_groups;
 	mutex_lock(&vhost_i2c_devices_lock);
 	list_add(&i2c->node, &vhost_i2c_devices);
@@ -910,9 +951,9 @@ static void vhost_i2c_dev_del(struct vdpa_mgmt_dev *mdev,
 	mutex_lock(&vhost_i2c_devices_lock);
 	list_del(&i2c->node);
 	mutex_unlock(&vhost_i2c_devices_lock);
-	mutex_lock(&i2c->core.lock);
+	mutex_lock(&i2c->settings_lock);
 	vhost_i2c_unbind(i2c);
-	mutex_unlock(&i2c->core.lock);
+	mutex_unlock(&i2c->settings_lock);
 }
 
 static const struct vdpa_mgmtdev_ops vhost_i2c_mgmt_ops = {

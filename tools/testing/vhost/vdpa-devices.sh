@@ -37,7 +37,8 @@ vdpa_del_all() {
 	done
 }
 
-# vbe_workers: the back-end core's worker threads alive.
+# vbe_workers: the back-end core's worker threads alive: kernel threads,
+# and threads of the owners' processes.
 vbe_workers() {
-	grep -l '^vbe-' /proc/[0-9]*/comm 2>/dev/null | wc -l
+	grep -l '^vbe-' /proc/[0-9]*/task/[0-9]*/comm 2>/dev/null | wc -l
 }

@@ -196,6 +196,40 @@ test_removal_waits_for_vhost_user() {
 	wait "$del" && [ ! -e /sys/bus/vdpa/devices/r0 ] && [ "$(vbe_workers)" = 0 ]
 }
 
+# The guest's work is charged to its VMM: the worker serving a vhost-vdpa
+# user is a thread of the user's process, in its cgroup, and the cgroup's
+# cpu.stat counts what the worker spends.
+test_worker_in_owner_cgroup() {
+	local cg=/sys/fs/cgroup/vx-owner owner task where usage0 usage worker_usec
+
+	[ -e /sys/fs/cgroup/cgroup.controllers ] || mount -t cgroup2 none /sys/fs/cgroup || return 1
+	mkdir -p "$cg" && rng_add r0 vhost_vdpa || return 1
+	usage0=$(awk '$1 == "usage_usec" { print $2 }' "$cg/cpu.stat")
+	sh -c "echo \$\$ >$cg/cgroup.procs && exec build/tests/vdpa-rng-read $(vhost_node r0) 100000000000" \
+		>/dev/null &
+	owner=$!
+	sleep 3
+	task=$(grep -l '^vbe-r0' /proc/"$owner"/task/[0-9]*/comm | head -n 1)
+	task=${task%/comm}
+	if [ -z "$task" ]; then
+		echo "# no worker among the threads of the owner, pid $owner"
+		kill "$owner"
+		return 1
+	fi
+	# utime and stime, in clock ticks
+	worker_usec=$(awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000000 / hz) }' \
+		"$task/stat")
+	usage=$(awk '$1 == "usage_usec" { print $2 }' "$cg/cpu.stat")
+	where=$(cat "$task/cgroup")
+	echo "# worker $(cat "$task/comm") in $where: ${worker_usec} us;" \
+		"the cgroup's usage grew by $((usage - usage0)) us"
+	kill "$owner"
+	wait "$owner" 2>/dev/null
+	vdpa dev del r0 && rmdir "$cg" || return 1
+	[ "$where" = "0::/vx-owner" ] && [ "$worker_usec" -gt 0 ] &&
+		[ $((usage - usage0)) -ge "$worker_usec" ]
+}
+
 test_unload_under_traffic() {
 	hwrng_add e0 || return 1
 	dd if=/dev/hwrng of=/dev/null bs=4096 2>/dev/null &
@@ -211,7 +245,8 @@ test_unload_under_traffic() {
 tests=(
 	listed_by_vdpa_tool qemu_attaches rngtest_through_vhost_vdpa virtio_rng_end_to_end
 	many_devices rate_limit_setting refusals max_devices callback_after_rebind
-	removal_under_traffic removal_waits_for_vhost_user unload_under_traffic
+	removal_under_traffic removal_waits_for_vhost_user worker_in_owner_cgroup
+	unload_under_traffic
 )
 # vhost-rng.sh [TEST]...: only those
 [ $# = 0 ] || tests=("$@")
