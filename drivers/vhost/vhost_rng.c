@@ -33,16 +33,23 @@ static struct vbe_mgmt vhost_rng_mgmt;
 /**
  * struct vhost_rng - one entropy device
  * @core: the back-end core's device
- * @rate: the limit in bytes per second, 0 for none
+ * @limit: the limit the administrator set, in bytes per second, 0 for
+ *	none; written and read without a lock
+ * @limit_set: @limit changed since the worker took it (bit 0)
+ * @rate: the limit the worker applies, taken from @limit
  * @tokens: bytes that may be served now (token bucket)
  * @refilled: when @tokens was last brought up to date, in ns
  * @served: bytes given to the guest since creation
  * @buf: random bytes on their way to the guest
  *
- * @rate, @tokens and @refilled are protected by the core's device lock.
+ * @rate, @tokens and @refilled are the worker's, under the core's device
+ * lock. Setting the limit takes no lock: the administrator never waits
+ * for a guest, even one whose memory never answers.
  */
 struct vhost_rng {
 	struct vbe_device core;
+	u32 limit;
+	unsigned long limit_set;
 	u32 rate;
 	u64 tokens;
 	u64 refilled;
@@ -75,6 +82,16 @@ static void vhost_rng_refill(struct vhost_rng *rng)
 }
 
 /*
+ * A full bucket, when a limit is set; not on device reset, or a driver
+ * could reset its way past the limit.
+ */
+static void vhost_rng_fill_bucket(struct vhost_rng *rng)
+{
+	rng->tokens = vhost_rng_burst(rng);
+	rng->refilled = ktime_get_ns();
+}
+
+/*
  * How many of len bytes may be served now: all without a limit, else what
  * the bucket holds. When that is nothing, *delay says when to look again.
  */
@@ -82,6 +99,10 @@ static u64 vhost_rng_allow(struct vhost_rng *rng, u64 len, long *delay)
 {
 	u64 need, wait;
 
+	if (test_and_clear_bit(0, &rng->limit_set)) {
+		rng->rate = READ_ONCE(rng->limit);
+		vhost_rng_fill_bucket(rng);
+	}
 	if (!rng->rate)
 		return len;
 	vhost_rng_refill(rng);
@@ -142,16 +163,6 @@ static long vhost_rng_handle_vq(struct vbe_device *core, struct vbe_vq *vq)
 	return VBE_AGAIN;
 }
 
-/*
- * A full bucket, when the device is created or its limit set; not on
- * device reset, or a driver could reset its way past the limit.
- */
-static void vhost_rng_fill_bucket(struct vhost_rng *rng)
-{
-	rng->tokens = vhost_rng_burst(rng);
-	rng->refilled = ktime_get_ns();
-}
-
 static const struct vbe_device_info vhost_rng_info = {
 	.name = "vhost-rng",
 	.device_id = VIRTIO_ID_RNG,
@@ -162,7 +173,7 @@ static const struct vbe_device_info vhost_rng_info = {
 static ssize_t rate_limit_show(struct device *d, struct device_attribute *attr,
 			       char *buf)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(to_vhost_rng(d)->rate));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(to_vhost_rng(d)->limit));
 }
 
 static ssize_t rate_limit_store(struct device *d, struct device_attribute *attr,
@@ -179,10 +190,10 @@ static ssize_t rate_limit_store(struct device *d, struct device_attribute *attr,
 				     U32_MAX);
 		return ret;
 	}
-	mutex_lock(&rng->core.lock);
-	WRITE_ONCE(rng->rate, rate);
-	vhost_rng_fill_bucket(rng);
-	mutex_unlock(&rng->core.lock);
+	WRITE_ONCE(rng->limit, rate);
+	/* the limit before the bit: the worker takes both */
+	smp_mb__before_atomic();
+	set_bit(0, &rng->limit_set);
 	/* a throttled queue may be served sooner now */
 	vbe_device_kick(&rng->core);
 	return count;
@@ -215,7 +226,6 @@ static int vhost_rng_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	if (IS_ERR(core))
 		return PTR_ERR(core);
 	rng = container_of(core, struct vhost_rng, core);
-	vhost_rng_fill_bucket(rng);
 	rng->core.vdpa.dev.groups = vhost_rng_groups;
 	ret = vbe_device_register(core);
 	if (ret)
