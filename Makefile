@@ -100,7 +100,7 @@ SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB) \
 	-Itools/testing/lib
 CAN_RAW := tools/testing/lib/can_raw.c
-TEST_LIB := tools/testing/lib/klog.c tools/testing/lib/sysfs.c
+TEST_LIB := tools/testing/lib/klog.c tools/testing/lib/sysfs.c tools/testing/lib/shell.c
 LAB_LIB := $(LAB)/libvlab.c $(LAB)/entropy_model.c $(LAB)/console_model.c \
 	$(LAB)/can_model.c $(CAN_RAW) $(TEST_LIB)
 LAB_HEADERS := $(wildcard $(LAB)/*.h) $(wildcard tools/testing/lib/*.h) \
@@ -156,11 +156,12 @@ VHOST_DRIVER := $(VHOST)/vdpa_driver.c
 VHOST_HEADERS := $(wildcard $(VHOST)/*.h)
 
 build/tests/vhost_rng_test build/tests/vhost_can_test build/tests/vhost_i2c_test: build/tests/%: $(VHOST)/%.c $(VHOST_DRIVER) \
-		$(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c $(VHOST)/vdpa_can.c $(CAN_RAW) $(VHOST_HEADERS)
+		$(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c $(VHOST)/vdpa_can.c $(CAN_RAW) \
+		tools/testing/lib/shell.c $(VHOST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$(VHOST) -I$$(scripts/kernel-tools)/tools/testing/selftests \
 		$< $(VHOST_DRIVER) $(VHOST)/vdpa_mgmt.c $(VHOST)/kmsg.c $(VHOST)/vdpa_can.c $(CAN_RAW) \
-		-lpthread -o $@
+		tools/testing/lib/shell.c -lpthread -o $@
 
 # Small tools on the driver: build/tests/vdpa-<name> from vdpa_<name>.c
 build/tests/vdpa-rng-read build/tests/vdpa-set-status: build/tests/vdpa-%: \

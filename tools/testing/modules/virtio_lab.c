@@ -655,6 +655,24 @@ static void vlab_del_vqs(struct virtio_device *vdev)
 	}
 }
 
+/* The device takes the queue's ring from its start, and interrupts. */
+static void vlab_queue_start(struct vlab_dev *dev, struct vlab_queue *q,
+			     const struct vring *vring)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	q->vring = vring;
+	q->size = vring->num;
+	q->last_avail = 0;
+	q->used_idx = 0;
+	q->broken = false;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	spin_lock_irqsave(&dev->irq_lock, flags);
+	q->resetting = false;
+	spin_unlock_irqrestore(&dev->irq_lock, flags);
+}
+
 static int vlab_setup_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			  struct virtqueue *vqs[],
 			  struct virtqueue_info vqs_info[],
@@ -662,7 +680,6 @@ static int vlab_setup_vqs(struct virtio_device *vdev, unsigned int nvqs,
 {
 	struct vlab_dev *dev = to_vlab(vdev);
 	struct vlab_queue *q;
-	unsigned long flags;
 	unsigned int i;
 
 	if (nvqs > dev->num_queues)
@@ -672,8 +689,7 @@ static int vlab_setup_vqs(struct virtio_device *vdev, unsigned int nvqs,
 		if (!vqs_info[i].name)
 			continue;
 		q = &dev->queues[i];
-		q->size = q->capacity;
-		q->vq = vring_create_virtqueue(i, q->size, SMP_CACHE_BYTES, vdev,
+		q->vq = vring_create_virtqueue(i, q->capacity, SMP_CACHE_BYTES, vdev,
 					       true, false, vqs_info[i].ctx,
 					       vlab_notify, vqs_info[i].callback,
 					       vqs_info[i].name);
@@ -689,15 +705,7 @@ static int vlab_setup_vqs(struct virtio_device *vdev, unsigned int nvqs,
 		}
 		/* what a resize may ask for, as a PCI device's queue_size says */
 		q->vq->num_max = q->capacity;
-		spin_lock_irqsave(&dev->lock, flags);
-		q->vring = virtqueue_get_vring(q->vq);
-		q->last_avail = 0;
-		q->used_idx = 0;
-		q->broken = false;
-		spin_unlock_irqrestore(&dev->lock, flags);
-		spin_lock_irqsave(&dev->irq_lock, flags);
-		q->resetting = false;
-		spin_unlock_irqrestore(&dev->irq_lock, flags);
+		vlab_queue_start(dev, q, virtqueue_get_vring(q->vq));
 		vqs[i] = q->vq;
 	}
 	return 0;
@@ -745,21 +753,11 @@ static int vlab_enable_vq_after_reset(struct virtqueue *vq)
 	struct vlab_dev *dev = to_vlab(vq->vdev);
 	struct vlab_queue *q = &dev->queues[vq->index];
 	const struct vring *vring = virtqueue_get_vring(vq);
-	unsigned long flags;
 
 	/* a resize may shrink the ring, not grow it past the chains' room */
 	if (vring->num > q->capacity)
 		return -EINVAL;
-	spin_lock_irqsave(&dev->lock, flags);
-	q->vring = vring;
-	q->size = vring->num;
-	q->last_avail = 0;
-	q->used_idx = 0;
-	q->broken = false;
-	spin_unlock_irqrestore(&dev->lock, flags);
-	spin_lock_irqsave(&dev->irq_lock, flags);
-	q->resetting = false;
-	spin_unlock_irqrestore(&dev->irq_lock, flags);
+	vlab_queue_start(dev, q, vring);
 	return 0;
 }
 

@@ -30,6 +30,7 @@
 
 #include "kselftest_harness.h"
 #include "kmsg.h"
+#include "shell.h"
 #include "vdpa_driver.h"
 #include "vdpa_mgmt.h"
 
@@ -765,22 +766,18 @@ TEST_F(i2c, owner_dies_mid_transfer)
  */
 static int within_ms(int ms, const char *fmt, ...)
 {
-	char cmd[256];
-	va_list ap;
 	int status, waited;
+	va_list ap;
 	pid_t pid;
 
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	pid = shell_start(fmt, ap);
 	va_end(ap);
-	pid = fork();
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
+	if (pid < 0)
+		return -errno;
 	for (waited = 0; waited < ms; waited += 10) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+			return shell_status(status);
 		usleep(10000);
 	}
 	return -ETIMEDOUT;

@@ -37,6 +37,7 @@
 #include "clock.h"
 #include "klog.h"
 #include "kselftest_harness.h"
+#include "shell.h"
 #include "sysfs.h"
 #include "can_model.h"
 #include "linux/virtio_extra/virtio_can.h"
@@ -73,22 +74,18 @@ static void pump(struct can_model *m, int ms)
 /* Run a shell command while answering as the device; its exit status. */
 static int run(struct can_model *m, const char *fmt, ...)
 {
-	char cmd[256];
 	va_list ap;
 	pid_t pid;
 	int status;
 
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	pid = shell_start(fmt, ap);
 	va_end(ap);
-	pid = fork();
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
+	if (pid < 0)
+		return -1;
 	while (waitpid(pid, &status, WNOHANG) == 0)
 		can_model_step(m, 5);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return shell_status(status);
 }
 
 static struct klog_mark log_mark;
