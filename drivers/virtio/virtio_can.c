@@ -16,9 +16,10 @@
  * - The receive queue is used by the receive poll alone, or by setup and
  *   teardown while that poll is disabled.
  * - ctrl_mutex serializes control requests and every change of controller
- *   state (open, stop, restart, bus-off, freeze, restore, queue reset);
- *   ctrl_lock guards the control queue against its completion interrupt.
- * - Order: rtnl, then ctrl_mutex, then tx_lock or ctrl_lock.
+ *   state (open, stop, restart, bus-off, freeze, restore, queue reset).
+ *   The control queue carries one request at a time, which the device
+ *   may never answer (virtio_request.c).
+ * - Order: rtnl, then ctrl_mutex, then tx_lock or the control queue's.
  */
 #include <linux/bitmap.h>
 #include <linux/cache.h>
@@ -36,6 +37,8 @@
 #include <linux/virtio_config.h>
 #include <linux/workqueue.h>
 #include <linux/virtio_extra/virtio_can.h>
+
+#include "virtio_request.h"
 
 /*
  * What the device writes gets cache lines of its own, as wide as DMA needs
@@ -72,11 +75,13 @@ struct virtio_can_rx_buf {
 };
 
 /**
- * struct virtio_can_ctrl_buf - the control request and its result
+ * struct virtio_can_ctrl_req - a control request and its result
+ * @req: its life on the control queue.
  * @out: the request, device-readable.
  * @in: the result, device-writable.
  */
-struct virtio_can_ctrl_buf {
+struct virtio_can_ctrl_req {
+	struct vreq req;
 	struct virtio_can_control_out out;
 	struct virtio_can_control_in in ____cacheline_aligned __aligned(ARCH_DMA_MINALIGN);
 };
@@ -109,12 +114,7 @@ struct virtio_can_ctrl_buf {
  * @broken: the device holds buffers of a queue that could not be reset: it
  *	is unusable until it is unbound (or resumed).
  * @ctrl_mutex: serializes control requests and state changes.
- * @ctrl_lock: guards the control queue and the two fields below.
- * @ctrl_held: the device holds the control buffer (a request is pending
- *	or was abandoned on timeout).
- * @ctrl_used_len: length the device reported for the last control result.
- * @ctrl_done: completed when the device returns the control buffer.
- * @ctrl: the control buffer.
+ * @ctrlq: the control queue's requests, one at a time.
  * @ctrl_rs: limits the log lines of failed control requests, per device:
  *	a device refusing every restart would otherwise flood the log.
  * @status_work: reads the configuration status after a change.
@@ -146,11 +146,7 @@ struct virtio_can_priv {
 	bool broken;
 
 	struct mutex ctrl_mutex;	/* see above */
-	spinlock_t ctrl_lock;		/* see above */
-	bool ctrl_held;
-	unsigned int ctrl_used_len;
-	struct completion ctrl_done;
-	struct virtio_can_ctrl_buf *ctrl;
+	struct vreq_queue ctrlq;
 	struct ratelimit_state ctrl_rs;
 
 	struct work_struct status_work;
@@ -236,16 +232,8 @@ static void virtio_can_rx_intr(struct virtqueue *vq)
 static void virtio_can_ctrl_intr(struct virtqueue *vq)
 {
 	struct virtio_can_priv *priv = vq->vdev->priv;
-	unsigned long flags;
-	unsigned int len;
 
-	spin_lock_irqsave(&priv->ctrl_lock, flags);
-	while (virtqueue_get_buf(vq, &len)) {
-		priv->ctrl_used_len = len;
-		priv->ctrl_held = false;
-		complete(&priv->ctrl_done);
-	}
-	spin_unlock_irqrestore(&priv->ctrl_lock, flags);
+	vreq_queue_complete(&priv->ctrlq, vq);
 }
 
 /* Caller holds tx_lock. */
@@ -631,73 +619,66 @@ static int virtio_can_rx_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
+static void virtio_can_ctrl_release(struct vreq *req)
+{
+	kfree(container_of(req, struct virtio_can_ctrl_req, req));
+}
+
 /*
  * Send a control request and wait for its result. A device that does not
- * answer in time keeps the buffer: no request goes out until it returns it
- * or the device is reset. Caller holds ctrl_mutex.
+ * answer in time keeps the request: no other goes until it returns it or
+ * the control queue is reset. Caller holds ctrl_mutex.
  */
 static int virtio_can_ctrl(struct virtio_can_priv *priv, u16 msg_type)
 {
-	struct virtio_can_ctrl_buf *ctrl = priv->ctrl;
 	struct scatterlist sg_out, sg_in, *sgs[] = { &sg_out, &sg_in };
-	unsigned int used;
-	bool held;
+	struct virtio_can_ctrl_req *ctrl;
 	u8 result;
 	int err;
 
 	lockdep_assert_held(&priv->ctrl_mutex);
-	spin_lock_irq(&priv->ctrl_lock);
-	held = priv->ctrl_held;
-	if (!held) {
-		ctrl->out.msg_type = cpu_to_le16(msg_type);
-		ctrl->in.result = VIRTIO_CAN_RESULT_NOT_OK;
-		sg_init_one(&sg_out, &ctrl->out, sizeof(ctrl->out));
-		sg_init_one(&sg_in, &ctrl->in, sizeof(ctrl->in));
-		reinit_completion(&priv->ctrl_done);
-		err = virtqueue_add_sgs(priv->vqs[VIRTIO_CAN_VQ_CONTROL], sgs,
-					1, 1, ctrl, GFP_ATOMIC);
-		if (!err) {
-			priv->ctrl_held = true;
-			if (!virtqueue_kick(priv->vqs[VIRTIO_CAN_VQ_CONTROL]))
-				err = -EIO;
-		}
-	}
-	spin_unlock_irq(&priv->ctrl_lock);
-	if (held) {
-		virtio_can_ctrl_err(priv,
-				    "control request 0x%04x not sent: the device still holds the previous one\n",
-				    msg_type);
-		return -EBUSY;
-	}
+	ctrl = kzalloc(sizeof(*ctrl), GFP_KERNEL);
+	if (!ctrl)
+		return -ENOMEM;
+	vreq_init(&ctrl->req, virtio_can_ctrl_release);
+	ctrl->out.msg_type = cpu_to_le16(msg_type);
+	ctrl->in.result = VIRTIO_CAN_RESULT_NOT_OK;
+	sg_init_one(&sg_out, &ctrl->out, sizeof(ctrl->out));
+	sg_init_one(&sg_in, &ctrl->in, sizeof(ctrl->in));
+	err = vreq_submit(&priv->ctrlq, &ctrl->req, sgs, 1, 1);
 	if (err) {
+		virtio_can_ctrl_release(&ctrl->req);
+		if (err == -EBUSY)
+			virtio_can_ctrl_err(priv,
+					    "control request 0x%04x not sent: the device still holds the previous one\n",
+					    msg_type);
 		/* A broken queue is a device gone: nothing to report. */
-		if (!virtqueue_is_broken(priv->vqs[VIRTIO_CAN_VQ_CONTROL]))
+		else if (err != -ENODEV)
 			virtio_can_ctrl_err(priv, "control request 0x%04x not sent (%d)\n",
 					    msg_type, err);
 		return err;
 	}
 
-	if (!wait_for_completion_timeout(&priv->ctrl_done,
-					 msecs_to_jiffies(VIRTIO_CAN_CTRL_TIMEOUT_MS))) {
+	if (!vreq_wait(&priv->ctrlq, &ctrl->req, VIRTIO_CAN_CTRL_TIMEOUT_MS)) {
 		virtio_can_ctrl_err(priv, "control request 0x%04x: no answer in %u ms\n",
 				    msg_type, VIRTIO_CAN_CTRL_TIMEOUT_MS);
 		return -ETIMEDOUT;
 	}
-	spin_lock_irq(&priv->ctrl_lock);
-	used = priv->ctrl_used_len;
-	spin_unlock_irq(&priv->ctrl_lock);
-	if (used < sizeof(ctrl->in)) {
+	err = ctrl->req.status;
+	if (!err && ctrl->req.used_len < sizeof(ctrl->in)) {
 		virtio_can_ctrl_err(priv, "control request 0x%04x: no result (used length %u)\n",
-				    msg_type, used);
-		return -EPROTO;
+				    msg_type, ctrl->req.used_len);
+		err = -EPROTO;
+	} else if (!err) {
+		result = READ_ONCE(ctrl->in.result);
+		if (result != VIRTIO_CAN_RESULT_OK) {
+			virtio_can_ctrl_err(priv, "control request 0x%04x refused (result %u)\n",
+					    msg_type, result);
+			err = -EIO;
+		}
 	}
-	result = READ_ONCE(ctrl->in.result);
-	if (result != VIRTIO_CAN_RESULT_OK) {
-		virtio_can_ctrl_err(priv, "control request 0x%04x refused (result %u)\n",
-				    msg_type, result);
-		return -EIO;
-	}
-	return 0;
+	virtio_can_ctrl_release(&ctrl->req);
+	return err;
 }
 
 static int virtio_can_find_vqs(struct virtio_can_priv *priv)
@@ -754,6 +735,7 @@ static int virtio_can_setup(struct virtio_can_priv *priv)
 			goto free_rx;
 	}
 	priv->broken = false;
+	vreq_queue_open(&priv->ctrlq, priv->vqs[VIRTIO_CAN_VQ_CONTROL]);
 	virtio_device_ready(priv->vdev);
 	virtqueue_kick(priv->vqs[VIRTIO_CAN_VQ_RX]);
 	return 0;
@@ -782,17 +764,15 @@ static void virtio_can_teardown(struct virtio_can_priv *priv)
 
 	if (!priv->vqs[VIRTIO_CAN_VQ_TX])
 		return;
+	vreq_queue_close(&priv->ctrlq);
 	virtio_reset_device(priv->vdev);
 	virtio_can_detach_all(priv);
+	vreq_queue_give_back(&priv->ctrlq, -ENODEV);
 
 	spin_lock_bh(&priv->tx_lock);
 	for_each_set_bit(idx, priv->tx_busy, VIRTIO_CAN_TX_SLOTS)
 		virtio_can_tx_drop(priv, idx);
 	spin_unlock_bh(&priv->tx_lock);
-
-	spin_lock_irq(&priv->ctrl_lock);
-	priv->ctrl_held = false;
-	spin_unlock_irq(&priv->ctrl_lock);
 
 	priv->vdev->config->del_vqs(priv->vdev);
 	memset(priv->vqs, 0, sizeof(priv->vqs));
@@ -809,13 +789,12 @@ static void virtio_can_tx_recycle(struct virtqueue *vq, void *buf)
 	spin_unlock_bh(&priv->tx_lock);
 }
 
+/* The reset control queue gave back the request the device held. */
 static void virtio_can_ctrl_recycle(struct virtqueue *vq, void *buf)
 {
 	struct virtio_can_priv *priv = vq->vdev->priv;
 
-	spin_lock_irq(&priv->ctrl_lock);
-	priv->ctrl_held = false;
-	spin_unlock_irq(&priv->ctrl_lock);
+	vreq_queue_give_back(&priv->ctrlq, -ENODEV);
 }
 
 /*
@@ -867,7 +846,6 @@ static int virtio_can_start(struct virtio_can_priv *priv)
 static int virtio_can_open(struct net_device *dev)
 {
 	struct virtio_can_priv *priv = netdev_priv(dev);
-	bool held;
 	int err;
 
 	err = open_candev(dev);
@@ -875,10 +853,8 @@ static int virtio_can_open(struct net_device *dev)
 		return err;
 
 	mutex_lock(&priv->ctrl_mutex);
-	spin_lock_irq(&priv->ctrl_lock);
-	held = priv->ctrl_held;
-	spin_unlock_irq(&priv->ctrl_lock);
-	if (held && !priv->broken && priv->vqs[VIRTIO_CAN_VQ_TX]) {
+	if (vreq_queue_stuck(&priv->ctrlq) && !priv->broken &&
+	    priv->vqs[VIRTIO_CAN_VQ_TX]) {
 		netdev_warn(dev, "resetting the control queue: the device still holds a request\n");
 		virtio_can_reset_queue(priv, VIRTIO_CAN_VQ_CONTROL);
 	}
@@ -1053,16 +1029,14 @@ static int virtio_can_probe(struct virtio_device *vdev)
 	priv->vdev = vdev;
 	spin_lock_init(&priv->tx_lock);
 	mutex_init(&priv->ctrl_mutex);
-	spin_lock_init(&priv->ctrl_lock);
-	init_completion(&priv->ctrl_done);
+	vreq_queue_init(&priv->ctrlq);
 	ratelimit_state_init(&priv->ctrl_rs, 5 * HZ, 10);
 	INIT_WORK(&priv->status_work, virtio_can_status_work);
 	vdev->priv = priv;
 
 	priv->tx_bufs = kcalloc(VIRTIO_CAN_TX_SLOTS, sizeof(*priv->tx_bufs),
 				GFP_KERNEL);
-	priv->ctrl = kzalloc(sizeof(*priv->ctrl), GFP_KERNEL);
-	if (!priv->tx_bufs || !priv->ctrl) {
+	if (!priv->tx_bufs) {
 		err = -ENOMEM;
 		goto free;
 	}
@@ -1101,7 +1075,6 @@ static int virtio_can_probe(struct virtio_device *vdev)
 teardown:
 	virtio_can_teardown(priv);
 free:
-	kfree(priv->ctrl);
 	kfree(priv->tx_bufs);
 	free_candev(dev);
 	return err;
@@ -1116,7 +1089,6 @@ static void virtio_can_remove(struct virtio_device *vdev)
 	unregister_candev(dev);
 	cancel_work_sync(&priv->status_work);
 	virtio_can_teardown(priv);
-	kfree(priv->ctrl);
 	kfree(priv->tx_bufs);
 	free_candev(dev);
 }

@@ -11,8 +11,9 @@
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/ratelimit_types.h>
-#include <linux/spinlock.h>
 #include <linux/virtio_extra/virtio_rpmb.h>
+
+#include "virtio_request.h"
 
 #define VRPMB_FRAME_SIZE sizeof(struct virtio_rpmb_frame)
 /*
@@ -21,20 +22,14 @@
  */
 #define VRPMB_MAX_FRAMES 256
 
-struct vrpmb_request;
-
 /**
  * struct vrpmb - one RPMB device
  * @ref: held by the virtio device while bound, and by each open file.
  * @lock: serializes operations, and guards @vdev, @vq and @frozen.
- * @vq_lock: guards the virtqueue and @held against its interrupt.
  * @rs: limits the log lines about refused requests and bad responses.
  * @vdev: the virtio device; NULL once it is removed.
  * @vq: the request queue; NULL while frozen.
- * @held: the request the device holds, waited for or abandoned;
- *	guarded by @vq_lock.
- * @gone: the device is being removed: it takes no request; guarded by
- *	@vq_lock.
+ * @requests: the request queue's requests, one at a time.
  * @frozen: the device is suspended.
  * @misc: the character device, /dev/vrpmbN.
  * @name: "vrpmbN".
@@ -48,12 +43,10 @@ struct vrpmb_request;
 struct vrpmb {
 	struct kref ref;
 	struct mutex lock; /* operations, state */
-	spinlock_t vq_lock; /* queue vs. interrupt */
 	struct ratelimit_state rs;
 	struct virtio_device *vdev;
 	struct virtqueue *vq;
-	struct vrpmb_request *held;
-	bool gone;
+	struct vreq_queue requests;
 	bool frozen;
 	struct miscdevice misc;
 	char name[16];

@@ -14,10 +14,9 @@
  * frames, so no other operation can come between a write and its result.
  *
  * Locking: vr->lock serializes operations and state changes (freeze,
- * restore, removal); vr->vq_lock guards the queue and vr->held against
- * the interrupt. A request the device does not answer in time stays the
+ * restore, removal). A request the device does not answer in time stays the
  * device's: it is freed when the device answers it or is reset, and until
- * then the device takes no other.
+ * then the device takes no other (virtio_request.c).
  */
 #include <linux/completion.h>
 #include <linux/idr.h>
@@ -32,6 +31,7 @@
 #include <linux/virtio_ring.h>
 #include <vx-compat/rpmb.h>
 
+#include "virtio_request.h"
 #include "virtio_rpmb.h"
 
 static unsigned int timeout_ms = 10000;
@@ -49,21 +49,14 @@ static DEFINE_MUTEX(vrpmb_subsystem_lock);
 
 /**
  * struct vrpmb_request - one operation, while the device may hold it
- * @done: completed when the device answers or goes away.
- * @answered: the device returned it (or was reset); guarded by vq_lock.
- * @abandoned: its caller stopped waiting; guarded by vq_lock.
- * @status: 0, or -ENODEV when the device went away before answering.
- * @used_len: bytes the device says it wrote.
+ * @req: its life on the request queue; req.status is -ENODEV when the
+ *	device went away before answering.
  * @n_req: request frames.
  * @n_resp: response frames.
  * @frames: request frames, then response frames.
  */
 struct vrpmb_request {
-	struct completion done;
-	bool answered;
-	bool abandoned;
-	int status;
-	unsigned int used_len;
+	struct vreq req;
 	unsigned int n_req;
 	unsigned int n_resp;
 	struct virtio_rpmb_frame *frames;
@@ -96,8 +89,10 @@ void vrpmb_complain(struct vrpmb *vr, const char *fmt, ...)
 	va_end(args);
 }
 
-static void vrpmb_request_free(struct vrpmb_request *r)
+static void vrpmb_request_release(struct vreq *req)
 {
+	struct vrpmb_request *r = container_of(req, struct vrpmb_request, req);
+
 	kvfree(r->frames);
 	kfree(r);
 }
@@ -114,7 +109,7 @@ static struct vrpmb_request *vrpmb_request_alloc(unsigned int n_req,
 		kfree(r);
 		return NULL;
 	}
-	init_completion(&r->done);
+	vreq_init(&r->req, vrpmb_request_release);
 	r->n_req = n_req;
 	r->n_resp = n_resp;
 	return r;
@@ -189,9 +184,9 @@ static int vrpmb_check_response(struct vrpmb *vr, const struct vrpmb_request *r)
 	u16 type = vrpmb_frame_type(req), want = type << 8, result, got;
 	unsigned int i;
 
-	if (r->used_len != r->n_resp * VRPMB_FRAME_SIZE) {
+	if (r->req.used_len != r->n_resp * VRPMB_FRAME_SIZE) {
 		vrpmb_complain(vr, "request 0x%04x answered with %u bytes, not %u frames\n",
-			       type, r->used_len, r->n_resp);
+			       type, r->req.used_len, r->n_resp);
 		return -EIO;
 	}
 	for (i = 0; i < r->n_resp; i++) {
@@ -254,22 +249,6 @@ static void vrpmb_sg_set_frame(struct scatterlist *sg, struct virtio_rpmb_frame 
 	sg_set_page(sg, page, VRPMB_FRAME_SIZE, offset_in_page(frame));
 }
 
-/* Free a request the device answered after its caller gave up on it. */
-static void vrpmb_reap(struct vrpmb *vr)
-{
-	struct vrpmb_request *r = NULL;
-
-	lockdep_assert_held(&vr->lock);
-	spin_lock_irq(&vr->vq_lock);
-	if (vr->held && vr->held->answered) {
-		r = vr->held;
-		vr->held = NULL;
-	}
-	spin_unlock_irq(&vr->vq_lock);
-	if (r)
-		vrpmb_request_free(r);
-}
-
 static int vrpmb_submit(struct vrpmb *vr, struct vrpmb_request *r)
 {
 	unsigned int n = r->n_req + r->n_resp, i;
@@ -287,48 +266,18 @@ static int vrpmb_submit(struct vrpmb *vr, struct vrpmb_request *r)
 		vrpmb_sg_set_frame(&sg[i], &r->frames[i]);
 		sgs[i] = &sg[i];
 	}
-	spin_lock_irq(&vr->vq_lock);
-	if (vr->gone) {
-		err = -ENODEV;
-	} else if (vr->held) {
-		err = -EBUSY;
-	} else {
-		err = virtqueue_add_sgs(vr->vq, sgs, r->n_req, r->n_resp, r,
-					GFP_ATOMIC);
-		if (!err) {
-			vr->held = r;
-			virtqueue_kick(vr->vq);
-		}
-	}
-	spin_unlock_irq(&vr->vq_lock);
+	err = vreq_submit(&vr->requests, &r->req, sgs, r->n_req, r->n_resp);
 	if (err == -EBUSY) {
 		vrpmb_complain(vr, "device still holds a request it never answered\n");
 		err = -EIO;
 	} else if (err && err != -ENODEV) {
-		if (!virtqueue_is_broken(vr->vq))
-			vrpmb_complain(vr, "request not queued (%d)\n", err);
-		err = virtqueue_is_broken(vr->vq) ? -ENODEV : -EIO;
+		vrpmb_complain(vr, "request not queued (%d)\n", err);
+		err = -EIO;
 	}
 free:
 	kfree(sgs);
 	kfree(sg);
 	return err;
-}
-
-/* Wait for the device; false if it did not answer in time. */
-static bool vrpmb_wait(struct vrpmb *vr, struct vrpmb_request *r)
-{
-	bool answered;
-
-	wait_for_completion_timeout(&r->done, msecs_to_jiffies(READ_ONCE(timeout_ms)));
-	spin_lock_irq(&vr->vq_lock);
-	answered = r->answered;
-	if (answered)
-		vr->held = NULL;
-	else
-		r->abandoned = true;
-	spin_unlock_irq(&vr->vq_lock);
-	return answered;
 }
 
 int vrpmb_route(struct vrpmb *vr, const struct virtio_rpmb_frame *req,
@@ -353,20 +302,18 @@ int vrpmb_route(struct vrpmb *vr, const struct virtio_rpmb_frame *req,
 		sent->block_count = cpu_to_be16(n_resp);
 
 	mutex_lock(&vr->lock);
-	if (!vr->vdev) {
+	if (!vr->vdev)
 		err = -ENODEV;
-	} else if (vr->frozen) {
+	else if (vr->frozen)
 		err = -EBUSY;
-	} else {
-		vrpmb_reap(vr);
+	else
 		err = vrpmb_submit(vr, r);
-	}
 	if (err) {
 		mutex_unlock(&vr->lock);
-		vrpmb_request_free(r);
+		vrpmb_request_release(&r->req);
 		return err;
 	}
-	if (!vrpmb_wait(vr, r)) {
+	if (!vreq_wait(&vr->requests, &r->req, READ_ONCE(timeout_ms))) {
 		mutex_unlock(&vr->lock);
 		vrpmb_complain(vr, "device did not answer request 0x%04x in %u ms\n",
 			       vrpmb_frame_type(req), READ_ONCE(timeout_ms));
@@ -374,47 +321,18 @@ int vrpmb_route(struct vrpmb *vr, const struct virtio_rpmb_frame *req,
 	}
 	mutex_unlock(&vr->lock);
 
-	err = r->status ?: vrpmb_check_response(vr, r);
+	err = r->req.status ?: vrpmb_check_response(vr, r);
 	if (!err && n_resp)
 		memcpy(resp, r->frames + n_req, n_resp * VRPMB_FRAME_SIZE);
-	vrpmb_request_free(r);
+	vrpmb_request_release(&r->req);
 	return err;
 }
 
 static void vrpmb_done(struct virtqueue *vq)
 {
 	struct vrpmb *vr = vq->vdev->priv;
-	struct vrpmb_request *r;
-	unsigned long flags;
-	unsigned int len;
 
-	spin_lock_irqsave(&vr->vq_lock, flags);
-	while ((r = virtqueue_get_buf(vq, &len))) {
-		r->used_len = len;
-		r->answered = true;
-		if (!r->abandoned)
-			complete(&r->done);
-	}
-	spin_unlock_irqrestore(&vr->vq_lock, flags);
-}
-
-/*
- * The device is reset or going: whatever it held is back. A waiter gets
- * -ENODEV; an abandoned request is freed by vrpmb_reap().
- */
-static void vrpmb_return_held(struct vrpmb *vr, int status)
-{
-	struct vrpmb_request *r;
-
-	spin_lock_irq(&vr->vq_lock);
-	r = vr->held;
-	if (r && !r->answered) {
-		r->status = status;
-		r->answered = true;
-		if (!r->abandoned)
-			complete(&r->done);
-	}
-	spin_unlock_irq(&vr->vq_lock);
+	vreq_queue_complete(&vr->requests, vq);
 }
 
 static int vrpmb_setup_vq(struct vrpmb *vr)
@@ -428,6 +346,7 @@ static int vrpmb_setup_vq(struct vrpmb *vr)
 		return PTR_ERR(vq);
 	}
 	vr->vq = vq;
+	vreq_queue_open(&vr->requests, vq);
 	vr->max_frames = virtio_has_feature(vr->vdev, VIRTIO_RING_F_INDIRECT_DESC) ?
 			 VRPMB_MAX_FRAMES + 1 :
 			 min(virtqueue_get_vring_size(vq), VRPMB_MAX_FRAMES + 1);
@@ -438,12 +357,12 @@ static int vrpmb_setup_vq(struct vrpmb *vr)
 /* Reset the device and delete the queue; the caller holds vr->lock. */
 static void vrpmb_teardown_vq(struct vrpmb *vr)
 {
+	vreq_queue_close(&vr->requests);
 	virtio_reset_device(vr->vdev);
 	/* The held request's indirect table is freed only by detaching it. */
 	while (virtqueue_detach_unused_buf(vr->vq))
 		;
-	vrpmb_return_held(vr, -ENODEV);
-	vrpmb_reap(vr);
+	vreq_queue_give_back(&vr->requests, -ENODEV);
 	vr->vdev->config->del_vqs(vr->vdev);
 	vr->vq = NULL;
 }
@@ -589,7 +508,7 @@ static int vrpmb_probe(struct virtio_device *vdev)
 	/* Per device: one device's complaints cannot hide another's. */
 	ratelimit_state_init(&vr->rs, 5 * HZ, 10);
 	mutex_init(&vr->lock);
-	spin_lock_init(&vr->vq_lock);
+	vreq_queue_init(&vr->requests);
 	snprintf(vr->name, sizeof(vr->name), "vrpmb%d", vr->index);
 	vr->vdev = vdev;
 	vdev->priv = vr;
@@ -640,11 +559,9 @@ static void vrpmb_remove(struct virtio_device *vdev)
 	/* No new opens; open files hold a reference and get -ENODEV. */
 	misc_deregister(&vr->misc);
 	/* No new request; stop the device; a waiter is woken with -ENODEV. */
-	spin_lock_irq(&vr->vq_lock);
-	vr->gone = true;
-	spin_unlock_irq(&vr->vq_lock);
+	vreq_queue_close(&vr->requests);
 	virtio_reset_device(vdev);
-	vrpmb_return_held(vr, -ENODEV);
+	vreq_queue_give_back(&vr->requests, -ENODEV);
 	mutex_lock(&vr->lock);
 	if (vr->vq)
 		vrpmb_teardown_vq(vr);

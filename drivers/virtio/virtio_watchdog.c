@@ -14,7 +14,8 @@
  * Every answer is checked before it counts: used length, status, the
  * running flag, the time left, event types. A command the device does not
  * answer in time fails with -ETIMEDOUT; its buffers stay with the device,
- * so commands fail with -EIO until it answers or is reset.
+ * so commands fail with -EIO until it answers or is reset
+ * (virtio_request.c).
  */
 #include <linux/cache.h>
 #include <linux/jiffies.h>
@@ -25,6 +26,8 @@
 #include <linux/virtio_config.h>
 #include <linux/watchdog.h>
 #include <linux/virtio_extra/virtio_watchdog.h>
+
+#include "virtio_request.h"
 
 #define VWDT_DEFAULT_TIMEOUT 30	/* seconds, when neither parameter nor device says */
 #define VWDT_EVENT_BUFS 4
@@ -74,20 +77,13 @@ struct vwdt_event_buf {
 
 /**
  * struct vwdt_cmd - one command on its way through the device
+ * @req: its life on the control queue; req.status is -ENODEV when the
+ *	device was reset or went away first.
  * @msg: its buffers.
- * @done: completed when the device answers, unless @abandoned.
- * @used_len: the length the device reported.
- * @status: 0, or -ENODEV when the device was reset or went away first.
- * @answered: the device gave the buffers back (or never will).
- * @abandoned: the caller stopped waiting: whoever finds it answered frees it.
  */
 struct vwdt_cmd {
+	struct vreq req;
 	struct vwdt_msg *msg;
-	struct completion done;
-	unsigned int used_len;
-	int status;
-	bool answered;
-	bool abandoned;
 };
 
 /**
@@ -103,9 +99,10 @@ struct vwdt_cmd {
  * @granularity_ms: timeouts are multiples of this.
  * @max_pretimeout_ms: longest pretimeout; 0 without pretimeouts.
  * @lock: one command at a time; queue setup against commands.
- * @vq_lock: the queues, @held and @gone, against the interrupt handlers.
- * @held: the command the device holds; abandoned while the caller is gone.
- * @gone: the device is being removed or frozen: no command goes.
+ * @commands: the control queue's commands, one at a time.
+ * @vq_lock: the event queue and @gone, against its handler.
+ * @gone: the device is being removed or frozen: no event buffer goes
+ *	back to it.
  * @rs: rate limit of this device's complaints.
  */
 struct vwdt {
@@ -120,8 +117,8 @@ struct vwdt {
 	u32 granularity_ms;
 	u32 max_pretimeout_ms;
 	struct mutex lock; /* one command at a time; queue setup and teardown */
-	spinlock_t vq_lock; /* the queues, held and gone, against the callbacks */
-	struct vwdt_cmd *held;
+	struct vreq_queue commands;
+	spinlock_t vq_lock; /* event queue and gone, against its callback */
 	bool gone;
 	struct ratelimit_state rs;
 };
@@ -133,8 +130,10 @@ struct vwdt {
 		dev_warn(&__vw->vdev->dev, fmt, ##__VA_ARGS__);		\
 } while (0)
 
-static void vwdt_cmd_free(struct vwdt_cmd *cmd)
+static void vwdt_cmd_release(struct vreq *req)
 {
+	struct vwdt_cmd *cmd = container_of(req, struct vwdt_cmd, req);
+
 	kfree(cmd->msg);
 	kfree(cmd);
 }
@@ -142,53 +141,8 @@ static void vwdt_cmd_free(struct vwdt_cmd *cmd)
 static void vwdt_ctrl_done(struct virtqueue *vq)
 {
 	struct vwdt *vw = vq->vdev->priv;
-	struct vwdt_cmd *cmd;
-	unsigned long flags;
-	unsigned int len;
 
-	spin_lock_irqsave(&vw->vq_lock, flags);
-	while ((cmd = virtqueue_get_buf(vq, &len))) {
-		cmd->used_len = len;
-		cmd->answered = true;
-		if (!cmd->abandoned)
-			complete(&cmd->done);
-	}
-	spin_unlock_irqrestore(&vw->vq_lock, flags);
-}
-
-/*
- * The device was reset: whatever it held is back. A waiter gets -ENODEV;
- * an abandoned command is freed by vwdt_reap().
- */
-static void vwdt_return_held(struct vwdt *vw)
-{
-	struct vwdt_cmd *cmd;
-
-	spin_lock_irq(&vw->vq_lock);
-	cmd = vw->held;
-	if (cmd && !cmd->answered) {
-		cmd->status = -ENODEV;
-		cmd->answered = true;
-		if (!cmd->abandoned)
-			complete(&cmd->done);
-	}
-	spin_unlock_irq(&vw->vq_lock);
-}
-
-/* Free a command the device answered after its caller gave up on it. */
-static void vwdt_reap(struct vwdt *vw)
-{
-	struct vwdt_cmd *cmd = NULL;
-
-	lockdep_assert_held(&vw->lock);
-	spin_lock_irq(&vw->vq_lock);
-	if (vw->held && vw->held->answered) {
-		cmd = vw->held;
-		vw->held = NULL;
-	}
-	spin_unlock_irq(&vw->vq_lock);
-	if (cmd)
-		vwdt_cmd_free(cmd);
+	vreq_queue_complete(&vw->commands, vq);
 }
 
 static int vwdt_submit(struct vwdt *vw, struct vwdt_cmd *cmd)
@@ -206,19 +160,7 @@ static int vwdt_submit(struct vwdt *vw, struct vwdt_cmd *cmd)
 	}
 	sgs[n_out] = &in;
 
-	spin_lock_irq(&vw->vq_lock);
-	if (vw->gone) {
-		err = -ENODEV;
-	} else if (vw->held) {
-		err = -EBUSY;
-	} else {
-		err = virtqueue_add_sgs(vw->ctrl_vq, sgs, n_out, 1, cmd, GFP_ATOMIC);
-		if (!err) {
-			vw->held = cmd;
-			virtqueue_kick(vw->ctrl_vq);
-		}
-	}
-	spin_unlock_irq(&vw->vq_lock);
+	err = vreq_submit(&vw->commands, &cmd->req, sgs, n_out, 1);
 	if (err == -EBUSY) {
 		vwdt_complain(vw, "device still holds a command it never answered\n");
 		return -EIO;
@@ -230,30 +172,14 @@ static int vwdt_submit(struct vwdt *vw, struct vwdt_cmd *cmd)
 	return err;
 }
 
-/* Wait for the answer; false if it did not come in time. */
-static bool vwdt_wait(struct vwdt *vw, struct vwdt_cmd *cmd)
-{
-	bool answered;
-
-	wait_for_completion_timeout(&cmd->done, msecs_to_jiffies(READ_ONCE(answer_ms)));
-	spin_lock_irq(&vw->vq_lock);
-	answered = cmd->answered;
-	if (answered)
-		vw->held = NULL;
-	else
-		cmd->abandoned = true;
-	spin_unlock_irq(&vw->vq_lock);
-	return answered;
-}
-
 /* Check a control answer; its status as an errno. */
 static int vwdt_check_resp(struct vwdt *vw, const struct vwdt_cmd *cmd, u16 type)
 {
 	const struct virtio_watchdog_ctrl_resp *resp = &cmd->msg->resp;
 
-	if (cmd->used_len != sizeof(*resp)) {
+	if (cmd->req.used_len != sizeof(*resp)) {
 		vwdt_complain(vw, "command %u answered with %u bytes, not %zu\n",
-			      type, cmd->used_len, sizeof(*resp));
+			      type, cmd->req.used_len, sizeof(*resp));
 		return -EIO;
 	}
 	if (resp->running > 1) {
@@ -297,20 +223,19 @@ static int vwdt_command(struct vwdt *vw, u16 type, u32 timeout_ms, u32 pretimeou
 		kfree(cmd);
 		return -ENOMEM;
 	}
-	init_completion(&cmd->done);
+	vreq_init(&cmd->req, vwdt_cmd_release);
 	cmd->msg->req.type = cpu_to_le16(type);
 	cmd->msg->req.timeout_ms = cpu_to_le32(timeout_ms);
 	cmd->msg->req.pretimeout_ms = cpu_to_le32(pretimeout_ms);
 
 	mutex_lock(&vw->lock);
-	vwdt_reap(vw);
 	err = vwdt_submit(vw, cmd);
 	if (err) {
 		mutex_unlock(&vw->lock);
-		vwdt_cmd_free(cmd);
+		vwdt_cmd_release(&cmd->req);
 		return err;
 	}
-	if (!vwdt_wait(vw, cmd)) {
+	if (!vreq_wait(&vw->commands, &cmd->req, READ_ONCE(answer_ms))) {
 		mutex_unlock(&vw->lock);
 		if (vw->basic)
 			vwdt_complain(vw, "device did not answer a ping in %u ms\n",
@@ -322,18 +247,18 @@ static int vwdt_command(struct vwdt *vw, u16 type, u32 timeout_ms, u32 pretimeou
 	}
 	mutex_unlock(&vw->lock);
 
-	err = cmd->status;
-	if (!err && vw->basic && (cmd->used_len != sizeof(cmd->msg->ack) ||
+	err = cmd->req.status;
+	if (!err && vw->basic && (cmd->req.used_len != sizeof(cmd->msg->ack) ||
 				  cmd->msg->ack != VIRTIO_WATCHDOG_BASIC_ACK)) {
 		vwdt_complain(vw, "ping answered with %u bytes holding %u, not 1 holding %u\n",
-			      cmd->used_len, cmd->msg->ack, VIRTIO_WATCHDOG_BASIC_ACK);
+			      cmd->req.used_len, cmd->msg->ack, VIRTIO_WATCHDOG_BASIC_ACK);
 		err = -EIO;
 	}
 	if (!err && !vw->basic)
 		err = vwdt_check_resp(vw, cmd, type);
 	if (!err && resp)
 		*resp = cmd->msg->resp;
-	vwdt_cmd_free(cmd);
+	vwdt_cmd_release(&cmd->req);
 	return err;
 }
 
@@ -570,6 +495,7 @@ static int vwdt_setup_vqs(struct vwdt *vw)
 	}
 	vw->ctrl_vq = vqs[VIRTIO_WATCHDOG_VQ_CONTROL];
 	vw->event_vq = nvqs > 1 ? vqs[VIRTIO_WATCHDOG_VQ_EVENT] : NULL;
+	vreq_queue_open(&vw->commands, vw->ctrl_vq);
 	virtio_device_ready(vw->vdev);
 
 	spin_lock_irq(&vw->vq_lock);
@@ -585,6 +511,7 @@ static int vwdt_setup_vqs(struct vwdt *vw)
 /* Stop the device and delete its queues; what it held is returned. */
 static void vwdt_teardown_vqs(struct vwdt *vw)
 {
+	vreq_queue_close(&vw->commands);
 	spin_lock_irq(&vw->vq_lock);
 	vw->gone = true;
 	spin_unlock_irq(&vw->vq_lock);
@@ -594,10 +521,7 @@ static void vwdt_teardown_vqs(struct vwdt *vw)
 		;
 	while (vw->event_vq && virtqueue_detach_unused_buf(vw->event_vq))
 		;
-	vwdt_return_held(vw);
-	mutex_lock(&vw->lock);
-	vwdt_reap(vw);
-	mutex_unlock(&vw->lock);
+	vreq_queue_give_back(&vw->commands, -ENODEV);
 	vw->vdev->config->del_vqs(vw->vdev);
 	vw->ctrl_vq = NULL;
 	vw->event_vq = NULL;
@@ -738,6 +662,7 @@ static int vwdt_probe(struct virtio_device *vdev)
 	vw->vdev = vdev;
 	vdev->priv = vw;
 	mutex_init(&vw->lock);
+	vreq_queue_init(&vw->commands);
 	spin_lock_init(&vw->vq_lock);
 	/* Per device: one device's complaints cannot hide another's. */
 	ratelimit_state_init(&vw->rs, 5 * HZ, 10);
