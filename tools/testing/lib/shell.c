@@ -2,6 +2,7 @@
 /*
  * shell: commands the tests run with /bin/sh. See shell.h.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,4 +26,23 @@ pid_t shell_start(const char *fmt, va_list ap)
 int shell_status(int wstatus)
 {
 	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+}
+
+int shell_within_ms(int ms, const char *fmt, ...)
+{
+	int status, waited;
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, fmt);
+	pid = shell_start(fmt, ap);
+	va_end(ap);
+	if (pid < 0)
+		return -errno;
+	for (waited = 0; waited < ms; waited += 10) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return shell_status(status);
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
 }

@@ -14,9 +14,11 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/userfaultfd.h>
 #include <linux/vhost.h>
 #include <linux/virtio_config.h>
 
@@ -266,6 +268,59 @@ int vd_reopen(struct vd_dev *d, const char *path)
 			usleep(20000);
 	}
 	return ret;
+}
+
+int vd_missing_page(struct vd_dev *d, uint64_t *iova, pid_t *holder)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t off = d->mem.size - page;
+	int uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+
+	reg.range.start = (uintptr_t)d->mem.base + off;
+	reg.range.len = page;
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api) ||
+	    ioctl(uffd, UFFDIO_REGISTER, &reg))
+		return -errno;
+	*holder = fork();
+	if (*holder < 0)
+		return -errno;
+	if (*holder == 0) {
+		/* the device's file is the owner's alone */
+		close(d->fd);
+		pause();
+		_exit(0);
+	}
+	close(uffd);
+	*iova = d->mem.iova + off;
+	return 0;
+}
+
+pid_t vd_stalled_owner(void (*owner)(void *arg, int report), void *arg,
+		       pid_t *holder)
+{
+	int report[2];
+	pid_t pid;
+
+	if (pipe(report))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(report[0]);
+		owner(arg, report[1]);
+		_exit(1);
+	}
+	close(report[1]);
+	if (pid > 0 && read(report[0], holder, sizeof(*holder)) != sizeof(*holder)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(report[0]);
+	/* the worker reaches the page */
+	usleep(500000);
+	return pid;
 }
 
 int vd_kill_owner(void (*owner)(void *arg), void *arg, unsigned int ms)

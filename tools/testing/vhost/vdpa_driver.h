@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <linux/virtio_ring.h>
 
 /* Guest memory: this much, at this guest address (not the user address). */
@@ -97,6 +98,24 @@ void vd_close(struct vd_dev *d);
  * old owner's release is done, so wait up to 2 s for that.
  */
 int vd_reopen(struct vd_dev *d, const char *path);
+/*
+ * Make the last page of guest memory one that never comes: nothing has
+ * touched it, and a userfaultfd registered on it is held open, never read,
+ * by a child (*holder, to be killed by the caller). The device stalls on
+ * its first access there, in the owner's memory, as on a VMM that stops
+ * answering its faults. Its guest address in *iova.
+ */
+int vd_missing_page(struct vd_dev *d, uint64_t *iova, pid_t *holder);
+
+/*
+ * Run owner(arg, report) in a child that stalls its device on a missing
+ * page and writes the holder's pid to report once it kicked the request
+ * that reaches it; wait until the device is there. The child's pid, and
+ * the holder's in *holder; -1 when the child did not report.
+ */
+pid_t vd_stalled_owner(void (*owner)(void *arg, int report), void *arg,
+		       pid_t *holder);
+
 /*
  * A guest killed mid-transfer: run owner(arg) in a child process (it opens
  * and drives the device), SIGKILL it after ms, reap it. Returns 1 when the

@@ -10,19 +10,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <glob.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/userfaultfd.h>
 #include <linux/vhost.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
@@ -761,61 +757,20 @@ TEST_F(i2c, owner_dies_mid_transfer)
 }
 
 /*
- * A shell command that must finish within ms: its exit status, or
- * -ETIMEDOUT (the command is left behind: it hangs in the kernel).
+ * The owner of a stalled device (vd_stalled_owner()): its request's header
+ * lies on a page of guest memory that never comes.
  */
-static int within_ms(int ms, const char *fmt, ...)
+static void stalled_owner(void *arg, int report)
 {
-	int status, waited;
-	va_list ap;
-	pid_t pid;
-
-	va_start(ap, fmt);
-	pid = shell_start(fmt, ap);
-	va_end(ap);
-	if (pid < 0)
-		return -errno;
-	for (waited = 0; waited < ms; waited += 10) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return shell_status(status);
-		usleep(10000);
-	}
-	return -ETIMEDOUT;
-}
-
-/*
- * The owner of a stalled device: its request's header lies on a page of
- * guest memory that is not there, registered with a userfaultfd that a
- * child of its own holds open and never reads. Reports that child's pid
- * on report once the request is kicked, then waits to be killed.
- */
-static void stalled_owner(struct i2c_env *env, int report)
-{
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct i2c_env *env = arg;
 	struct vd_dev *d = &env->d;
-	long page = sysconf(_SC_PAGESIZE);
-	uint64_t off;
+	uint64_t iova;
 	pid_t holder;
-	int uffd;
 
-	if (vd_reopen(d, env->path) || device_up(env, I2C_FEATURES))
+	if (vd_reopen(d, env->path) || device_up(env, I2C_FEATURES) ||
+	    vd_missing_page(d, &iova, &holder))
 		_exit(1);
-	/* the last page: nothing here has touched it */
-	off = d->mem.size - page;
-	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
-	reg.range.start = (uintptr_t)d->mem.base + off;
-	reg.range.len = page;
-	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api) ||
-	    ioctl(uffd, UFFDIO_REGISTER, &reg))
-		_exit(1);
-	holder = fork();
-	if (holder == 0) {
-		close(d->fd);
-		pause();
-		_exit(0);
-	}
-	vd_desc(&d->ring, 0, d->mem.iova + off, sizeof(struct virtio_i2c_out_hdr),
+	vd_desc(&d->ring, 0, iova, sizeof(struct virtio_i2c_out_hdr),
 		VRING_DESC_F_NEXT, 1);
 	vd_desc(&d->ring, 1, giova(d, STATUS_AT), 1, VRING_DESC_F_WRITE, 0);
 	vd_publish(&d->ring, 0);
@@ -837,33 +792,21 @@ TEST_F(i2c, owner_memory_never_answers)
 {
 	const char *sysfs = "/sys/bus/vdpa/devices";
 	pid_t owner, holder = 0;
-	int report[2];
 
-	ASSERT_EQ(0, pipe(report));
 	vd_close(&self->e.d);
-	owner = fork();
-	ASSERT_LE(0, owner);
-	if (owner == 0) {
-		close(report[0]);
-		stalled_owner(&self->e, report[1]);
-		_exit(1);
-	}
-	close(report[1]);
-	ASSERT_EQ((ssize_t)sizeof(holder), read(report[0], &holder, sizeof(holder)));
-	close(report[0]);
-	/* the worker reaches the page */
-	usleep(500000);
+	owner = vd_stalled_owner(stalled_owner, &self->e, &holder);
+	ASSERT_LT(0, owner);
 
-	EXPECT_EQ(0, within_ms(10000, "cat %s/%s/adapter %s/%s/allow >/dev/null",
-			       sysfs, self->e.name, sysfs, self->e.name));
-	EXPECT_EQ(0, within_ms(10000, "echo vx_test_i2c >%s/unbind", TEST_DRIVER));
+	EXPECT_EQ(0, shell_within_ms(10000, "cat %s/%s/adapter %s/%s/allow >/dev/null",
+				     sysfs, self->e.name, sysfs, self->e.name));
+	EXPECT_EQ(0, shell_within_ms(10000, "echo vx_test_i2c >%s/unbind", TEST_DRIVER));
 	EXPECT_EQ(1, kmsg_has(self->e.kmsg, "is going away: unbound", 2000));
-	EXPECT_EQ(0, within_ms(10000, "vdpa dev add name %s-b mgmtdev vhost_i2c && %s %s-b",
-			       self->e.name, "vdpa dev del", self->e.name));
+	EXPECT_EQ(0, shell_within_ms(10000, "vdpa dev add name %s-b mgmtdev vhost_i2c && %s %s-b",
+				     self->e.name, "vdpa dev del", self->e.name));
 
 	kill(owner, SIGKILL);
 	waitpid(owner, NULL, 0);
-	EXPECT_EQ(0, within_ms(10000, "vdpa dev del %s", self->e.name));
+	EXPECT_EQ(0, shell_within_ms(10000, "vdpa dev del %s", self->e.name));
 	kill(holder, SIGKILL);
 	EXPECT_EQ(0, write_str(TEST_DRIVER "/bind", "vx_test_i2c"));
 }

@@ -9,10 +9,12 @@
 #include <endian.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/vhost.h>
@@ -21,6 +23,7 @@
 
 #include "kselftest_harness.h"
 #include "kmsg.h"
+#include "shell.h"
 #include "vdpa_driver.h"
 #include "vdpa_mgmt.h"
 
@@ -688,6 +691,48 @@ TEST_F(rng, owner_dies_mid_transfer)
 	ASSERT_EQ(0, vd_reopen(&self->d, self->path));
 	ASSERT_EQ(0, vd_start(&self->d, RNG_FEATURES, RING));
 	EXPECT_EQ(64, one_request(&self->d));
+}
+
+/*
+ * The owner of a stalled device (vd_stalled_owner()): its one request lies
+ * on a page of guest memory that never comes.
+ */
+static void stalled_owner(void *path, int report)
+{
+	struct vd_dev d = { .fd = -1 };
+	uint64_t iova;
+	pid_t holder;
+
+	if (vd_reopen(&d, path) || vd_start(&d, RNG_FEATURES, RING) ||
+	    vd_missing_page(&d, &iova, &holder))
+		_exit(1);
+	vd_desc(&d.ring, 0, iova, 64, VRING_DESC_F_WRITE, 0);
+	vd_publish(&d.ring, 0);
+	vd_kick(&d.ring);
+	if (write(report, &holder, sizeof(holder)) != sizeof(holder))
+		_exit(1);
+	pause();
+}
+
+/*
+ * Review: setting the rate limit took the device lock, which a worker
+ * stalled on its owner's memory holds: the administrator waited for the
+ * guest. Now the write completes, and killing the owner ends the stall.
+ */
+TEST_F(rng, owner_memory_never_answers)
+{
+	pid_t owner, holder = 0;
+
+	vd_close(&self->d);
+	owner = vd_stalled_owner(stalled_owner, self->path, &holder);
+	ASSERT_LT(0, owner);
+
+	EXPECT_EQ(0, shell_within_ms(10000, "echo 1000 >/sys/bus/vdpa/devices/%s/rate_limit",
+				     self->name));
+	kill(owner, SIGKILL);
+	waitpid(owner, NULL, 0);
+	EXPECT_EQ(0, shell_within_ms(10000, "vdpa dev del %s", self->name));
+	kill(holder, SIGKILL);
 }
 
 TEST_HARNESS_MAIN
