@@ -107,12 +107,14 @@ struct vbe_vq {
  *	none: the driver then sees a few zero bytes)
  * @handle_vq: serve the available buffers of one queue. Runs in the
  *	device's worker, with the device lock held and the guest memory
- *	reachable. Returns 0 when the ring is empty, %VBE_AGAIN when it stopped
- *	for fairness with work left, or a positive delay in jiffies after which
- *	to call it again (throttling). After an error (the device is then
- *	marked broken) it returns 0. The queues are served in index order, and
- *	the driver is interrupted after all of them were, so a handler may
- *	return buffers of another queue.
+ *	reachable. Returns 0 when done: the ring is empty (vbe_vq_pop() then
+ *	asked for the driver's next kick) or its buffers wait for the
+ *	back-end's data (vbe_device_kick() when it comes). Returns %VBE_AGAIN
+ *	when it stopped for fairness with work left, or a positive delay in
+ *	jiffies after which to call it again (throttling). After an error (the
+ *	device is then marked broken) it returns 0. The queues are served in
+ *	index order, and the driver is interrupted after all of them were,
+ *	so a handler may return buffers of another queue.
  * @features_ok: optional: whether the negotiated features (dev->features)
  *	and the back-end's settings let the device start. Called with the
  *	device lock held when the driver sets FEATURES_OK; a non-zero return

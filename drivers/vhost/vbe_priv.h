@@ -41,7 +41,6 @@ int vbe_vq_check_layout(struct vbe_vq *vq);
 void vbe_vq_start(struct vbe_vq *vq);
 void vbe_vq_reset(struct vbe_vq *vq);
 void vbe_vq_disable_kicks(struct vbe_vq *vq);
-bool vbe_vq_enable_kicks(struct vbe_vq *vq);
 void vbe_vq_interrupt(struct vbe_vq *vq);
 
 #endif /* _VBE_PRIV_H */

@@ -296,9 +296,46 @@ static int vbe_chain_walk(struct vbe_vq *vq, u16 head, struct vbe_chain *chain)
 }
 
 /**
+ * vbe_vq_disable_kicks - ask the driver not to kick while the worker runs
+ * @vq: the queue
+ *
+ * With event index, the available event left behind already does that.
+ */
+void vbe_vq_disable_kicks(struct vbe_vq *vq)
+{
+	if (!vbe_has_feature(vq->dev, VIRTIO_RING_F_EVENT_IDX))
+		vbe_vq_write16(vq, vbe_used_flags(vq), "used ring flags",
+			       VRING_USED_F_NO_NOTIFY);
+}
+
+/*
+ * Ask for a kick at the next buffer, then read the available index again
+ * into avail_idx: buffers published before the request get no kick.
+ */
+static int vbe_vq_enable_kicks(struct vbe_vq *vq, u16 *avail_idx)
+{
+	int ret;
+
+	if (vbe_has_feature(vq->dev, VIRTIO_RING_F_EVENT_IDX))
+		ret = vbe_vq_write16(vq, vbe_avail_event(vq), "available event",
+				     vq->last_avail_idx);
+	else
+		ret = vbe_vq_write16(vq, vbe_used_flags(vq), "used ring flags", 0);
+	if (ret)
+		return ret;
+	/* the request for kicks is visible before the index is read again */
+	smp_mb();
+	return vbe_vq_read16(vq, vbe_avail_idx(vq), "available index", avail_idx);
+}
+
+/**
  * vbe_vq_pop - take the next chain from the available ring
  * @vq: the queue
  * @chain: where to describe it
+ *
+ * An empty ring asks the driver for a kick at its next buffer, so a queue
+ * is watched only once drained: a queue whose buffers wait for the
+ * back-end's data (a receive queue) sleeps until that data wakes it.
  *
  * Return: 1 with @chain filled, 0 when the ring is empty, or a negative
  * errno when the driver broke a rule (the device is then marked broken).
@@ -311,8 +348,13 @@ int vbe_vq_pop(struct vbe_vq *vq, struct vbe_chain *chain)
 	ret = vbe_vq_read16(vq, vbe_avail_idx(vq), "available index", &avail_idx);
 	if (ret)
 		return ret;
-	if (avail_idx == vq->last_avail_idx)
-		return 0;
+	if (avail_idx == vq->last_avail_idx) {
+		ret = vbe_vq_enable_kicks(vq, &avail_idx);
+		if (ret || avail_idx == vq->last_avail_idx)
+			return ret;
+		/* no kick will come for what arrived meanwhile */
+		vbe_vq_disable_kicks(vq);
+	}
 	if ((u16)(avail_idx - vq->last_avail_idx) > vq->num) {
 		vbe_device_broken(vq->dev,
 				  "queue %u: available index %u is more than the ring size %u ahead of %u",
@@ -460,45 +502,6 @@ int vbe_chain_read(struct vbe_vq *vq, const struct vbe_chain *chain,
 	return vbe_chain_copy(vq, chain, offset, buf, len, false);
 }
 EXPORT_SYMBOL_GPL(vbe_chain_read);
-
-/**
- * vbe_vq_disable_kicks - ask the driver not to kick while the worker runs
- * @vq: the queue
- *
- * With event index, the available event left behind already does that.
- */
-void vbe_vq_disable_kicks(struct vbe_vq *vq)
-{
-	if (!vbe_has_feature(vq->dev, VIRTIO_RING_F_EVENT_IDX))
-		vbe_vq_write16(vq, vbe_used_flags(vq), "used ring flags",
-			       VRING_USED_F_NO_NOTIFY);
-}
-
-/**
- * vbe_vq_enable_kicks - ask for a kick at the next buffer
- * @vq: the queue, drained
- *
- * Return: true when buffers arrived meanwhile (serve them: no kick will
- * come for them).
- */
-bool vbe_vq_enable_kicks(struct vbe_vq *vq)
-{
-	u16 avail_idx;
-	int ret;
-
-	if (vbe_has_feature(vq->dev, VIRTIO_RING_F_EVENT_IDX))
-		ret = vbe_vq_write16(vq, vbe_avail_event(vq), "available event",
-				     vq->last_avail_idx);
-	else
-		ret = vbe_vq_write16(vq, vbe_used_flags(vq), "used ring flags", 0);
-	if (ret)
-		return false;
-	/* the request for kicks is visible before the index is read again */
-	smp_mb();
-	if (vbe_vq_read16(vq, vbe_avail_idx(vq), "available index", &avail_idx))
-		return false;
-	return avail_idx != vq->last_avail_idx;
-}
 
 /**
  * vbe_vq_interrupt - interrupt the driver for returned buffers, if it wants

@@ -47,8 +47,6 @@ static long vbe_serve(struct vbe_device *dev)
 		/* an error is the device marked broken: nothing more to do */
 		if (ret < 0 && ret != VBE_AGAIN)
 			ret = 0;
-		if (!ret && vbe_running(dev) && vbe_vq_enable_kicks(vq))
-			ret = VBE_AGAIN;
 		if (ret == VBE_AGAIN || delay == VBE_AGAIN)
 			delay = VBE_AGAIN;
 		else if (ret > 0 && (!delay || ret < delay))

@@ -408,6 +408,18 @@ static void vhost_can_bus_off(struct vhost_can *can, const char *why)
 	vbe_device_config_changed(&can->core);
 }
 
+/*
+ * The socket failed: the error it held (the interface went down or away)
+ * goes to whichever of sending and receiving asks first, and either way
+ * the controller is off the bus.
+ */
+static void vhost_can_sock_failed(struct vhost_can *can, int err)
+{
+	vhost_can_bus_off(can, err == -ENETDOWN ? "the interface went down" :
+			  err == -ENODEV || err == -ENXIO ? "the interface is gone" :
+			  "socket error");
+}
+
 /* Why the bound interface carries no frames ("down", "gone"), or NULL. */
 static const char *vhost_can_if_down(struct vhost_can *can)
 {
@@ -656,7 +668,7 @@ static int vhost_can_tx_one(struct vhost_can *can, struct vbe_vq *vq,
 	struct canfd_frame cf;
 	const char *invalid;
 	size_t mtu;
-	int ret;
+	int ret, err;
 
 	if (chain->out_len < sizeof(struct virtio_can_tx_out) || !chain->in_len) {
 		vbe_device_broken(&can->core,
@@ -690,7 +702,11 @@ static int vhost_can_tx_one(struct vhost_can *can, struct vbe_vq *vq,
 		return VBE_AGAIN;
 	if (ret) {
 		can->stats.tx_failed++;
-		return vhost_can_complete(vq, chain, VIRTIO_CAN_RESULT_NOT_OK);
+		err = vhost_can_complete(vq, chain, VIRTIO_CAN_RESULT_NOT_OK);
+		/* a frame the interface refused (its MTU) is the frame's fault */
+		if (ret != -EINVAL && ret != -EMSGSIZE)
+			vhost_can_sock_failed(can, ret);
+		return err;
 	}
 	if (vhost_can_has(can, VIRTIO_CAN_F_LATE_TX_ACK)) {
 		vhost_can_tx_wait(can, chain, &cf);
@@ -770,19 +786,15 @@ static int vhost_can_rx_read(struct vhost_can *can)
 	int ret;
 
 	while (can->sock) {
-		ret = sock_error(can->sock->sk);
-		if (ret) {
-			vhost_can_bus_off(can, ret == -ENETDOWN ? "interface down" :
-					  "interface gone");
-			return 0;
-		}
 		memset(&msg, 0, sizeof(msg));
 		ret = kernel_recvmsg(can->sock, &msg, &iov, 1, sizeof(*cf),
 				     MSG_DONTWAIT);
 		if (ret == -EAGAIN)
 			return 0;
-		if (ret < 0)
-			return ret;
+		if (ret < 0) {
+			vhost_can_sock_failed(can, ret);
+			return 0;
+		}
 		if (ret != CAN_MTU && ret != CANFD_MTU)
 			continue;
 		if (cf->can_id & CAN_ERR_FLAG) {

@@ -4,11 +4,13 @@
  * See vdpa_driver.h.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -515,4 +517,50 @@ int vd_start(struct vd_dev *d, uint64_t features, unsigned int num)
 	if (!ret)
 		ret = vd_negotiate(d, features);
 	return ret ? ret : vd_start_ring(d, num);
+}
+
+/* A thread's utime + stime from its stat line, or -1. */
+static long vd_task_ticks(const char *tid)
+{
+	unsigned long utime, stime;
+	char path[300], line[512], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/stat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	p = fgets(line, sizeof(line), f);
+	fclose(f);
+	/* the fields after the name: state is 3rd, utime 14th, stime 15th */
+	p = p ? strrchr(line, ')') : NULL;
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 &utime, &stime) != 2)
+		return -1;
+	return utime + stime;
+}
+
+long vd_worker_cpu_ticks(void)
+{
+	DIR *dir = opendir("/proc/self/task");
+	char path[300], comm[32];
+	struct dirent *e;
+	long ticks = -1;
+	FILE *f;
+
+	if (!dir)
+		return -1;
+	while (ticks < 0 && (e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "vbe-", 4))
+			ticks = vd_task_ticks(e->d_name);
+		fclose(f);
+	}
+	closedir(dir);
+	return ticks;
 }

@@ -122,6 +122,11 @@ pid_t vd_stalled_owner(void (*owner)(void *arg, int report), void *arg,
  * kill ended it, 0 when it had ended before, a negative errno on failure.
  */
 int vd_kill_owner(void (*owner)(void *arg), void *arg, unsigned int ms);
+/*
+ * CPU time, in clock ticks, the worker serving this process's device (its
+ * thread "vbe-...") has used; -1 when there is none.
+ */
+long vd_worker_cpu_ticks(void);
 int vd_map(struct vd_dev *d, uint64_t iova, void *uaddr, uint64_t size,
 	   uint8_t perm);
 int vd_unmap(struct vd_dev *d, uint64_t iova, uint64_t size);

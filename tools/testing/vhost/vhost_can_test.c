@@ -516,6 +516,44 @@ TEST_F(can, bus_off_interface_down)
 	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, 0, 0x10, 1));
 }
 
+/*
+ * A started controller with receive buffers and nothing to receive: its
+ * worker sleeps until a frame or a kick comes. A tenth of a CPU at most.
+ */
+TEST_F(can, idle_worker_sleeps)
+{
+	long before = vd_worker_cpu_ticks();
+	struct virtio_can_rx hdr;
+	uint8_t data[CANFD_MAX_DLEN];
+
+	ASSERT_LE(0, before);
+	sleep(1);
+	EXPECT_GT(sysconf(_SC_CLK_TCK) / 10, vd_worker_cpu_ticks() - before);
+	/* and wakes for a frame */
+	ASSERT_EQ(0, peer_send(self->e.peer, 0x11, 1, 0));
+	EXPECT_EQ(sizeof(hdr) + 1, rx(&self->e, &hdr, data, WAIT_MS));
+}
+
+/*
+ * A frame to send is waiting, unannounced, when the interface goes down:
+ * the pass the socket's error wakes serves it first, and sending takes
+ * the error the socket held. The controller still goes bus-off.
+ */
+TEST_F(can, bus_off_with_a_frame_waiting)
+{
+	vd_config_called(&self->e.d, 0);
+	/* the device's last pass over, it reads the ring only when woken */
+	usleep(200000);
+	vc_tx_fill(&self->e.c, 0, VIRTIO_CAN_TX, 0, 0x10,
+		   1, sizeof(struct virtio_can_tx_out) + 1);
+	vd_publish(&self->e.c.q[VIRTIO_CAN_VQ_TX], 0);
+	ASSERT_EQ(0, run_cmd("ip link set %s down", self->e.ifname));
+	EXPECT_EQ(VIRTIO_CAN_RESULT_NOT_OK, tx_result(&self->e, WAIT_MS));
+	ASSERT_EQ(1, vd_config_called(&self->e.d, WAIT_MS));
+	EXPECT_EQ(VIRTIO_CAN_S_CTRL_BUSOFF, config_status(&self->e));
+	EXPECT_EQ(1, controller_is(&self->e, "bus-off", 0));
+}
+
 /* The interface is deleted under the started device. */
 TEST_F(can, interface_deleted)
 {
