@@ -220,6 +220,8 @@ void vbe_device_discard(struct vbe_device *dev);
 int vbe_device_register(struct vbe_device *dev);
 void vbe_device_unregister(struct vbe_device *dev);
 void vbe_device_kick(struct vbe_device *dev);
+void vbe_device_get_config(struct vbe_device *dev, unsigned int offset,
+			   void *buf, size_t len);
 void vbe_device_set_config(struct vbe_device *dev, unsigned int offset,
 			   const void *buf, size_t len);
 void vbe_device_config_changed(struct vbe_device *dev);

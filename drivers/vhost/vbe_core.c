@@ -404,10 +404,18 @@ static size_t vbe_get_config_size(struct vdpa_device *vdpa)
 	return vbe_config_size(vdpa_to_vbe(vdpa));
 }
 
-static void vbe_get_config(struct vdpa_device *vdpa, unsigned int offset,
-			   void *buf, unsigned int len)
+/**
+ * vbe_device_get_config - read the configuration space
+ * @dev: the device
+ * @offset: where
+ * @buf: where the bytes go
+ * @len: how many; zeroes past the end of the space
+ *
+ * Any context but hard interrupts; no device lock needed.
+ */
+void vbe_device_get_config(struct vbe_device *dev, unsigned int offset,
+			   void *buf, size_t len)
 {
-	struct vbe_device *dev = vdpa_to_vbe(vdpa);
 	size_t size = vbe_config_size(dev);
 
 	if (offset > size || len > size - offset) {
@@ -417,6 +425,13 @@ static void vbe_get_config(struct vdpa_device *vdpa, unsigned int offset,
 	spin_lock(&dev->config_lock);
 	memcpy(buf, dev->config + offset, len);
 	spin_unlock(&dev->config_lock);
+}
+EXPORT_SYMBOL_GPL(vbe_device_get_config);
+
+static void vbe_get_config(struct vdpa_device *vdpa, unsigned int offset,
+			   void *buf, unsigned int len)
+{
+	vbe_device_get_config(vdpa_to_vbe(vdpa), offset, buf, len);
 }
 
 /**

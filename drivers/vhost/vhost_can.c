@@ -119,20 +119,30 @@ struct vhost_can_stats {
 /**
  * struct vhost_can - one CAN device
  * @core: the back-end core's device
+ * @settings_lock: protects what the administrator sets: @net, @ifindex,
+ *	@ifname, @tx_allow, @rx_allow, and @in_use
  * @net: network namespace of the bound interface (referenced), or NULL
  * @ifindex: the bound interface
  * @ifname: its name when it was bound
+ * @in_use: a driver accepted the features since the last reset: the
+ *	interface stays bound (the worker reads it without the lock)
+ * @tx_allow: IDs the driver may send
+ * @rx_allow: IDs the driver receives
+ * @sock_lock: protects the socket's state, shared by the worker and the
+ *	socket work: @started, @sock, @sock_gen, @retired, @refilter and
+ *	@sock_err
  * @started: the controller is started: it wants a socket
  * @sock: raw CAN socket on the interface, or NULL (the controller is
- *	stopped, or its socket is being opened)
+ *	stopped, or its socket is being opened). Set by the socket work, put
+ *	back to NULL by the worker alone, which reads it without the lock.
  * @sock_gen: counts starts and stops: a socket opened for an older start
  *	is not taken
  * @retired: a socket taken from the device, for the socket work to release
  * @refilter: the allowlists changed: the socket work sets the new filters
+ * @sock_err: what the socket work found for the worker to act on: the
+ *	socket could not be opened, or the interface is down (an errno)
  * @sock_work: opens and releases sockets (see vhost_can_sock_work())
  * @sock_config: the socket work's copy of what a socket is made with
- * @tx_allow: IDs the driver may send
- * @rx_allow: IDs the driver receives
  * @starts: bounds the rate of STARTs, each of which opens a socket and
  *	takes the RTNL: a guest toggling its controller must not slow the
  *	host's network configuration
@@ -142,23 +152,30 @@ struct vhost_can_stats {
  * @nwait: how many
  * @stats: counters
  *
- * All but @stats, @sock_work and @sock_config are protected by the core's
- * device lock; @stats is written under it and read without.
+ * The rest is the worker's, under the core's device lock; @stats is
+ * written under it and read without. The worker takes @settings_lock and
+ * @sock_lock (after the device lock) only for moments, never across guest
+ * memory; sysfs and the socket work take them and never the device lock,
+ * so a worker stalled on its owner's memory stalls neither.
  */
 struct vhost_can {
 	struct vbe_device core;
+	struct mutex settings_lock; /* net, ifindex, ifname, allowlists, in_use */
 	struct net *net;
 	int ifindex;
 	char ifname[IFNAMSIZ];
+	bool in_use;
+	struct vhost_can_allowlist tx_allow;
+	struct vhost_can_allowlist rx_allow;
+	struct mutex sock_lock; /* started, sock, sock_gen, retired, ... */
 	bool started;
 	struct socket *sock;
 	unsigned int sock_gen;
 	struct socket *retired;
 	bool refilter;
+	int sock_err;
 	struct work_struct sock_work;
 	struct vhost_can_sock_config sock_config;
-	struct vhost_can_allowlist tx_allow;
-	struct vhost_can_allowlist rx_allow;
 	struct ratelimit_state starts;
 	struct canfd_frame rx_frame;
 	bool rx_held;
@@ -187,15 +204,18 @@ static bool vhost_can_has(const struct vhost_can *can, unsigned int bit)
 	return vbe_has_feature(&can->core, bit);
 }
 
-static bool vhost_can_allowed(const struct vhost_can_allowlist *list,
-			      canid_t id)
+/* Whether list (tx_allow or rx_allow) admits a frame with this ID. */
+static bool vhost_can_allowed(struct vhost_can *can,
+			      const struct vhost_can_allowlist *list, canid_t id)
 {
+	bool allowed = false;
 	unsigned int i;
 
-	for (i = 0; i < list->n; i++)
-		if (!((id ^ list->filter[i].can_id) & list->filter[i].can_mask))
-			return true;
-	return false;
+	mutex_lock(&can->settings_lock);
+	for (i = 0; i < list->n && !allowed; i++)
+		allowed = !((id ^ list->filter[i].can_id) & list->filter[i].can_mask);
+	mutex_unlock(&can->settings_lock);
+	return allowed;
 }
 
 /* A payload length CAN FD can carry: a DLC's. */
@@ -218,16 +238,20 @@ static int vhost_can_setsockopt(struct socket *sock, int opt,
 }
 
 /*
- * What a socket is made with, taken under the device lock: the socket's
- * filters are what rx_allow lets in and, with late acks, the echoes of
- * what tx_allow lets out (other frames those entries match are dropped
- * when read).
+ * What a socket is made with, and the bound interface's namespace
+ * (referenced; NULL when none is bound): the socket's filters are what rx_allow lets
+ * in and, with late acks, the echoes of what tx_allow lets out (other
+ * frames those entries match are dropped when read).
  */
-static void vhost_can_sock_config(struct vhost_can *can,
-				  struct vhost_can_sock_config *cfg)
+static struct net *vhost_can_sock_config(struct vhost_can *can,
+					 struct vhost_can_sock_config *cfg)
 {
-	unsigned int n = can->rx_allow.n;
+	struct net *net;
+	unsigned int n;
 
+	mutex_lock(&can->settings_lock);
+	net = can->net ? get_net(can->net) : NULL;
+	n = can->rx_allow.n;
 	cfg->ifindex = can->ifindex;
 	cfg->fd = vhost_can_has(can, VIRTIO_CAN_F_CAN_FD);
 	cfg->late_ack = vhost_can_has(can, VIRTIO_CAN_F_LATE_TX_ACK);
@@ -238,6 +262,8 @@ static void vhost_can_sock_config(struct vhost_can *can,
 		n += can->tx_allow.n;
 	}
 	cfg->nfilter = n;
+	mutex_unlock(&can->settings_lock);
+	return net;
 }
 
 static int vhost_can_sock_filter(struct socket *sock,
@@ -311,7 +337,10 @@ static void vhost_can_data_ready(struct sock *sk)
 	rcu_read_unlock();
 }
 
-/* Give the device its socket: news on it (frames, errors) kicks it. */
+/*
+ * Give the device its socket, with @sock_lock held: news on it (frames,
+ * errors) kicks the worker.
+ */
 static void vhost_can_sock_attach(struct vhost_can *can, struct socket *sock)
 {
 	struct sock *sk = sock->sk;
@@ -321,11 +350,13 @@ static void vhost_can_sock_attach(struct vhost_can *can, struct socket *sock)
 	sk->sk_data_ready = vhost_can_data_ready;
 	sk->sk_error_report = vhost_can_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
-	can->sock = sock;
-	vbe_device_kick(&can->core);
+	WRITE_ONCE(can->sock, sock);
 }
 
-/* Take the socket from the device; the socket work releases it. */
+/*
+ * Take the socket from the device, with @sock_lock held; the socket work
+ * releases it.
+ */
 static void vhost_can_sock_retire(struct vhost_can *can)
 {
 	struct sock *sk;
@@ -337,7 +368,7 @@ static void vhost_can_sock_retire(struct vhost_can *can)
 	rcu_assign_sk_user_data(sk, NULL);
 	write_unlock_bh(&sk->sk_callback_lock);
 	can->retired = can->sock;
-	can->sock = NULL;
+	WRITE_ONCE(can->sock, NULL);
 	schedule_work(&can->sock_work);
 }
 
@@ -380,9 +411,12 @@ static void vhost_can_stop(struct vhost_can *can)
 		if (vhost_can_tx_acked(can, 0, VIRTIO_CAN_RESULT_NOT_OK))
 			can->nwait = 0;
 	can->rx_held = false;
+	mutex_lock(&can->sock_lock);
 	can->started = false;
 	can->sock_gen++;
+	can->sock_err = 0;
 	vhost_can_sock_retire(can);
+	mutex_unlock(&can->sock_lock);
 }
 
 static void vhost_can_set_status(struct vhost_can *can, u16 status)
@@ -439,7 +473,9 @@ static const char *vhost_can_if_down(struct vhost_can *can)
  * the RTNL while it waits for the device (virtio_can starts the
  * controller from ndo_open) or takes its lock (a reset from ndo_stop).
  * One work item, never running twice at once, releases retired sockets,
- * opens the one a started controller wants, and sets new filters.
+ * opens the one a started controller wants, and sets new filters. What
+ * it finds wrong it leaves in @sock_err for the worker, which alone
+ * changes the controller's state.
  */
 static void vhost_can_sock_work(struct work_struct *work)
 {
@@ -452,7 +488,7 @@ static void vhost_can_sock_work(struct work_struct *work)
 	int ret;
 
 	for (;;) {
-		mutex_lock(&can->core.lock);
+		mutex_lock(&can->sock_lock);
 		retired = can->retired;
 		can->retired = NULL;
 		open = can->started && !can->sock;
@@ -460,13 +496,10 @@ static void vhost_can_sock_work(struct work_struct *work)
 		refilter = can->refilter && cur;
 		can->refilter = false;
 		gen = can->sock_gen;
-		if (open || refilter)
-			vhost_can_sock_config(can, cfg);
-		/* the bound namespace may go while the socket is opened */
-		if (open)
-			net = get_net(can->net);
-		mutex_unlock(&can->core.lock);
+		mutex_unlock(&can->sock_lock);
 
+		if (open || refilter)
+			net = vhost_can_sock_config(can, cfg);
 		if (retired)
 			vhost_can_sock_release(retired);
 		/* only this work releases sockets: cur lives until it does */
@@ -474,18 +507,22 @@ static void vhost_can_sock_work(struct work_struct *work)
 			dev_info_ratelimited(vhost_can_dev(can),
 					     "the new allowlists were not taken by the socket\n");
 		if (!open) {
+			if (net)
+				put_net(net);
+			net = NULL;
 			if (retired || refilter)
 				continue;
 			return;
 		}
 		sock = NULL;
-		ret = vhost_can_sock_open(net, cfg, &sock);
-		put_net(net);
-		mutex_lock(&can->core.lock);
+		ret = net ? vhost_can_sock_open(net, cfg, &sock) : -ENODEV;
+		if (net)
+			put_net(net);
+		net = NULL;
+		mutex_lock(&can->sock_lock);
+		/* still the start it was opened for: the interface is bound */
 		if (gen == can->sock_gen && can->started) {
-			if (ret) {
-				vhost_can_bus_off(can, "no CAN socket on the interface");
-			} else {
+			if (!ret) {
 				vhost_can_sock_attach(can, sock);
 				sock = NULL;
 				/*
@@ -493,10 +530,12 @@ static void vhost_can_sock_work(struct work_struct *work)
 				 * socket never hears of it.
 				 */
 				if (vhost_can_if_down(can))
-					vhost_can_bus_off(can, "the interface went down");
+					ret = -ENETDOWN;
 			}
+			can->sock_err = ret;
+			vbe_device_kick(&can->core);
 		}
-		mutex_unlock(&can->core.lock);
+		mutex_unlock(&can->sock_lock);
 		/* the controller stopped meanwhile */
 		if (sock)
 			vhost_can_sock_release(sock);
@@ -525,8 +564,10 @@ static u8 vhost_can_start(struct vhost_can *can)
 				    VHOST_CAN_STARTS_PER_SECOND);
 		return VIRTIO_CAN_RESULT_NOT_OK;
 	}
+	mutex_lock(&can->sock_lock);
 	can->started = true;
 	can->sock_gen++;
+	mutex_unlock(&can->sock_lock);
 	schedule_work(&can->sock_work);
 	vhost_can_set_status(can, 0);
 	return VIRTIO_CAN_RESULT_OK;
@@ -632,12 +673,12 @@ static const char *vhost_can_tx_frame(struct vhost_can *can,
 	return "";
 }
 
-static int vhost_can_send(struct vhost_can *can, const struct canfd_frame *cf,
+static int vhost_can_send(struct socket *sock, const struct canfd_frame *cf,
 			  size_t mtu)
 {
 	struct kvec iov = { .iov_base = (void *)cf, .iov_len = mtu };
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
-	int ret = kernel_sendmsg(can->sock, &msg, &iov, 1, mtu);
+	int ret = kernel_sendmsg(sock, &msg, &iov, 1, mtu);
 
 	return ret < 0 ? ret : 0;
 }
@@ -667,6 +708,7 @@ static int vhost_can_tx_one(struct vhost_can *can, struct vbe_vq *vq,
 {
 	struct canfd_frame cf;
 	const char *invalid;
+	struct socket *sock;
 	size_t mtu;
 	int ret, err;
 
@@ -686,7 +728,7 @@ static int vhost_can_tx_one(struct vhost_can *can, struct vbe_vq *vq,
 				    chain->head, invalid);
 		return vhost_can_complete(vq, chain, VIRTIO_CAN_RESULT_NOT_OK);
 	}
-	if (!vhost_can_allowed(&can->tx_allow, cf.can_id)) {
+	if (!vhost_can_allowed(can, &can->tx_allow, cf.can_id)) {
 		can->stats.tx_refused++;
 		return vhost_can_complete(vq, chain, VIRTIO_CAN_RESULT_NOT_OK);
 	}
@@ -695,9 +737,10 @@ static int vhost_can_tx_one(struct vhost_can *can, struct vbe_vq *vq,
 		return vhost_can_complete(vq, chain, VIRTIO_CAN_RESULT_NOT_OK);
 	}
 	/* started, the socket still on its way */
-	if (!can->sock)
+	sock = READ_ONCE(can->sock);
+	if (!sock)
 		return VBE_AGAIN;
-	ret = vhost_can_send(can, &cf, mtu);
+	ret = vhost_can_send(sock, &cf, mtu);
 	if (ret == -EAGAIN || ret == -ENOBUFS)
 		return VBE_AGAIN;
 	if (ret) {
@@ -782,12 +825,22 @@ static int vhost_can_rx_read(struct vhost_can *can)
 {
 	struct canfd_frame *cf = &can->rx_frame;
 	struct kvec iov = { .iov_base = cf, .iov_len = sizeof(*cf) };
+	struct socket *sock;
 	struct msghdr msg;
 	int ret;
 
-	while (can->sock) {
+	/* what the socket work found */
+	mutex_lock(&can->sock_lock);
+	ret = can->sock_err;
+	can->sock_err = 0;
+	mutex_unlock(&can->sock_lock);
+	if (ret) {
+		vhost_can_sock_failed(can, ret);
+		return 0;
+	}
+	while ((sock = READ_ONCE(can->sock))) {
 		memset(&msg, 0, sizeof(msg));
-		ret = kernel_recvmsg(can->sock, &msg, &iov, 1, sizeof(*cf),
+		ret = kernel_recvmsg(sock, &msg, &iov, 1, sizeof(*cf),
 				     MSG_DONTWAIT);
 		if (ret == -EAGAIN)
 			return 0;
@@ -808,7 +861,7 @@ static int vhost_can_rx_read(struct vhost_can *can)
 				return ret;
 			continue;
 		}
-		if (!vhost_can_allowed(&can->rx_allow, cf->can_id) ||
+		if (!vhost_can_allowed(can, &can->rx_allow, cf->can_id) ||
 		    (ret == CANFD_MTU ? !vhost_can_has(can, VIRTIO_CAN_F_CAN_FD) :
 		     !vhost_can_has(can, VIRTIO_CAN_F_CAN_CLASSIC)) ||
 		    ((cf->can_id & CAN_RTR_FLAG) &&
@@ -912,6 +965,7 @@ static int vhost_can_features_ok(struct vbe_device *core)
 	struct vhost_can *can = container_of(core, struct vhost_can, core);
 	const char *why = NULL;
 
+	mutex_lock(&can->settings_lock);
 	if (!can->net)
 		why = "no CAN interface bound (write its name to netdev)";
 	else if (!vhost_can_has(can, VIRTIO_CAN_F_CAN_CLASSIC) &&
@@ -920,6 +974,9 @@ static int vhost_can_features_ok(struct vbe_device *core)
 	else if (vhost_can_has(can, VIRTIO_CAN_F_RTR_FRAMES) &&
 		 !vhost_can_has(can, VIRTIO_CAN_F_CAN_CLASSIC))
 		why = "RTR frames without classic CAN";
+	else
+		can->in_use = true;
+	mutex_unlock(&can->settings_lock);
 	if (!why)
 		return 0;
 	vbe_device_complain(core, "FEATURES_OK refused: %s", why);
@@ -934,6 +991,9 @@ static void vhost_can_reset(struct vbe_device *core)
 	can->nwait = 0;
 	vhost_can_stop(can);
 	vhost_can_set_status(can, 0);
+	mutex_lock(&can->settings_lock);
+	can->in_use = false;
+	mutex_unlock(&can->settings_lock);
 }
 
 static const struct vbe_device_info vhost_can_info = {
@@ -995,9 +1055,9 @@ static ssize_t netdev_show(struct device *d, struct device_attribute *attr,
 	struct vhost_can *can = to_vhost_can(d);
 	ssize_t ret;
 
-	mutex_lock(&can->core.lock);
+	mutex_lock(&can->settings_lock);
 	ret = sysfs_emit(buf, "%s\n", can->ifname);
-	mutex_unlock(&can->core.lock);
+	mutex_unlock(&can->settings_lock);
 	return ret;
 }
 
@@ -1022,8 +1082,8 @@ static ssize_t netdev_store(struct device *d, struct device_attribute *attr,
 	}
 	memcpy(name, buf, len);
 	name[len] = '\0';
-	mutex_lock(&can->core.lock);
-	if (can->core.status & VIRTIO_CONFIG_S_FEATURES_OK) {
+	mutex_lock(&can->settings_lock);
+	if (can->in_use) {
 		dev_info_ratelimited(d, "netdev: a driver uses the device; it must reset it first\n");
 		ret = -EBUSY;
 	} else if (!len) {
@@ -1031,7 +1091,7 @@ static ssize_t netdev_store(struct device *d, struct device_attribute *attr,
 	} else {
 		ret = vhost_can_bind(can, name);
 	}
-	mutex_unlock(&can->core.lock);
+	mutex_unlock(&can->settings_lock);
 	return ret ?: count;
 }
 static DEVICE_ATTR_RW(netdev);
@@ -1116,7 +1176,7 @@ static ssize_t vhost_can_allow_show(struct device *d,
 	ssize_t len = 0;
 	unsigned int i;
 
-	mutex_lock(&can->core.lock);
+	mutex_lock(&can->settings_lock);
 	for (i = 0; i < list->n; i++) {
 		const struct can_filter *f = &list->filter[i];
 
@@ -1127,7 +1187,7 @@ static ssize_t vhost_can_allow_show(struct device *d,
 				     f->can_id & CAN_RTR_FLAG ? ":r" : "");
 	}
 	len += sysfs_emit_at(buf, len, "\n");
-	mutex_unlock(&can->core.lock);
+	mutex_unlock(&can->settings_lock);
 	return len;
 }
 
@@ -1145,12 +1205,14 @@ static ssize_t vhost_can_allow_store(struct device *d,
 		return -ENOMEM;
 	ret = vhost_can_allow_parse(d, attr->attr.name, buf, parsed);
 	if (!ret) {
-		mutex_lock(&can->core.lock);
+		mutex_lock(&can->settings_lock);
 		*list = *parsed;
+		mutex_unlock(&can->settings_lock);
+		mutex_lock(&can->sock_lock);
 		can->refilter = true;
+		mutex_unlock(&can->sock_lock);
 		schedule_work(&can->sock_work);
-		mutex_unlock(&can->core.lock);
-		/* in force when the write returns */
+		/* in force, the socket's filters too, when the write returns */
 		flush_work(&can->sock_work);
 	}
 	kfree(parsed);
@@ -1179,15 +1241,17 @@ static ssize_t controller_show(struct device *d, struct device_attribute *attr,
 	__le16 status;
 	const char *state;
 
-	mutex_lock(&can->core.lock);
-	memcpy(&status, can->core.config, sizeof(status));
+	vbe_device_get_config(&can->core, offsetof(struct virtio_can_config,
+						   status),
+			      &status, sizeof(status));
+	mutex_lock(&can->sock_lock);
 	if (le16_to_cpu(status) & VIRTIO_CAN_S_CTRL_BUSOFF)
 		state = "bus-off";
 	else if (!can->started)
 		state = "stopped";
 	else
 		state = can->sock ? "started" : "starting";
-	mutex_unlock(&can->core.lock);
+	mutex_unlock(&can->sock_lock);
 	return sysfs_emit(buf, "%s\n", state);
 }
 static DEVICE_ATTR_RO(controller);
@@ -1252,6 +1316,8 @@ static int vhost_can_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	if (IS_ERR(core))
 		return PTR_ERR(core);
 	can = container_of(core, struct vhost_can, core);
+	mutex_init(&can->settings_lock);
+	mutex_init(&can->sock_lock);
 	INIT_WORK(&can->sock_work, vhost_can_sock_work);
 	ratelimit_state_init(&can->starts, HZ, VHOST_CAN_STARTS_PER_SECOND);
 	/* refusals are counted and complained about; no "suppressed" line */

@@ -12,10 +12,12 @@
 #include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/can.h>
 #include <linux/can/error.h>
@@ -28,6 +30,7 @@
 #include "can_raw.h"
 #include "kselftest_harness.h"
 #include "kmsg.h"
+#include "shell.h"
 #include "vdpa_can.h"
 #include "vdpa_driver.h"
 #include "vdpa_mgmt.h"
@@ -769,6 +772,61 @@ TEST_F(can, owner_dies_mid_transfer)
 	ASSERT_EQ(0, device_up(&self->e, CAN_FEATURES));
 	ASSERT_EQ(0, start(&self->e));
 	EXPECT_EQ(VIRTIO_CAN_RESULT_OK, tx(&self->e, 0, 0x10, 1));
+}
+
+/*
+ * The owner of a stalled device (vd_stalled_owner()): its controller
+ * started, a transmit request lies on a page of guest memory that never
+ * comes.
+ */
+static void stalled_owner(void *arg, int report)
+{
+	struct can_env *env = arg;
+	struct vd_ring *r = &env->c.q[VIRTIO_CAN_VQ_TX];
+	uint64_t iova;
+	pid_t holder;
+
+	if (vd_reopen(&env->d, env->path) || device_up(env, CAN_FEATURES) ||
+	    start(env) || vd_missing_page(&env->d, &iova, &holder))
+		_exit(1);
+	vd_desc(r, 0, iova, sizeof(struct virtio_can_tx_out) + 1,
+		VRING_DESC_F_NEXT, 1);
+	vd_desc(r, 1, iova + 64, 1, VRING_DESC_F_WRITE, 0);
+	vd_publish(r, 0);
+	vd_kick(r);
+	if (write(report, &holder, sizeof(holder)) != sizeof(holder))
+		_exit(1);
+	pause();
+}
+
+/*
+ * Review: every sysfs attribute took the device lock, which a worker
+ * stalled on its owner's memory holds: the administrator waited for the
+ * guest. Now reads and writes complete (a new interface is refused, the
+ * device being in use), and killing the owner ends the stall.
+ */
+TEST_F(can, owner_memory_never_answers)
+{
+	const char *sysfs = "/sys/bus/vdpa/devices";
+	pid_t owner, holder = 0;
+
+	vd_close(&self->e.d);
+	owner = vd_stalled_owner(stalled_owner, &self->e, &holder);
+	ASSERT_LT(0, owner);
+
+	EXPECT_EQ(0, shell_within_ms(10000, "grep -qx started %s/%s/controller",
+				     sysfs, self->e.name));
+	EXPECT_EQ(0, shell_within_ms(10000, "cat %s/%s/netdev %s/%s/tx_allow >/dev/null",
+				     sysfs, self->e.name, sysfs, self->e.name));
+	EXPECT_EQ(0, shell_within_ms(10000, "echo 123:7ff >%s/%s/rx_allow",
+				     sysfs, self->e.name));
+	EXPECT_EQ(1, shell_within_ms(10000, "echo %s >%s/%s/netdev 2>/dev/null",
+				     self->e.ifname, sysfs, self->e.name));
+
+	kill(owner, SIGKILL);
+	waitpid(owner, NULL, 0);
+	EXPECT_EQ(0, shell_within_ms(10000, "vdpa dev del %s", self->e.name));
+	kill(holder, SIGKILL);
 }
 
 TEST_HARNESS_MAIN
