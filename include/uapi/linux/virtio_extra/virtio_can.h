@@ -14,7 +14,7 @@
  * driver drafts swapped feature bits 2 and 3; the values here are the ones of
  * the released specification.
  *
- * Specification: VIRTIO 1.4, section 5.21 CAN Device
+ * Specification: VIRTIO 1.4, section 5.20 CAN Device
  */
 #ifndef _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_CAN_H
 #define _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_CAN_H

@@ -11,7 +11,7 @@
  * data buffer (device-readable for a write, device-writable for a read) and a
  * one-byte in header carrying the status.
  *
- * Specification: VIRTIO 1.2, section 5.19 I2C Adapter Device
+ * Specification: VIRTIO 1.2, section 5.16 I2C Adapter Device
  */
 #ifndef _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_I2C_H
 #define _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_I2C_H

@@ -14,7 +14,7 @@
  * little-endian layout of the V4L2 structures. MMAP buffers live in shared
  * memory region 0.
  *
- * Specification: VIRTIO 1.4, section 5.23 Media Device
+ * Specification: VIRTIO 1.4, section 5.22 Media Device
  */
 #ifndef _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_MEDIA_H
 #define _UAPI_LINUX_VIRTIO_EXTRA_VIRTIO_MEDIA_H
