@@ -5,7 +5,9 @@
 #ifndef CLOCK_H
 #define CLOCK_H
 
+#include <stdbool.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 static inline long long now_ms(void)
@@ -15,5 +17,19 @@ static inline long long now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
+
+/* Evaluate cond every 20 ms until it holds or ms passed; its last value. */
+#define WAIT_UNTIL(cond, ms) ({						\
+	long long __end = now_ms() + (ms);				\
+	bool __ok;							\
+									\
+	for (;;) {							\
+		__ok = (cond);						\
+		if (__ok || now_ms() > __end)				\
+			break;						\
+		usleep(20000);						\
+	}								\
+	__ok;								\
+})
 
 #endif /* CLOCK_H */

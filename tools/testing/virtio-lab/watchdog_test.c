@@ -39,20 +39,6 @@
 #define CMD_PING VIRTIO_WATCHDOG_CMD_PING
 #define CMD_STOP VIRTIO_WATCHDOG_CMD_STOP
 
-/* Evaluate cond until it holds or ms passed; its last value. */
-#define WAIT_UNTIL(cond, ms) ({						\
-	long long __end = now_ms() + (ms);				\
-	bool __ok;							\
-									\
-	for (;;) {							\
-		__ok = (cond);						\
-		if (__ok || now_ms() > __end)				\
-			break;						\
-		usleep(20000);						\
-	}								\
-	__ok;								\
-})
-
 /* Marks in the kernel log: where the test began, and the last one. */
 static struct klog_mark test_mark, log_mark;
 

@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-media: the device side of the driver. Commands go one at a time
+ * through the command queue, as virtio_request requests: a device that
+ * never answers costs the caller answer_ms, and the command queue stays
+ * closed to others until it answers or is reset. Events come back in
+ * buffers the driver keeps posted and are handled in a work item.
+ *
+ * What the device says is checked before use: lengths, statuses, session
+ * ids. Its buffers are copied before they are read.
+ */
+#include <linux/module.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <media/v4l2-event.h>
+
+#include "virtio_media.h"
+
+static unsigned int answer_ms = 5000;
+module_param(answer_ms, uint, 0644);
+MODULE_PARM_DESC(answer_ms, "How long a command waits for the device's answer, in ms (default 5000)");
+
+/**
+ * struct vmedia_cmd - one command on its way through the device
+ * @req: its life on the command queue.
+ * @out: what the driver wrote.
+ * @in: what the device writes, on cache lines of its own.
+ */
+struct vmedia_cmd {
+	struct vreq req;
+	void *out;
+	void *in;
+};
+
+static void vmedia_cmd_release(struct vreq *req)
+{
+	struct vmedia_cmd *cmd = container_of(req, struct vmedia_cmd, req);
+
+	kfree(cmd->out);
+	kfree(cmd->in);
+	kfree(cmd);
+}
+
+/*
+ * A device-writable buffer of len bytes alone on its cache lines:
+ * kmalloc() aligns a power-of-two size to itself.
+ */
+static void *vmedia_alloc_dev_writable(size_t len)
+{
+	return kzalloc(roundup_pow_of_two(max_t(size_t, len, L1_CACHE_BYTES)),
+		       GFP_KERNEL);
+}
+
+static void vmedia_cmd_done(struct virtqueue *vq)
+{
+	struct vmedia *vm = vq->vdev->priv;
+
+	vreq_queue_complete(&vm->commands, vq);
+}
+
+/*
+ * Send out_len bytes, get up to in_len back into in (none for in_len 0).
+ * The bytes the device wrote in *used. 0 or -errno: -ENODEV once the
+ * device is gone, -ETIMEDOUT when it did not answer, -EIO when it broke
+ * a rule (with a log line).
+ */
+static int vmedia_command(struct vmedia *vm, const void *out, size_t out_len,
+			  void *in, size_t in_len, unsigned int *used)
+{
+	struct scatterlist sg_out, sg_in, *sgs[2] = { &sg_out, &sg_in };
+	u32 type = le32_to_cpu(((const struct virtio_media_cmd_header *)out)->cmd);
+	unsigned int ms = READ_ONCE(answer_ms);
+	struct vmedia_cmd *cmd;
+	int err;
+
+	cmd = kzalloc(sizeof(*cmd), GFP_KERNEL);
+	if (!cmd)
+		return -ENOMEM;
+	vreq_init(&cmd->req, vmedia_cmd_release);
+	cmd->out = kmemdup(out, out_len, GFP_KERNEL);
+	cmd->in = in_len ? vmedia_alloc_dev_writable(in_len) : NULL;
+	if (!cmd->out || (in_len && !cmd->in)) {
+		vmedia_cmd_release(&cmd->req);
+		return -ENOMEM;
+	}
+	sg_init_one(&sg_out, cmd->out, out_len);
+	if (in_len)
+		sg_init_one(&sg_in, cmd->in, in_len);
+
+	mutex_lock(&vm->cmd_lock);
+	err = vreq_submit(&vm->commands, &cmd->req, sgs, 1, in_len ? 1 : 0);
+	if (err) {
+		mutex_unlock(&vm->cmd_lock);
+		vmedia_cmd_release(&cmd->req);
+		if (err == -ENODEV)
+			return err;
+		if (err == -EBUSY)
+			vmedia_complain(vm, "device still holds a command it never answered\n");
+		else
+			vmedia_complain(vm, "command %u not queued (%d)\n", type, err);
+		return -EIO;
+	}
+	if (!vreq_wait(&vm->commands, &cmd->req, ms)) {
+		mutex_unlock(&vm->cmd_lock);
+		vmedia_complain(vm, "device did not answer command %u in %u ms\n",
+				type, ms);
+		return -ETIMEDOUT;
+	}
+	mutex_unlock(&vm->cmd_lock);
+
+	err = cmd->req.status;
+	if (!err && cmd->req.used_len > in_len) {
+		vmedia_complain(vm, "command %u answered with %u bytes, more than %zu\n",
+				type, cmd->req.used_len, in_len);
+		err = -EIO;
+	}
+	if (!err) {
+		*used = cmd->req.used_len;
+		memcpy(in, cmd->in, *used);
+	}
+	vmedia_cmd_release(&cmd->req);
+	return err;
+}
+
+/* The status of an answer of used bytes, as 0 or -errno. */
+static int vmedia_status(struct vmedia *vm, u32 type,
+			 const struct virtio_media_resp_header *resp,
+			 unsigned int used)
+{
+	u32 status;
+
+	if (used < sizeof(*resp)) {
+		vmedia_complain(vm, "command %u answered with %u bytes, no header\n",
+				type, used);
+		return -EIO;
+	}
+	status = le32_to_cpu(resp->status);
+	if (!status)
+		return 0;
+	if (status < MAX_ERRNO)
+		return -status;
+	vmedia_complain(vm, "command %u answered with status %u, not an errno\n",
+			type, status);
+	return -EIO;
+}
+
+static struct vmedia_session *vmedia_find_session(struct vmedia *vm, u32 id)
+{
+	struct vmedia_session *s;
+
+	lockdep_assert_held(&vm->sessions_lock);
+	list_for_each_entry(s, &vm->sessions, node)
+		if (s->id == id)
+			return s;
+	return NULL;
+}
+
+/**
+ * vmedia_open_session - open a session on the device for a new file
+ * @vm: the device
+ * @s: the session, to be added to the device's
+ *
+ * Return: 0, or -errno (-EIO when the device lied, with a log line).
+ */
+int vmedia_open_session(struct vmedia *vm, struct vmedia_session *s)
+{
+	struct virtio_media_cmd_open cmd = {
+		.hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_OPEN),
+	};
+	struct virtio_media_resp_open resp;
+	unsigned int used;
+	int err;
+
+	err = vmedia_command(vm, &cmd, sizeof(cmd), &resp, sizeof(resp), &used);
+	if (!err)
+		err = vmedia_status(vm, VIRTIO_MEDIA_CMD_OPEN, &resp.hdr, used);
+	if (!err && used != sizeof(resp)) {
+		vmedia_complain(vm, "OPEN answered with %u bytes, not %zu\n",
+				used, sizeof(resp));
+		err = -EIO;
+	}
+	if (err)
+		return err;
+
+	s->vm = vm;
+	s->id = le32_to_cpu(resp.session_id);
+	s->dead = 0;
+	mutex_lock(&vm->sessions_lock);
+	/* Two files on one session would see each other's state. */
+	if (vmedia_find_session(vm, s->id)) {
+		mutex_unlock(&vm->sessions_lock);
+		vmedia_complain(vm, "OPEN answered with session %u, which is open\n",
+				s->id);
+		return -EIO;
+	}
+	list_add_tail(&s->node, &vm->sessions);
+	mutex_unlock(&vm->sessions_lock);
+	return 0;
+}
+
+/**
+ * vmedia_close_session - close a file's session
+ * @vm: the device
+ * @s: the session, taken from the device's
+ *
+ * The device frees what the session held. It owes no answer but the
+ * buffer; a device that is gone or silent changes nothing here.
+ */
+void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
+{
+	struct virtio_media_cmd_close cmd = {
+		.hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_CLOSE),
+		.session_id = cpu_to_le32(s->id),
+	};
+	unsigned int used;
+
+	mutex_lock(&vm->sessions_lock);
+	list_del(&s->node);
+	mutex_unlock(&vm->sessions_lock);
+	vmedia_command(vm, &cmd, sizeof(cmd), NULL, 0, &used);
+}
+
+/**
+ * vmedia_ioctl_array - run a V4L2 ioctl whose argument points to an array
+ * @s: the session
+ * @cmd: the ioctl (VIDIOC_*); its direction says which way arg goes
+ * @arg: its argument, in the 64-bit layout (see the Kbuild condition)
+ * @size: the size of the argument, _IOC_SIZE(cmd)
+ * @array: the array, which follows the argument in the payload, or NULL
+ * @array_len: its size in bytes
+ *
+ * The array's pointer in @arg is left as the device returns it: the caller
+ * puts its own back.
+ *
+ * Return: 0 with arg and array as the device left them, or -errno: the
+ * device's status (its payload then ignored), or -EIO when it broke a rule.
+ */
+int vmedia_ioctl_array(struct vmedia_session *s, unsigned int cmd, void *arg,
+		       size_t size, void *array, size_t array_len)
+{
+	struct vmedia *vm = s->vm;
+	bool to_dev = _IOC_DIR(cmd) & _IOC_WRITE;
+	bool from_dev = _IOC_DIR(cmd) & _IOC_READ;
+	size_t payload = size + array_len;
+	struct virtio_media_resp_ioctl *resp;
+	struct virtio_media_cmd_ioctl *req;
+	size_t out_len = sizeof(*req) + (to_dev ? payload : 0);
+	size_t in_len = sizeof(*resp) + (from_dev ? payload : 0);
+	unsigned int used;
+	int err;
+
+	if (WARN_ON_ONCE(size != _IOC_SIZE(cmd)))
+		return -EINVAL;
+	mutex_lock(&vm->sessions_lock);
+	err = s->dead;
+	mutex_unlock(&vm->sessions_lock);
+	if (err)
+		return err;
+
+	req = kzalloc(out_len, GFP_KERNEL);
+	resp = kzalloc(in_len, GFP_KERNEL);
+	if (!req || !resp) {
+		err = -ENOMEM;
+		goto out;
+	}
+	req->hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_IOCTL);
+	req->session_id = cpu_to_le32(s->id);
+	req->code = cpu_to_le32(_IOC_NR(cmd));
+	if (to_dev)
+		memcpy(req + 1, arg, size);
+	if (to_dev && array_len)
+		memcpy((u8 *)(req + 1) + size, array, array_len);
+
+	err = vmedia_command(vm, req, out_len, resp, in_len, &used);
+	if (!err)
+		err = vmedia_status(vm, VIRTIO_MEDIA_CMD_IOCTL, &resp->hdr, used);
+	if (err || !from_dev)
+		goto out;
+	/* the header alone: the payload is as it was */
+	if (used == in_len) {
+		memcpy(arg, resp + 1, size);
+		if (array_len)
+			memcpy(array, (u8 *)(resp + 1) + size, array_len);
+	} else if (used != sizeof(*resp)) {
+		err = -EIO;
+		vmedia_complain(vm, "ioctl %u answered with %u bytes, not %zu or %zu\n",
+				_IOC_NR(cmd), used, sizeof(*resp), in_len);
+	}
+out:
+	kfree(req);
+	kfree(resp);
+	return err;
+}
+
+/**
+ * vmedia_ioctl - run a V4L2 ioctl in a session on the device
+ * @s: the session
+ * @cmd: the ioctl (VIDIOC_*); its direction says which way arg goes
+ * @arg: its argument, in the 64-bit layout (see the Kbuild condition)
+ * @size: the size of the argument, _IOC_SIZE(cmd)
+ *
+ * Return: as vmedia_ioctl_array().
+ */
+int vmedia_ioctl(struct vmedia_session *s, unsigned int cmd, void *arg,
+		 size_t size)
+{
+	return vmedia_ioctl_array(s, cmd, arg, size, NULL, 0);
+}
+
+static void vmedia_post_event(struct vmedia *vm, struct vmedia_event_buf *buf)
+{
+	struct scatterlist sg;
+
+	sg_init_one(&sg, &buf->ev, sizeof(buf->ev));
+	if (virtqueue_add_inbuf(vm->event_vq, &sg, 1, buf, GFP_ATOMIC))
+		vmedia_complain(vm, "event buffer not queued\n");
+}
+
+static void vmedia_event_done(struct virtqueue *vq)
+{
+	struct vmedia *vm = vq->vdev->priv;
+
+	schedule_work(&vm->event_work);
+}
+
+/* The device ended a session: the file's next calls fail with errnum. */
+static void vmedia_session_error(struct vmedia *vm,
+				 const struct virtio_media_event_error *ev)
+{
+	u32 id = le32_to_cpu(ev->hdr.session_id);
+	u32 errnum = le32_to_cpu(ev->errnum);
+	struct vmedia_session *s;
+
+	if (!errnum || errnum >= MAX_ERRNO) {
+		vmedia_complain(vm, "error event for session %u with errno %u\n",
+				id, errnum);
+		errnum = EIO;
+	}
+	mutex_lock(&vm->sessions_lock);
+	s = vmedia_find_session(vm, id);
+	if (s && !s->dead)
+		s->dead = -errnum;
+	mutex_unlock(&vm->sessions_lock);
+	if (!s)
+		vmedia_complain(vm, "error event for session %u, which is not open\n",
+				id);
+	else
+		dev_info_ratelimited(vm->v4l2_dev.dev, "session %u ended by the device (errno %u)\n",
+				     id, errnum);
+}
+
+/* A V4L2 event: to the session's file, if it subscribed to it. */
+static void vmedia_session_event(struct vmedia *vm,
+				 const struct virtio_media_event_event *ev)
+{
+	u32 id = le32_to_cpu(ev->hdr.session_id);
+	struct vmedia_session *s;
+	struct v4l2_event event;
+
+	static_assert(sizeof(event) == sizeof(ev->event));
+	memcpy(&event, ev->event, sizeof(event));
+	mutex_lock(&vm->sessions_lock);
+	s = vmedia_find_session(vm, id);
+	if (s)
+		v4l2_event_queue_fh(&s->fh, &event);
+	mutex_unlock(&vm->sessions_lock);
+	if (!s)
+		vmedia_complain(vm, "V4L2 event for session %u, which is not open\n",
+				id);
+}
+
+/* One event of len bytes, a copy of what the device wrote. */
+static void vmedia_handle_event(struct vmedia *vm, const union vmedia_event *ev,
+				unsigned int len)
+{
+	static const unsigned int size[] = {
+		[VIRTIO_MEDIA_EVT_ERROR] = sizeof(ev->error),
+		[VIRTIO_MEDIA_EVT_DQBUF] = sizeof(ev->dqbuf),
+		[VIRTIO_MEDIA_EVT_EVENT] = sizeof(ev->event),
+	};
+	u32 type = len >= sizeof(ev->hdr) ? le32_to_cpu(ev->hdr.event) : U32_MAX;
+
+	if (type >= ARRAY_SIZE(size) || len != size[type]) {
+		vmedia_complain(vm, "event of %u bytes, type %d: not one of the specification\n",
+				len, (int)type);
+		return;
+	}
+	switch (type) {
+	case VIRTIO_MEDIA_EVT_ERROR:
+		vmedia_session_error(vm, &ev->error);
+		break;
+	case VIRTIO_MEDIA_EVT_EVENT:
+		vmedia_session_event(vm, &ev->event);
+		break;
+	default:
+		vmedia_complain(vm, "buffer event for session %u, which queued no buffer\n",
+				le32_to_cpu(ev->hdr.session_id));
+		break;
+	}
+}
+
+static void vmedia_event_work(struct work_struct *work)
+{
+	struct vmedia *vm = container_of(work, struct vmedia, event_work);
+	struct vmedia_event_buf *buf;
+	union vmedia_event *ev;
+	unsigned int len;
+
+	ev = kmalloc(sizeof(*ev), GFP_KERNEL);
+	for (;;) {
+		spin_lock_irq(&vm->event_lock);
+		buf = vm->gone ? NULL : virtqueue_get_buf(vm->event_vq, &len);
+		/* the device may write it again once posted: copy it first */
+		if (buf && ev)
+			memcpy(ev, &buf->ev, min_t(size_t, len, sizeof(*ev)));
+		if (buf) {
+			vmedia_post_event(vm, buf);
+			virtqueue_kick(vm->event_vq);
+		}
+		spin_unlock_irq(&vm->event_lock);
+		if (!buf)
+			break;
+		if (!ev)
+			vmedia_complain(vm, "event lost: no memory\n");
+		else if (len > sizeof(*ev))
+			vmedia_complain(vm, "event of %u bytes, more than its buffer\n",
+					len);
+		else
+			vmedia_handle_event(vm, ev, len);
+	}
+	kfree(ev);
+}
+
+static int vmedia_setup_vqs(struct vmedia *vm)
+{
+	struct virtqueue_info vqs_info[VIRTIO_MEDIA_VQ_MAX_CNT] = {
+		[VIRTIO_MEDIA_VQ_COMMAND] = { "command", vmedia_cmd_done },
+		[VIRTIO_MEDIA_VQ_EVENT] = { "event", vmedia_event_done },
+	};
+	struct virtqueue *vqs[VIRTIO_MEDIA_VQ_MAX_CNT];
+	unsigned int i;
+	int err;
+
+	err = virtio_find_vqs(vm->vdev, VIRTIO_MEDIA_VQ_MAX_CNT, vqs, vqs_info,
+			      NULL);
+	if (err) {
+		dev_err(&vm->vdev->dev, "setting up the queues failed (%d)\n", err);
+		return err;
+	}
+	vm->cmd_vq = vqs[VIRTIO_MEDIA_VQ_COMMAND];
+	vm->event_vq = vqs[VIRTIO_MEDIA_VQ_EVENT];
+	virtio_device_ready(vm->vdev);
+
+	mutex_lock(&vm->cmd_lock);
+	vreq_queue_open(&vm->commands, vm->cmd_vq);
+	mutex_unlock(&vm->cmd_lock);
+	spin_lock_irq(&vm->event_lock);
+	vm->gone = false;
+	for (i = 0; i < VMEDIA_EVENT_BUFS; i++)
+		vmedia_post_event(vm, &vm->events[i]);
+	virtqueue_kick(vm->event_vq);
+	spin_unlock_irq(&vm->event_lock);
+	return 0;
+}
+
+/* Stop the device and delete its queues; commands it held get -ENODEV. */
+static void vmedia_teardown_vqs(struct vmedia *vm)
+{
+	mutex_lock(&vm->cmd_lock);
+	vreq_queue_close(&vm->commands);
+	mutex_unlock(&vm->cmd_lock);
+	spin_lock_irq(&vm->event_lock);
+	vm->gone = true;
+	spin_unlock_irq(&vm->event_lock);
+	virtio_reset_device(vm->vdev);
+	cancel_work_sync(&vm->event_work);
+	/* Indirect tables of what the device held are freed only by detaching. */
+	while (virtqueue_detach_unused_buf(vm->cmd_vq))
+		;
+	while (virtqueue_detach_unused_buf(vm->event_vq))
+		;
+	vreq_queue_give_back(&vm->commands, -ENODEV);
+	vm->vdev->config->del_vqs(vm->vdev);
+}
+
+/* Read and check the configuration: what kind of node, and its name. */
+static int vmedia_read_config(struct vmedia *vm)
+{
+	struct virtio_device *vdev = vm->vdev;
+	u32 caps, type;
+
+	virtio_cread_le(vdev, struct virtio_media_config, device_caps, &caps);
+	virtio_cread_le(vdev, struct virtio_media_config, device_type, &type);
+	virtio_cread_bytes(vdev, offsetof(struct virtio_media_config, card),
+			   vm->card, VIRTIO_MEDIA_CARD_SIZE);
+	vm->card[VIRTIO_MEDIA_CARD_SIZE] = '\0';
+
+	if (type != VFL_TYPE_VIDEO) {
+		dev_err(&vdev->dev, "device type %u: only video devices (%u) are supported\n",
+			type, VFL_TYPE_VIDEO);
+		return -EINVAL;
+	}
+	if (!(caps & (V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_OUTPUT |
+		      V4L2_CAP_VIDEO_CAPTURE_MPLANE | V4L2_CAP_VIDEO_OUTPUT_MPLANE |
+		      V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE))) {
+		dev_err(&vdev->dev,
+			"capabilities 0x%08x: neither video capture, output nor m2m\n",
+			caps);
+		return -EINVAL;
+	}
+	/* the V4L2 core sets it; read() and buffers are not relayed */
+	vm->device_caps = caps & ~(V4L2_CAP_DEVICE_CAPS | V4L2_CAP_READWRITE |
+				   V4L2_CAP_STREAMING);
+	if (!vm->card[0])
+		strscpy(vm->card, "virtio-media", sizeof(vm->card));
+	return 0;
+}
+
+/* The last user of the video node is gone. */
+static void vmedia_release(struct v4l2_device *v4l2_dev)
+{
+	struct vmedia *vm = container_of(v4l2_dev, struct vmedia, v4l2_dev);
+
+	v4l2_device_unregister(&vm->v4l2_dev);
+	kfree(vm->events);
+	kfree(vm);
+}
+
+static int vmedia_validate(struct virtio_device *vdev)
+{
+	if (!vdev->config->get) {
+		dev_err(&vdev->dev, "transport has no configuration access\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vmedia_probe(struct virtio_device *vdev)
+{
+	struct vmedia *vm;
+	int err;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	if (!vm)
+		return -ENOMEM;
+	vm->events = kcalloc(VMEDIA_EVENT_BUFS, sizeof(*vm->events), GFP_KERNEL);
+	if (!vm->events) {
+		kfree(vm);
+		return -ENOMEM;
+	}
+	vm->vdev = vdev;
+	vdev->priv = vm;
+	mutex_init(&vm->cmd_lock);
+	vreq_queue_init(&vm->commands);
+	mutex_init(&vm->sessions_lock);
+	INIT_LIST_HEAD(&vm->sessions);
+	spin_lock_init(&vm->event_lock);
+	INIT_WORK(&vm->event_work, vmedia_event_work);
+	/* Per device: one device's complaints cannot hide another's. */
+	ratelimit_state_init(&vm->rs, 5 * HZ, 10);
+
+	err = vmedia_read_config(vm);
+	if (err)
+		goto free;
+	err = v4l2_device_register(&vdev->dev, &vm->v4l2_dev);
+	if (err)
+		goto free;
+	err = vmedia_setup_vqs(vm);
+	if (err)
+		goto unregister;
+	err = vmedia_video_register(vm);
+	if (err)
+		goto teardown;
+	/* from here on, the V4L2 device's release frees vm */
+	vm->v4l2_dev.release = vmedia_release;
+	dev_info(&vdev->dev, "%s: %s\n", video_device_node_name(&vm->video),
+		 vm->card);
+	return 0;
+
+teardown:
+	vmedia_teardown_vqs(vm);
+unregister:
+	v4l2_device_unregister(&vm->v4l2_dev);
+free:
+	kfree(vm->events);
+	kfree(vm);
+	return err;
+}
+
+static void vmedia_remove(struct virtio_device *vdev)
+{
+	struct vmedia *vm = vdev->priv;
+
+	/*
+	 * The device first: commands it holds come back as -ENODEV, and
+	 * new ones fail so; then no new file, and open files' calls fail
+	 * with -ENODEV. The last file's release frees vm.
+	 */
+	vmedia_teardown_vqs(vm);
+	video_unregister_device(&vm->video);
+	v4l2_device_disconnect(&vm->v4l2_dev);
+	v4l2_device_put(&vm->v4l2_dev);
+}
+
+static const struct virtio_device_id vmedia_id_table[] = {
+	{ VIRTIO_ID_MEDIA, VIRTIO_DEV_ANY_ID },
+	{ 0 },
+};
+MODULE_DEVICE_TABLE(virtio, vmedia_id_table);
+
+static struct virtio_driver vmedia_driver = {
+	.driver.name = KBUILD_MODNAME,
+	.id_table = vmedia_id_table,
+	.validate = vmedia_validate,
+	.probe = vmedia_probe,
+	.remove = vmedia_remove,
+};
+module_virtio_driver(vmedia_driver);
+
+MODULE_DESCRIPTION("virtio-media: V4L2 devices relayed over virtio");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-media: the video node. Each open is a session on the device;
+ * ioctls go to the device in the session, as the specification lays them
+ * out: the V4L2 structures in their 64-bit layout, which the Kbuild
+ * condition makes the native one. What the node answers itself: QUERYCAP
+ * (from the configuration), priorities and event subscriptions (the V4L2
+ * core's).
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/virtio.h>
+#include <media/v4l2-event.h>
+#include <media/v4l2-ioctl.h>
+
+#include "virtio_media.h"
+
+/* The payload sizes of the specification, which relays them verbatim. */
+static_assert(sizeof(struct v4l2_format) == 208);
+static_assert(sizeof(struct v4l2_fmtdesc) == 64);
+static_assert(sizeof(struct v4l2_input) == 80);
+static_assert(sizeof(struct v4l2_output) == 72);
+static_assert(sizeof(struct v4l2_streamparm) == 204);
+static_assert(sizeof(struct v4l2_frmsizeenum) == 44);
+static_assert(sizeof(struct v4l2_frmivalenum) == 52);
+static_assert(sizeof(struct v4l2_selection) == 64);
+static_assert(sizeof(struct v4l2_queryctrl) == 68);
+static_assert(sizeof(struct v4l2_query_ext_ctrl) == 232);
+static_assert(sizeof(struct v4l2_querymenu) == 44);
+static_assert(sizeof(struct v4l2_control) == 8);
+static_assert(sizeof(struct v4l2_ext_controls) == 32);
+static_assert(sizeof(struct v4l2_ext_control) == 20);
+static_assert(sizeof(struct v4l2_event_subscription) == 32);
+
+static struct vmedia_session *vmedia_session(void *fh)
+{
+	return container_of(fh, struct vmedia_session, fh);
+}
+
+static int vmedia_open(struct file *file)
+{
+	struct vmedia *vm = video_drvdata(file);
+	struct vmedia_session *s;
+	int err;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	v4l2_fh_init(&s->fh, video_devdata(file));
+	err = vmedia_open_session(vm, s);
+	if (err) {
+		v4l2_fh_exit(&s->fh);
+		kfree(s);
+		return err;
+	}
+	file->private_data = &s->fh;
+	v4l2_fh_add(&s->fh);
+	return 0;
+}
+
+static int vmedia_release_file(struct file *file)
+{
+	struct vmedia_session *s = vmedia_session(file->private_data);
+
+	v4l2_fh_del(&s->fh);
+	vmedia_close_session(s->vm, s);
+	v4l2_fh_exit(&s->fh);
+	kfree(s);
+	return 0;
+}
+
+static __poll_t vmedia_poll(struct file *file, poll_table *wait)
+{
+	struct v4l2_fh *fh = file->private_data;
+
+	poll_wait(file, &fh->wait, wait);
+	return v4l2_event_pending(fh) ? EPOLLPRI : 0;
+}
+
+static const struct v4l2_file_operations vmedia_fops = {
+	.owner = THIS_MODULE,
+	.open = vmedia_open,
+	.release = vmedia_release_file,
+	.unlocked_ioctl = video_ioctl2,
+	.poll = vmedia_poll,
+};
+
+static int vmedia_querycap(struct file *file, void *fh,
+			   struct v4l2_capability *cap)
+{
+	struct vmedia *vm = video_drvdata(file);
+
+	strscpy(cap->driver, KBUILD_MODNAME, sizeof(cap->driver));
+	strscpy(cap->card, vm->card, sizeof(cap->card));
+	snprintf(cap->bus_info, sizeof(cap->bus_info), "virtio:%s",
+		 dev_name(vm->v4l2_dev.dev));
+	return 0;
+}
+
+/* An ioctl whose argument (a pointer of type ptr) is relayed as it is. */
+#define VMEDIA_RELAY(name, ioctl, ptr)					\
+static int vmedia_##name(struct file *file, void *fh, ptr arg)		\
+{									\
+	return vmedia_ioctl(vmedia_session(fh), ioctl, arg, sizeof(*arg)); \
+}
+
+VMEDIA_RELAY(enum_fmt, VIDIOC_ENUM_FMT, struct v4l2_fmtdesc *)
+VMEDIA_RELAY(g_fmt, VIDIOC_G_FMT, struct v4l2_format *)
+VMEDIA_RELAY(s_fmt, VIDIOC_S_FMT, struct v4l2_format *)
+VMEDIA_RELAY(try_fmt, VIDIOC_TRY_FMT, struct v4l2_format *)
+VMEDIA_RELAY(enum_input, VIDIOC_ENUMINPUT, struct v4l2_input *)
+VMEDIA_RELAY(enum_output, VIDIOC_ENUMOUTPUT, struct v4l2_output *)
+VMEDIA_RELAY(g_input, VIDIOC_G_INPUT, unsigned int *)
+VMEDIA_RELAY(g_output, VIDIOC_G_OUTPUT, unsigned int *)
+VMEDIA_RELAY(g_parm, VIDIOC_G_PARM, struct v4l2_streamparm *)
+VMEDIA_RELAY(s_parm, VIDIOC_S_PARM, struct v4l2_streamparm *)
+VMEDIA_RELAY(enum_framesizes, VIDIOC_ENUM_FRAMESIZES, struct v4l2_frmsizeenum *)
+VMEDIA_RELAY(enum_frameintervals, VIDIOC_ENUM_FRAMEINTERVALS,
+	     struct v4l2_frmivalenum *)
+VMEDIA_RELAY(g_selection, VIDIOC_G_SELECTION, struct v4l2_selection *)
+VMEDIA_RELAY(s_selection, VIDIOC_S_SELECTION, struct v4l2_selection *)
+VMEDIA_RELAY(queryctrl, VIDIOC_QUERYCTRL, struct v4l2_queryctrl *)
+VMEDIA_RELAY(query_ext_ctrl, VIDIOC_QUERY_EXT_CTRL, struct v4l2_query_ext_ctrl *)
+VMEDIA_RELAY(querymenu, VIDIOC_QUERYMENU, struct v4l2_querymenu *)
+VMEDIA_RELAY(g_ctrl, VIDIOC_G_CTRL, struct v4l2_control *)
+VMEDIA_RELAY(s_ctrl, VIDIOC_S_CTRL, struct v4l2_control *)
+
+/*
+ * G/S/TRY_EXT_CTRLS: the structure, then its controls. A control whose
+ * value lies in memory of its own (size non-zero: strings, arrays,
+ * compound controls) would travel as a scatter list: not relayed yet.
+ */
+static int vmedia_ext_ctrls(struct vmedia_session *s, unsigned int cmd,
+			    struct v4l2_ext_controls *cs)
+{
+	struct v4l2_ext_control *controls = cs->controls;
+	size_t array = cs->count * sizeof(*controls);
+	u32 i, count = cs->count;
+	int err;
+
+	for (i = 0; i < count; i++) {
+		if (controls[i].size) {
+			cs->error_idx = i;
+			return -EINVAL;
+		}
+	}
+	err = vmedia_ioctl_array(s, cmd, cs, sizeof(*cs), controls, array);
+	/* what the device wrote there is our pointer's place, not its own */
+	cs->controls = controls;
+	if (!err && cs->count != count) {
+		vmedia_complain(s->vm, "ioctl %u answered with %u controls, not %u\n",
+				_IOC_NR(cmd), cs->count, count);
+		err = -EIO;
+	}
+	cs->count = count;
+	/* without a payload, the error names no control */
+	if (err)
+		cs->error_idx = count;
+	return err;
+}
+
+static int vmedia_g_ext_ctrls(struct file *file, void *fh,
+			      struct v4l2_ext_controls *cs)
+{
+	return vmedia_ext_ctrls(vmedia_session(fh), VIDIOC_G_EXT_CTRLS, cs);
+}
+
+static int vmedia_s_ext_ctrls(struct file *file, void *fh,
+			      struct v4l2_ext_controls *cs)
+{
+	return vmedia_ext_ctrls(vmedia_session(fh), VIDIOC_S_EXT_CTRLS, cs);
+}
+
+static int vmedia_try_ext_ctrls(struct file *file, void *fh,
+				struct v4l2_ext_controls *cs)
+{
+	return vmedia_ext_ctrls(vmedia_session(fh), VIDIOC_TRY_EXT_CTRLS, cs);
+}
+
+/*
+ * The device decides which events it sends; the V4L2 core keeps the
+ * file's subscriptions, so DQEVENT and poll() are its own.
+ */
+static int vmedia_subscribe_event(struct v4l2_fh *fh,
+				  const struct v4l2_event_subscription *sub)
+{
+	struct v4l2_event_subscription arg = *sub;
+	struct vmedia_session *s = vmedia_session(fh);
+	int err;
+
+	err = vmedia_ioctl(s, VIDIOC_SUBSCRIBE_EVENT, &arg, sizeof(arg));
+	if (err)
+		return err;
+	err = v4l2_event_subscribe(fh, sub, VMEDIA_EVENTS_PER_TYPE, NULL);
+	if (err) {
+		arg = *sub;
+		vmedia_ioctl(s, VIDIOC_UNSUBSCRIBE_EVENT, &arg, sizeof(arg));
+	}
+	return err;
+}
+
+static int vmedia_unsubscribe_event(struct v4l2_fh *fh,
+				    const struct v4l2_event_subscription *sub)
+{
+	struct v4l2_event_subscription arg = *sub;
+
+	v4l2_event_unsubscribe(fh, sub);
+	return vmedia_ioctl(vmedia_session(fh), VIDIOC_UNSUBSCRIBE_EVENT, &arg,
+			    sizeof(arg));
+}
+
+/* S_INPUT and S_OUTPUT take their index by value. */
+static int vmedia_s_input(struct file *file, void *fh, unsigned int i)
+{
+	return vmedia_ioctl(vmedia_session(fh), VIDIOC_S_INPUT, &i, sizeof(i));
+}
+
+static int vmedia_s_output(struct file *file, void *fh, unsigned int i)
+{
+	return vmedia_ioctl(vmedia_session(fh), VIDIOC_S_OUTPUT, &i, sizeof(i));
+}
+
+/*
+ * The V4L2 core lets through only the variants the node's direction and
+ * capabilities allow; the device refuses what it does not support.
+ */
+static const struct v4l2_ioctl_ops vmedia_ioctl_ops = {
+	.vidioc_querycap = vmedia_querycap,
+
+	.vidioc_enum_fmt_vid_cap = vmedia_enum_fmt,
+	.vidioc_enum_fmt_vid_out = vmedia_enum_fmt,
+	.vidioc_g_fmt_vid_cap = vmedia_g_fmt,
+	.vidioc_g_fmt_vid_out = vmedia_g_fmt,
+	.vidioc_g_fmt_vid_cap_mplane = vmedia_g_fmt,
+	.vidioc_g_fmt_vid_out_mplane = vmedia_g_fmt,
+	.vidioc_s_fmt_vid_cap = vmedia_s_fmt,
+	.vidioc_s_fmt_vid_out = vmedia_s_fmt,
+	.vidioc_s_fmt_vid_cap_mplane = vmedia_s_fmt,
+	.vidioc_s_fmt_vid_out_mplane = vmedia_s_fmt,
+	.vidioc_try_fmt_vid_cap = vmedia_try_fmt,
+	.vidioc_try_fmt_vid_out = vmedia_try_fmt,
+	.vidioc_try_fmt_vid_cap_mplane = vmedia_try_fmt,
+	.vidioc_try_fmt_vid_out_mplane = vmedia_try_fmt,
+
+	.vidioc_enum_input = vmedia_enum_input,
+	.vidioc_g_input = vmedia_g_input,
+	.vidioc_s_input = vmedia_s_input,
+	.vidioc_enum_output = vmedia_enum_output,
+	.vidioc_g_output = vmedia_g_output,
+	.vidioc_s_output = vmedia_s_output,
+
+	.vidioc_g_parm = vmedia_g_parm,
+	.vidioc_s_parm = vmedia_s_parm,
+	.vidioc_enum_framesizes = vmedia_enum_framesizes,
+	.vidioc_enum_frameintervals = vmedia_enum_frameintervals,
+	.vidioc_g_selection = vmedia_g_selection,
+	.vidioc_s_selection = vmedia_s_selection,
+
+	.vidioc_queryctrl = vmedia_queryctrl,
+	.vidioc_query_ext_ctrl = vmedia_query_ext_ctrl,
+	.vidioc_querymenu = vmedia_querymenu,
+	.vidioc_g_ctrl = vmedia_g_ctrl,
+	.vidioc_s_ctrl = vmedia_s_ctrl,
+	.vidioc_g_ext_ctrls = vmedia_g_ext_ctrls,
+	.vidioc_s_ext_ctrls = vmedia_s_ext_ctrls,
+	.vidioc_try_ext_ctrls = vmedia_try_ext_ctrls,
+
+	.vidioc_subscribe_event = vmedia_subscribe_event,
+	.vidioc_unsubscribe_event = vmedia_unsubscribe_event,
+};
+
+/* Capture, output or memory-to-memory, by the capabilities. */
+static enum vfl_devnode_direction vmedia_direction(u32 caps)
+{
+	bool rx = caps & (V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_CAPTURE_MPLANE);
+	bool tx = caps & (V4L2_CAP_VIDEO_OUTPUT | V4L2_CAP_VIDEO_OUTPUT_MPLANE);
+
+	if ((rx && tx) || (caps & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE)))
+		return VFL_DIR_M2M;
+	return tx ? VFL_DIR_TX : VFL_DIR_RX;
+}
+
+/**
+ * vmedia_video_register - register the device's video node
+ * @vm: the device, its configuration read
+ *
+ * Return: 0 or -errno.
+ */
+int vmedia_video_register(struct vmedia *vm)
+{
+	struct video_device *video = &vm->video;
+	int err;
+
+	strscpy(video->name, vm->card, sizeof(video->name));
+	video->fops = &vmedia_fops;
+	video->ioctl_ops = &vmedia_ioctl_ops;
+	video->v4l2_dev = &vm->v4l2_dev;
+	video->release = video_device_release_empty;
+	video->device_caps = vm->device_caps;
+	video->vfl_dir = vmedia_direction(vm->device_caps);
+	video_set_drvdata(video, vm);
+	err = video_register_device(video, VFL_TYPE_VIDEO, -1);
+	if (err)
+		dev_err(vm->v4l2_dev.dev, "registering the video node failed (%d)\n",
+			err);
+	return err;
+}

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A virtio-media device (ID 48) played in the lab: a test-pattern camera.
+ * Sessions are numbered from 1; the format is the device's, shared by its
+ * sessions; ioctls it does not know get ENOTTY, as the specification says.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/virtio_config.h>
+#include <linux/virtio_extra/virtio_media.h>
+
+#include "media_model.h"
+
+#define QUEUE_SIZE 64
+#define MIN_SIZE 16
+
+static void media_default_format(struct v4l2_pix_format *fmt)
+{
+	memset(fmt, 0, sizeof(*fmt));
+	fmt->width = 640;
+	fmt->height = 480;
+	fmt->pixelformat = V4L2_PIX_FMT_YUYV;
+	fmt->field = V4L2_FIELD_NONE;
+	fmt->bytesperline = fmt->width * 2;
+	fmt->sizeimage = fmt->bytesperline * fmt->height;
+	fmt->colorspace = V4L2_COLORSPACE_SRGB;
+}
+
+int media_model_create(struct media_model *m)
+{
+	struct virtio_media_config config = {
+		.device_caps = htole32(V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING),
+		.device_type = htole32(0),
+		.card = MEDIA_MODEL_CARD,
+	};
+	struct vlab_create create = {
+		.device_id = VIRTIO_ID_MEDIA,
+		.features = 1ULL << VIRTIO_F_VERSION_1,
+		.num_queues = VIRTIO_MEDIA_VQ_MAX_CNT,
+		.config_size = sizeof(config),
+		.config = (uintptr_t)&config,
+		.queue_size = { QUEUE_SIZE, QUEUE_SIZE },
+	};
+
+	memset(m, 0, sizeof(*m));
+	pthread_mutex_init(&m->lock, NULL);
+	media_default_format(&m->fmt);
+	m->brightness = MEDIA_MODEL_CTRL_DEFAULT;
+	m->contrast = MEDIA_MODEL_CTRL_DEFAULT;
+	return vlab_start(&m->lab, &create);
+}
+
+/* TRY_FMT's answer: the nearest format the camera has. */
+static void media_try_format(struct v4l2_pix_format *fmt)
+{
+	uint32_t width = fmt->width, height = fmt->height;
+
+	memset(fmt, 0, sizeof(*fmt));
+	fmt->width = width < MIN_SIZE ? MIN_SIZE : width > 1920 ? 1920 : width & ~1u;
+	fmt->height = height < MIN_SIZE ? MIN_SIZE : height > 1080 ? 1080 : height;
+	fmt->pixelformat = V4L2_PIX_FMT_YUYV;
+	fmt->field = V4L2_FIELD_NONE;
+	fmt->bytesperline = fmt->width * 2;
+	fmt->sizeimage = fmt->bytesperline * fmt->height;
+	fmt->colorspace = V4L2_COLORSPACE_SRGB;
+}
+
+static int32_t *media_ctrl(struct media_model *m, uint32_t id)
+{
+	switch (id) {
+	case V4L2_CID_BRIGHTNESS:
+		return &m->brightness;
+	case V4L2_CID_CONTRAST:
+		return &m->contrast;
+	default:
+		return NULL;
+	}
+}
+
+static int media_queryctrl(struct media_model *m, struct v4l2_queryctrl *q)
+{
+	uint32_t id = q->id;
+
+	if (!media_ctrl(m, id))
+		return -EINVAL;
+	memset(q, 0, sizeof(*q));
+	q->id = id;
+	q->type = V4L2_CTRL_TYPE_INTEGER;
+	snprintf((char *)q->name, sizeof(q->name), "%s",
+		 id == V4L2_CID_BRIGHTNESS ? "Brightness" : "Contrast");
+	q->maximum = 255;
+	q->step = 1;
+	q->default_value = MEDIA_MODEL_CTRL_DEFAULT;
+	return 0;
+}
+
+/*
+ * G/S/TRY_EXT_CTRLS on cs and the controls after it: integer controls
+ * only, all checked before any is set.
+ */
+static int media_ext_ctrls(struct media_model *m, uint32_t nr,
+			   struct v4l2_ext_controls *cs)
+{
+	struct v4l2_ext_control *c = (struct v4l2_ext_control *)(cs + 1);
+	uint32_t i;
+	int32_t *v;
+
+	if (cs->count > 8)
+		return -EINVAL;
+	for (i = 0; i < cs->count; i++) {
+		v = media_ctrl(m, c[i].id);
+		cs->error_idx = i;
+		if (!v || c[i].size)
+			return -EINVAL;
+		if (nr != _IOC_NR(VIDIOC_G_EXT_CTRLS) &&
+		    (c[i].value < 0 || c[i].value > 255))
+			return -ERANGE;
+	}
+	for (i = 0; i < cs->count; i++) {
+		v = media_ctrl(m, c[i].id);
+		if (nr == _IOC_NR(VIDIOC_G_EXT_CTRLS))
+			c[i].value = *v;
+		else if (nr == _IOC_NR(VIDIOC_S_EXT_CTRLS))
+			*v = c[i].value;
+	}
+	return 0;
+}
+
+/* Run ioctl nr on the payload p (in and out); 0 or -errno. */
+static int media_run_ioctl(struct media_model *m, uint32_t nr, void *p)
+{
+	struct v4l2_format *f = p;
+	struct v4l2_fmtdesc *d = p;
+	struct v4l2_event_subscription *sub = p;
+	struct v4l2_control *ctrl = p;
+	struct v4l2_input *in = p;
+	uint32_t *index = p;
+	int32_t *v;
+
+	switch (nr) {
+	case _IOC_NR(VIDIOC_ENUM_FMT):
+		if (d->index || d->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+			return -EINVAL;
+		snprintf((char *)d->description, sizeof(d->description),
+			 "YUYV 4:2:2");
+		d->pixelformat = V4L2_PIX_FMT_YUYV;
+		d->flags = 0;
+		return 0;
+	case _IOC_NR(VIDIOC_G_FMT):
+		if (f->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+			return -EINVAL;
+		f->fmt.pix = m->fmt;
+		return 0;
+	case _IOC_NR(VIDIOC_S_FMT):
+	case _IOC_NR(VIDIOC_TRY_FMT):
+		if (f->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+			return -EINVAL;
+		media_try_format(&f->fmt.pix);
+		if (nr == _IOC_NR(VIDIOC_S_FMT))
+			m->fmt = f->fmt.pix;
+		return 0;
+	case _IOC_NR(VIDIOC_ENUMINPUT):
+		if (in->index)
+			return -EINVAL;
+		memset(in, 0, sizeof(*in));
+		snprintf((char *)in->name, sizeof(in->name), "Test pattern");
+		in->type = V4L2_INPUT_TYPE_CAMERA;
+		return 0;
+	case _IOC_NR(VIDIOC_G_INPUT):
+		*index = 0;
+		return 0;
+	case _IOC_NR(VIDIOC_S_INPUT):
+		return *index ? -EINVAL : 0;
+	case _IOC_NR(VIDIOC_QUERYCTRL):
+		return media_queryctrl(m, p);
+	case _IOC_NR(VIDIOC_G_CTRL):
+	case _IOC_NR(VIDIOC_S_CTRL):
+		v = media_ctrl(m, ctrl->id);
+		if (!v)
+			return -EINVAL;
+		if (nr == _IOC_NR(VIDIOC_G_CTRL)) {
+			ctrl->value = *v;
+			return 0;
+		}
+		if (ctrl->value < 0 || ctrl->value > 255)
+			return -ERANGE;
+		*v = ctrl->value;
+		return 0;
+	case _IOC_NR(VIDIOC_G_EXT_CTRLS):
+	case _IOC_NR(VIDIOC_S_EXT_CTRLS):
+	case _IOC_NR(VIDIOC_TRY_EXT_CTRLS):
+		return media_ext_ctrls(m, nr, p);
+	case _IOC_NR(VIDIOC_SUBSCRIBE_EVENT):
+	case _IOC_NR(VIDIOC_UNSUBSCRIBE_EVENT):
+		if (nr == _IOC_NR(VIDIOC_UNSUBSCRIBE_EVENT) &&
+		    sub->type == V4L2_EVENT_ALL)
+			return 0;
+		switch (sub->type) {
+		case V4L2_EVENT_SOURCE_CHANGE:
+		case V4L2_EVENT_EOS:
+		case V4L2_EVENT_CTRL:
+			return 0;
+		default:
+			return -EINVAL;
+		}
+	default:
+		return -ENOTTY;
+	}
+}
+
+/*
+ * Answer an ioctl in answer (header, then the payload of a read ioctl);
+ * its length.
+ */
+static uint32_t media_ioctl(struct media_model *m, const uint8_t *out,
+			    uint32_t out_len, uint32_t in_len, uint8_t *answer)
+{
+	const struct virtio_media_cmd_ioctl *cmd = (const void *)out;
+	struct virtio_media_resp_ioctl *resp = (void *)answer;
+	uint32_t nr = le32toh(cmd->code), id = le32toh(cmd->session_id);
+	uint32_t payload = 0, status;
+	uint8_t arg[MEDIA_MODEL_MAX_PAYLOAD] = { 0 };
+
+	/* the payload's size: what the driver wrote, or what it can take */
+	if (out_len > sizeof(*cmd))
+		payload = out_len - sizeof(*cmd);
+	else if (in_len > sizeof(*resp))
+		payload = in_len - sizeof(*resp);
+	if (payload > sizeof(arg) || id >= MEDIA_MODEL_MAX_SESSIONS ||
+	    !m->open[id]) {
+		status = EINVAL;
+	} else {
+		memcpy(arg, out + sizeof(*cmd), out_len - sizeof(*cmd));
+		status = -media_run_ioctl(m, nr, arg);
+	}
+	m->ioctls++;
+	resp->hdr.status = htole32(status);
+	resp->hdr.reserved = 0;
+	if (in_len <= sizeof(*resp))
+		return sizeof(*resp);
+	if (m->lie == MEDIA_LIE_ERROR_WITH_PAYLOAD && status) {
+		memset(answer + sizeof(*resp), 0x5a, payload);
+		return sizeof(*resp) + payload;
+	}
+	if (status)
+		return sizeof(*resp);
+	memcpy(answer + sizeof(*resp), arg, payload);
+	if (m->lie == MEDIA_LIE_PAYLOAD_SHORT)
+		return sizeof(*resp) + payload / 2;
+	return sizeof(*resp) + payload;
+}
+
+static uint32_t media_open(struct media_model *m, uint8_t *answer)
+{
+	struct virtio_media_resp_open *resp = (void *)answer;
+	uint32_t id;
+
+	memset(resp, 0, sizeof(*resp));
+	for (id = 1; id < MEDIA_MODEL_MAX_SESSIONS && m->open[id]; id++)
+		;
+	if (m->lie == MEDIA_LIE_SESSION_REUSED && m->sessions)
+		id = m->last_opened;
+	if (id == MEDIA_MODEL_MAX_SESSIONS) {
+		resp->hdr.status = htole32(EBUSY);
+		return sizeof(resp->hdr);
+	}
+	if (!m->open[id])
+		m->sessions++;
+	m->open[id] = true;
+	m->last_opened = id;
+	m->opens++;
+	resp->session_id = htole32(id);
+	return sizeof(*resp);
+}
+
+static void media_close(struct media_model *m, const uint8_t *out,
+			uint32_t out_len)
+{
+	const struct virtio_media_cmd_close *cmd = (const void *)out;
+	uint32_t id;
+
+	if (out_len < sizeof(*cmd))
+		return;
+	id = le32toh(cmd->session_id);
+	if (id < MEDIA_MODEL_MAX_SESSIONS && m->open[id]) {
+		m->open[id] = false;
+		m->sessions--;
+	}
+	m->closes++;
+}
+
+/* A command chain; with the lock held. */
+static int media_command(struct media_model *m, const struct vlab_event *ev)
+{
+	const struct virtio_media_cmd_header *hdr = (const void *)ev->data;
+	uint8_t answer[sizeof(struct virtio_media_resp_ioctl) + MEDIA_MODEL_MAX_PAYLOAD];
+	uint32_t len = 0;
+
+	if (ev->out_len < sizeof(*hdr))
+		return vlab_complete(&m->lab, ev->queue, ev->id, NULL, 0, 0, 0);
+	switch (le32toh(hdr->cmd)) {
+	case VIRTIO_MEDIA_CMD_OPEN:
+		len = media_open(m, answer);
+		break;
+	case VIRTIO_MEDIA_CMD_CLOSE:
+		media_close(m, ev->data, ev->out_len);
+		break;
+	case VIRTIO_MEDIA_CMD_IOCTL:
+		len = media_ioctl(m, ev->data, ev->out_len, ev->in_len, answer);
+		if (m->lie == MEDIA_LIE_SILENT) {
+			m->held = true;
+			m->held_id = ev->id;
+			memcpy(m->held_answer, answer, len);
+			m->held_len = len;
+			return 0;
+		}
+		break;
+	default:
+		memset(answer, 0, sizeof(struct virtio_media_resp_header));
+		((struct virtio_media_resp_header *)answer)->status = htole32(ENOTTY);
+		len = sizeof(struct virtio_media_resp_header);
+		break;
+	}
+	if (len > ev->in_len)
+		len = ev->in_len;
+	return vlab_complete(&m->lab, ev->queue, ev->id, answer, len, len, 0);
+}
+
+/* A reset forgets sessions and every chain. */
+static void media_reset(struct media_model *m)
+{
+	memset(m->open, 0, sizeof(m->open));
+	m->sessions = 0;
+	m->nevents = 0;
+	m->held = false;
+	media_default_format(&m->fmt);
+	m->brightness = MEDIA_MODEL_CTRL_DEFAULT;
+	m->contrast = MEDIA_MODEL_CTRL_DEFAULT;
+}
+
+int media_model_serve(struct media_model *m)
+{
+	struct vlab_event *ev;
+	int err = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&m->lock);
+		if (m->stop) {
+			pthread_mutex_unlock(&m->lock);
+			return 0;
+		}
+		pthread_mutex_unlock(&m->lock);
+		ev = vlab_next(&m->lab, 100);
+		if (!ev) {
+			if (errno == ETIMEDOUT)
+				continue;
+			return errno == ENODEV ? 0 : -errno;
+		}
+		pthread_mutex_lock(&m->lock);
+		if (ev->type == VLAB_EVENT_RESET) {
+			media_reset(m);
+		} else if (ev->type == VLAB_EVENT_CHAIN &&
+			   ev->queue == VIRTIO_MEDIA_VQ_EVENT) {
+			if (m->nevents < MEDIA_MODEL_EVENT_BUFS)
+				m->event_ids[m->nevents++] = ev->id;
+		} else if (ev->type == VLAB_EVENT_CHAIN) {
+			err = media_command(m, ev);
+		}
+		pthread_mutex_unlock(&m->lock);
+		/* a reset voids the chain; a removal ends the service */
+		if (err == -ENODEV)
+			return 0;
+		if (err && err != -ESTALE)
+			return err;
+		err = 0;
+	}
+}
+
+void media_model_stop(struct media_model *m)
+{
+	pthread_mutex_lock(&m->lock);
+	m->stop = true;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void media_model_set_lie(struct media_model *m, enum media_lie lie)
+{
+	pthread_mutex_lock(&m->lock);
+	m->lie = lie;
+	pthread_mutex_unlock(&m->lock);
+}
+
+int media_model_answer_held(struct media_model *m)
+{
+	int err = -ENOENT;
+
+	pthread_mutex_lock(&m->lock);
+	if (m->held) {
+		m->held = false;
+		err = vlab_complete(&m->lab, VIRTIO_MEDIA_VQ_COMMAND, m->held_id,
+				    m->held_answer, m->held_len, m->held_len, 0);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return err;
+}
+
+int media_model_send_event(struct media_model *m, const void *ev, uint32_t len)
+{
+	int err = -ENOBUFS;
+	uint32_t id;
+
+	pthread_mutex_lock(&m->lock);
+	if (m->nevents) {
+		id = m->event_ids[0];
+		memmove(m->event_ids, m->event_ids + 1,
+			--m->nevents * sizeof(m->event_ids[0]));
+		err = vlab_complete(&m->lab, VIRTIO_MEDIA_VQ_EVENT, id, ev, len,
+				    len, 0);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return err;
+}
+
+void media_model_destroy(struct media_model *m)
+{
+	vlab_close(&m->lab);
+	pthread_mutex_destroy(&m->lock);
+}

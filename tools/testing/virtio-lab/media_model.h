@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A virtio-media device (ID 48) played in the lab: a test-pattern camera
+ * with one input and one format (YUYV), and the ways a device can lie.
+ */
+#ifndef MEDIA_MODEL_H
+#define MEDIA_MODEL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/videodev2.h>
+
+#include "libvlab.h"
+
+#define MEDIA_MODEL_CARD "vx test pattern"
+/* Its controls: V4L2_CID_BRIGHTNESS and V4L2_CID_CONTRAST, 0 to 255. */
+#define MEDIA_MODEL_CTRL_DEFAULT 128
+#define MEDIA_MODEL_MAX_SESSIONS 256
+/* The largest ioctl payload it takes: G/S/TRY_EXT_CTRLS of 8 controls. */
+#define MEDIA_MODEL_MAX_PAYLOAD 512
+/* Event buffers the model keeps for events to send. */
+#define MEDIA_MODEL_EVENT_BUFS 16
+
+/* How the device misbehaves, until told otherwise. */
+enum media_lie {
+	MEDIA_HONEST,
+	/* OPEN answers with the id of a session that is open */
+	MEDIA_LIE_SESSION_REUSED,
+	/* a read ioctl answers with a payload of the wrong size */
+	MEDIA_LIE_PAYLOAD_SHORT,
+	/* a failed ioctl answers with a payload after its error */
+	MEDIA_LIE_ERROR_WITH_PAYLOAD,
+	/* ioctls get no answer until media_model_answer_held() */
+	MEDIA_LIE_SILENT,
+};
+
+struct media_model {
+	struct vlab lab;
+	pthread_mutex_t lock;	/* everything below, against the test */
+	bool stop;
+	enum media_lie lie;
+	struct v4l2_pix_format fmt;
+	int32_t brightness, contrast;
+	bool open[MEDIA_MODEL_MAX_SESSIONS];	/* by session id */
+	unsigned int sessions;	/* open now */
+	uint32_t last_opened;
+	unsigned int opens, closes, ioctls;
+	/* event buffers the driver posted, to send events in */
+	uint32_t event_ids[MEDIA_MODEL_EVENT_BUFS];
+	unsigned int nevents;
+	/* the ioctl a silent device holds */
+	bool held;
+	uint32_t held_id;
+	uint8_t held_answer[8 + MEDIA_MODEL_MAX_PAYLOAD];
+	uint32_t held_len;
+};
+
+/* Create the device; the driver binds to it as to real hardware. */
+int media_model_create(struct media_model *m);
+
+/* Serve commands until the device is removed or media_model_stop(). */
+int media_model_serve(struct media_model *m);
+void media_model_stop(struct media_model *m);
+void media_model_set_lie(struct media_model *m, enum media_lie lie);
+
+/* Answer the ioctl a silent device held; 0, or -ENOENT if none. */
+int media_model_answer_held(struct media_model *m);
+
+/*
+ * Send an event in a buffer the driver posted: len bytes at ev. 0, or
+ * -ENOBUFS when it posted none.
+ */
+int media_model_send_event(struct media_model *m, const void *ev, uint32_t len);
+
+void media_model_destroy(struct media_model *m);
+
+#endif /* MEDIA_MODEL_H */
