@@ -41,12 +41,11 @@ union vmedia_event {
 };
 
 /**
- * struct vmedia_event_buf - one posted event buffer, on cache lines of its
- *	own
- * @ev: written by the device.
+ * struct vmedia_event_buf - one posted event buffer
+ * @ev: written by the device, on cache lines of its own.
  */
 struct vmedia_event_buf {
-	union vmedia_event ev;
+	union vmedia_event ev __aligned(ARCH_DMA_MINALIGN);
 } ____cacheline_aligned;
 
 /**

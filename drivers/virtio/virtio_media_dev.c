@@ -44,12 +44,13 @@ static void vmedia_cmd_release(struct vreq *req)
 }
 
 /*
- * A device-writable buffer of len bytes alone on its cache lines:
- * kmalloc() aligns a power-of-two size to itself.
+ * A device-writable buffer of len bytes alone on its cache lines (and DMA
+ * alignment units): kmalloc() aligns a power-of-two size to itself.
  */
 static void *vmedia_alloc_dev_writable(size_t len)
 {
-	return kzalloc(roundup_pow_of_two(max_t(size_t, len, L1_CACHE_BYTES)),
+	return kzalloc(roundup_pow_of_two(max3(len, (size_t)L1_CACHE_BYTES,
+					       (size_t)ARCH_DMA_MINALIGN)),
 		       GFP_KERNEL);
 }
 
