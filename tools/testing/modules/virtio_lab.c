@@ -65,7 +65,7 @@ struct vlab_queue {
 	u16 last_avail;
 	u16 used_idx;
 	bool broken;
-	bool resetting;			/* no interrupts; under irq_lock */
+	bool resetting;			/* device or queue reset: no interrupts */
 	struct vlab_chain **chains;	/* by head index, capacity of them */
 };
 
@@ -622,6 +622,15 @@ static void vlab_reset(struct virtio_device *vdev)
 		dev->queues[qi].vring = NULL;
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
+	/*
+	 * As virtio-pci synchronizes its vectors: once reset returns, no
+	 * callback runs (one in flight has ended) until the queues are set
+	 * up again, so the driver may take its buffers back unlocked.
+	 */
+	spin_lock_irqsave(&dev->irq_lock, flags);
+	for (qi = 0; qi < dev->num_queues; qi++)
+		dev->queues[qi].resetting = true;
+	spin_unlock_irqrestore(&dev->irq_lock, flags);
 	/* After the chains are gone, so that no new job can find them. */
 	vlab_rewrite_stop(dev);
 	vlab_event(dev, VLAB_EVENT_RESET, 0);
