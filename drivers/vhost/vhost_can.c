@@ -238,19 +238,21 @@ static int vhost_can_setsockopt(struct socket *sock, int opt,
 }
 
 /*
- * What a socket is made with, and the bound interface's namespace
- * (referenced; NULL when none is bound): the socket's filters are what rx_allow lets
+ * What a socket is made with: the socket's filters are what rx_allow lets
  * in and, with late acks, the echoes of what tx_allow lets out (other
- * frames those entries match are dropped when read).
+ * frames those entries match are dropped when read). With netp, for a
+ * socket to open, the bound interface's namespace too (referenced; NULL
+ * when none is bound).
  */
-static struct net *vhost_can_sock_config(struct vhost_can *can,
-					 struct vhost_can_sock_config *cfg)
+static void vhost_can_sock_config(struct vhost_can *can,
+				  struct vhost_can_sock_config *cfg,
+				  struct net **netp)
 {
-	struct net *net;
 	unsigned int n;
 
 	mutex_lock(&can->settings_lock);
-	net = can->net ? get_net(can->net) : NULL;
+	if (netp)
+		*netp = can->net ? get_net(can->net) : NULL;
 	n = can->rx_allow.n;
 	cfg->ifindex = can->ifindex;
 	cfg->fd = vhost_can_has(can, VIRTIO_CAN_F_CAN_FD);
@@ -263,7 +265,6 @@ static struct net *vhost_can_sock_config(struct vhost_can *can,
 	}
 	cfg->nfilter = n;
 	mutex_unlock(&can->settings_lock);
-	return net;
 }
 
 static int vhost_can_sock_filter(struct socket *sock,
@@ -482,8 +483,8 @@ static void vhost_can_sock_work(struct work_struct *work)
 	struct vhost_can *can = container_of(work, struct vhost_can, sock_work);
 	struct vhost_can_sock_config *cfg = &can->sock_config;
 	struct socket *retired, *cur, *sock;
-	struct net *net = NULL;
 	bool open, refilter;
+	struct net *net;
 	unsigned int gen;
 	int ret;
 
@@ -499,7 +500,7 @@ static void vhost_can_sock_work(struct work_struct *work)
 		mutex_unlock(&can->sock_lock);
 
 		if (open || refilter)
-			net = vhost_can_sock_config(can, cfg);
+			vhost_can_sock_config(can, cfg, open ? &net : NULL);
 		if (retired)
 			vhost_can_sock_release(retired);
 		/* only this work releases sockets: cur lives until it does */
@@ -507,9 +508,6 @@ static void vhost_can_sock_work(struct work_struct *work)
 			dev_info_ratelimited(vhost_can_dev(can),
 					     "the new allowlists were not taken by the socket\n");
 		if (!open) {
-			if (net)
-				put_net(net);
-			net = NULL;
 			if (retired || refilter)
 				continue;
 			return;
@@ -518,7 +516,6 @@ static void vhost_can_sock_work(struct work_struct *work)
 		ret = net ? vhost_can_sock_open(net, cfg, &sock) : -ENODEV;
 		if (net)
 			put_net(net);
-		net = NULL;
 		mutex_lock(&can->sock_lock);
 		/* still the start it was opened for: the interface is bound */
 		if (gen == can->sock_gen && can->started) {
@@ -829,15 +826,6 @@ static int vhost_can_rx_read(struct vhost_can *can)
 	struct msghdr msg;
 	int ret;
 
-	/* what the socket work found */
-	mutex_lock(&can->sock_lock);
-	ret = can->sock_err;
-	can->sock_err = 0;
-	mutex_unlock(&can->sock_lock);
-	if (ret) {
-		vhost_can_sock_failed(can, ret);
-		return 0;
-	}
 	while ((sock = READ_ONCE(can->sock))) {
 		memset(&msg, 0, sizeof(msg));
 		ret = kernel_recvmsg(sock, &msg, &iov, 1, sizeof(*cf),
@@ -927,6 +915,14 @@ static long vhost_can_handle_rx(struct vhost_can *can, struct vbe_vq *vq)
 	struct vbe_chain chain;
 	unsigned int served;
 	int ret;
+
+	/* what the socket work found: once a pass, not a frame */
+	mutex_lock(&can->sock_lock);
+	ret = can->sock_err;
+	can->sock_err = 0;
+	mutex_unlock(&can->sock_lock);
+	if (ret)
+		vhost_can_sock_failed(can, ret);
 
 	for (served = 0; served < VHOST_CAN_BUDGET; served++) {
 		if (!can->rx_held) {
