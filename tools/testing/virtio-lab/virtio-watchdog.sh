@@ -129,6 +129,8 @@ test_wdctl_shows_the_device() {
 		said started && said stopped
 }
 
+# Setting the pretimeout restarts the countdown, and the read that follows can
+# come within the same millisecond: 7 s left is as right as 6.
 test_watchdog_test_options() {
 	wdt_start --boot-status 1 --max-pretimeout 3000 || return 1
 	run_wdt -i -b -T -t 7 -T -n 3 -N -L -d -e -d &&
@@ -139,7 +141,7 @@ test_watchdog_test_options() {
 		printed "WDIOC_GETTIMEOUT returns 30 seconds." &&
 		printed "WDIOC_GETTIMEOUT returns 7 seconds." &&
 		printed "WDIOC_GETPRETIMEOUT returns 3 seconds." &&
-		printed "WDIOC_GETTIMELEFT returns 6 seconds." &&
+		printed_re "WDIOC_GETTIMELEFT returns [67] seconds\.$" &&
 		printed "Watchdog card disabled." &&
 		printed "Watchdog card enabled." &&
 		said "set timeout=7000 pretimeout=0 running=1" &&
