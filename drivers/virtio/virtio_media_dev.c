@@ -310,6 +310,72 @@ int vmedia_ioctl(struct vmedia_session *s, unsigned int cmd, void *arg,
 	return vmedia_ioctl_array(s, cmd, arg, size, NULL, 0);
 }
 
+/**
+ * vmedia_map - ask the device where an MMAP buffer lies in region 0
+ * @s: the session that owns the buffer
+ * @flags: VIRTIO_MEDIA_MMAP_FLAG_RW or 0
+ * @offset: the buffer's (or plane's) offset, from QUERYBUF
+ * @driver_addr: where it lies in the region, unchecked
+ * @len: its length, unchecked
+ *
+ * Return: 0, or -errno (-EIO when the device lied).
+ */
+int vmedia_map(struct vmedia_session *s, u32 flags, u32 offset,
+	       u64 *driver_addr, u64 *len)
+{
+	struct virtio_media_cmd_mmap cmd = {
+		.hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_MMAP),
+		.session_id = cpu_to_le32(s->id),
+		.flags = cpu_to_le32(flags),
+		.offset = cpu_to_le32(offset),
+	};
+	struct virtio_media_resp_mmap resp;
+	struct vmedia *vm = s->vm;
+	unsigned int used;
+	int err;
+
+	err = READ_ONCE(s->dead);
+	if (!err)
+		err = vmedia_command(vm, &cmd, sizeof(cmd), &resp, sizeof(resp),
+				     &used);
+	if (!err)
+		err = vmedia_status(vm, VIRTIO_MEDIA_CMD_MMAP, &resp.hdr, used);
+	if (!err && used != sizeof(resp)) {
+		vmedia_complain(vm, "MMAP answered with %u bytes, not %zu\n",
+				used, sizeof(resp));
+		err = -EIO;
+	}
+	if (err)
+		return err;
+	*driver_addr = le64_to_cpu(resp.driver_addr);
+	*len = le64_to_cpu(resp.len);
+	return 0;
+}
+
+/**
+ * vmedia_unmap - tell the device a buffer is no longer mapped
+ * @vm: the device
+ * @driver_addr: where the buffer lies in region 0, as MMAP said
+ */
+void vmedia_unmap(struct vmedia *vm, u64 driver_addr)
+{
+	struct virtio_media_cmd_munmap cmd = {
+		.hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_MUNMAP),
+		.driver_addr = cpu_to_le64(driver_addr),
+	};
+	struct virtio_media_resp_munmap resp;
+	unsigned int used;
+	int err;
+
+	err = vmedia_command(vm, &cmd, sizeof(cmd), &resp, sizeof(resp), &used);
+	if (!err)
+		err = vmedia_status(vm, VIRTIO_MEDIA_CMD_MUNMAP, &resp.hdr, used);
+	/* a removed device forgot its mappings */
+	if (err && err != -ENODEV)
+		vmedia_complain(vm, "MUNMAP of %#llx failed (%d)\n",
+				driver_addr, err);
+}
+
 static void vmedia_post_event(struct vmedia *vm, struct vmedia_event_buf *buf)
 {
 	struct scatterlist sg;
@@ -341,8 +407,10 @@ static void vmedia_session_error(struct vmedia *vm,
 	}
 	mutex_lock(&vm->sessions_lock);
 	s = vmedia_find_session(vm, id);
-	if (s && !s->dead)
-		s->dead = -errnum;
+	if (s && !s->dead) {
+		WRITE_ONCE(s->dead, -errnum);
+		vmedia_queues_end(s);
+	}
 	mutex_unlock(&vm->sessions_lock);
 	if (!s)
 		vmedia_complain(vm, "error event for session %u, which is not open\n",
@@ -372,6 +440,23 @@ static void vmedia_session_event(struct vmedia *vm,
 				id);
 }
 
+/* A buffer the device returned: to its session's queue, for DQBUF. */
+static void vmedia_dqbuf_event(struct vmedia *vm,
+			       const struct virtio_media_event_dqbuf *ev)
+{
+	struct vmedia_done *done = kmalloc(sizeof(*done), GFP_KERNEL);
+
+	static_assert(sizeof(done->buf) == sizeof(ev->buffer));
+	static_assert(sizeof(done->planes) == sizeof(ev->planes));
+	if (!done) {
+		vmedia_complain(vm, "buffer event lost: no memory\n");
+		return;
+	}
+	memcpy(&done->buf, ev->buffer, sizeof(done->buf));
+	memcpy(done->planes, ev->planes, sizeof(done->planes));
+	vmedia_buffer_done(vm, done, le32_to_cpu(ev->hdr.session_id));
+}
+
 /* One event of len bytes, a copy of what the device wrote. */
 static void vmedia_handle_event(struct vmedia *vm, const union vmedia_event *ev,
 				unsigned int len)
@@ -396,8 +481,7 @@ static void vmedia_handle_event(struct vmedia *vm, const union vmedia_event *ev,
 		vmedia_session_event(vm, &ev->event);
 		break;
 	default:
-		vmedia_complain(vm, "buffer event for session %u, which queued no buffer\n",
-				le32_to_cpu(ev->hdr.session_id));
+		vmedia_dqbuf_event(vm, &ev->dqbuf);
 		break;
 	}
 }
@@ -511,12 +595,31 @@ static int vmedia_read_config(struct vmedia *vm)
 			caps);
 		return -EINVAL;
 	}
-	/* the V4L2 core sets it; read() and buffers are not relayed */
-	vm->device_caps = caps & ~(V4L2_CAP_DEVICE_CAPS | V4L2_CAP_READWRITE |
-				   V4L2_CAP_STREAMING);
+	/* the V4L2 core sets it; read() is not relayed */
+	vm->device_caps = caps & ~(V4L2_CAP_DEVICE_CAPS | V4L2_CAP_READWRITE);
 	if (!vm->card[0])
 		strscpy(vm->card, "virtio-media", sizeof(vm->card));
 	return 0;
+}
+
+/* Streaming needs region 0, where MMAP buffers live, mappable by pages. */
+static void vmedia_read_shm(struct vmedia *vm)
+{
+	struct virtio_shm_region *shm = &vm->shm;
+
+	if (!(vm->device_caps & V4L2_CAP_STREAMING))
+		return;
+	if (!virtio_get_shm_region(vm->vdev, shm, VIRTIO_MEDIA_SHM_MMAP)) {
+		dev_warn(&vm->vdev->dev, "no shared memory region %u: streaming is not offered\n",
+			 VIRTIO_MEDIA_SHM_MMAP);
+	} else if (!shm->len || !PAGE_ALIGNED(shm->addr) ||
+		   !PAGE_ALIGNED(shm->len) || shm->addr + shm->len < shm->addr) {
+		dev_warn(&vm->vdev->dev, "shared memory region of %#llx bytes at %#llx is not in whole pages: streaming is not offered\n",
+			 shm->len, shm->addr);
+	} else {
+		return;
+	}
+	vm->device_caps &= ~V4L2_CAP_STREAMING;
 }
 
 /* The last user of the video node is gone. */
@@ -525,6 +628,7 @@ static void vmedia_release(struct v4l2_device *v4l2_dev)
 	struct vmedia *vm = container_of(v4l2_dev, struct vmedia, v4l2_dev);
 
 	v4l2_device_unregister(&vm->v4l2_dev);
+	vmedia_mmap_exit(vm);
 	kfree(vm->events);
 	kfree(vm);
 }
@@ -565,6 +669,8 @@ static int vmedia_probe(struct virtio_device *vdev)
 	err = vmedia_read_config(vm);
 	if (err)
 		goto free;
+	vmedia_read_shm(vm);
+	vmedia_mmap_init(vm);
 	err = v4l2_device_register(&vdev->dev, &vm->v4l2_dev);
 	if (err)
 		goto free;
@@ -590,16 +696,33 @@ free:
 	return err;
 }
 
+/* Sessions end with the device: whoever waits on one wakes. */
+static void vmedia_end_sessions(struct vmedia *vm)
+{
+	struct vmedia_session *s;
+
+	mutex_lock(&vm->sessions_lock);
+	list_for_each_entry(s, &vm->sessions, node) {
+		if (!s->dead)
+			WRITE_ONCE(s->dead, -ENODEV);
+		vmedia_queues_end(s);
+	}
+	mutex_unlock(&vm->sessions_lock);
+}
+
 static void vmedia_remove(struct virtio_device *vdev)
 {
 	struct vmedia *vm = vdev->priv;
 
 	/*
-	 * The device first: commands it holds come back as -ENODEV, and
-	 * new ones fail so; then no new file, and open files' calls fail
-	 * with -ENODEV. The last file's release frees vm.
+	 * The mappings of the region first, which the device may reuse once
+	 * reset; then the device: commands it holds come back as -ENODEV,
+	 * and new ones fail so; then no new file, and open files' calls
+	 * fail with -ENODEV. The last file's release frees vm.
 	 */
+	vmedia_mmap_revoke(vm);
 	vmedia_teardown_vqs(vm);
+	vmedia_end_sessions(vm);
 	video_unregister_device(&vm->video);
 	v4l2_device_disconnect(&vm->v4l2_dev);
 	v4l2_device_put(&vm->v4l2_dev);
