@@ -188,7 +188,8 @@ void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s);
 int vmedia_ioctl(struct vmedia_session *s, unsigned int cmd, void *arg,
 		 size_t size);
 int vmedia_ioctl_array(struct vmedia_session *s, unsigned int cmd, void *arg,
-		       size_t size, void *array, size_t array_len);
+		       size_t size, void *array, size_t array_len,
+		       bool *payload);
 
 int vmedia_video_register(struct vmedia *vm);
 

@@ -20,7 +20,10 @@ static_assert(sizeof(struct v4l2_plane) * VIRTIO_MEDIA_MAX_PLANES ==
 	      VIRTIO_MEDIA_V4L2_PLANES_SIZE);
 static_assert(VIDEO_MAX_PLANES == VIRTIO_MEDIA_MAX_PLANES);
 
-/* The buffer capabilities the driver relays: MMAP memory only. */
+/*
+ * The buffer capabilities the driver relays: MMAP memory only, and no
+ * cache hints (so no V4L2_MEMORY_FLAG_NON_COHERENT).
+ */
 #define VMEDIA_BUF_CAPS V4L2_BUF_CAP_SUPPORTS_MMAP
 
 static bool vmedia_video_type(u32 type)
@@ -311,6 +314,9 @@ int vmedia_reqbufs(struct file *file, void *fh, struct v4l2_requestbuffers *rb)
 
 	if (rb->memory != V4L2_MEMORY_MMAP)
 		return -EINVAL;
+	rb->flags = 0;
+	/* the buffers this process unmapped are unmapped for the device too */
+	flush_work(&s->vm->munmap_work);
 	err = vmedia_ioctl(s, VIDIOC_REQBUFS, rb, sizeof(*rb));
 	if (err)
 		return err;
@@ -320,6 +326,7 @@ int vmedia_reqbufs(struct file *file, void *fh, struct v4l2_requestbuffers *rb)
 		return -EIO;
 	}
 	rb->capabilities &= VMEDIA_BUF_CAPS;
+	rb->flags = 0;
 	vmedia_queue_allocated(s, rb->type, rb->count);
 	return 0;
 }
@@ -334,6 +341,8 @@ int vmedia_create_bufs(struct file *file, void *fh,
 
 	if (cb->memory != V4L2_MEMORY_MMAP)
 		return -EINVAL;
+	cb->flags = 0;
+	flush_work(&s->vm->munmap_work);
 	err = vmedia_ioctl(s, VIDIOC_CREATE_BUFS, cb, sizeof(*cb));
 	if (err)
 		return err;
@@ -346,6 +355,7 @@ int vmedia_create_bufs(struct file *file, void *fh,
 		return -EIO;
 	}
 	cb->capabilities &= VMEDIA_BUF_CAPS;
+	cb->flags = 0;
 	spin_lock(&s->queues_lock);
 	if (cb->count) {
 		q->type = type;
@@ -371,7 +381,7 @@ static int vmedia_buf_ioctl(struct vmedia_session *s, unsigned int cmd,
 	if (mplane)
 		b->m.planes = NULL;
 	err = vmedia_ioctl_array(s, cmd, b, sizeof(*b), planes,
-				 nplanes * sizeof(*planes));
+				 nplanes * sizeof(*planes), NULL);
 	if (mplane)
 		b->m.planes = planes;
 	if (!err && (b->index != index || b->type != type ||

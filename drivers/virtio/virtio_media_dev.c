@@ -232,23 +232,28 @@ void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
  * @array: the array, which follows the argument in the payload, or NULL
  * @array_len: its size in bytes
  *
+ * @payload: set when the device returned the payload, or NULL
+ *
  * The array's pointer in @arg is left as the device returns it: the caller
- * puts its own back.
+ * puts its own back. A payload after an error is taken only where V4L2
+ * itself returns the argument on error (the extended control ioctls, for
+ * their error_idx) and @payload asks for it.
  *
  * Return: 0 with arg and array as the device left them, or -errno: the
- * device's status (its payload then ignored), or -EIO when it broke a rule.
+ * device's status, or -EIO when it broke a rule.
  */
 int vmedia_ioctl_array(struct vmedia_session *s, unsigned int cmd, void *arg,
-		       size_t size, void *array, size_t array_len)
+		       size_t size, void *array, size_t array_len,
+		       bool *payload)
 {
 	struct vmedia *vm = s->vm;
 	bool to_dev = _IOC_DIR(cmd) & _IOC_WRITE;
 	bool from_dev = _IOC_DIR(cmd) & _IOC_READ;
-	size_t payload = size + array_len;
+	size_t len = size + array_len;
 	struct virtio_media_resp_ioctl *resp;
 	struct virtio_media_cmd_ioctl *req;
-	size_t out_len = sizeof(*req) + (to_dev ? payload : 0);
-	size_t in_len = sizeof(*resp) + (from_dev ? payload : 0);
+	size_t out_len = sizeof(*req) + (to_dev ? len : 0);
+	size_t in_len = sizeof(*resp) + (from_dev ? len : 0);
 	unsigned int used;
 	int err;
 
@@ -274,17 +279,22 @@ int vmedia_ioctl_array(struct vmedia_session *s, unsigned int cmd, void *arg,
 	if (to_dev && array_len)
 		memcpy((u8 *)(req + 1) + size, array, array_len);
 
+	if (payload)
+		*payload = false;
 	err = vmedia_command(vm, req, out_len, resp, in_len, &used);
-	if (!err)
-		err = vmedia_status(vm, VIRTIO_MEDIA_CMD_IOCTL, &resp->hdr, used);
-	if (err || !from_dev)
+	if (err)
+		goto out;
+	err = vmedia_status(vm, VIRTIO_MEDIA_CMD_IOCTL, &resp->hdr, used);
+	if ((err && (err == -EIO || !payload)) || !from_dev)
 		goto out;
 	/* the header alone: the payload is as it was */
 	if (used == in_len) {
 		memcpy(arg, resp + 1, size);
 		if (array_len)
 			memcpy(array, (u8 *)(resp + 1) + size, array_len);
-	} else if (used != sizeof(*resp)) {
+		if (payload)
+			*payload = true;
+	} else if (used != sizeof(*resp) && !err) {
 		err = -EIO;
 		vmedia_complain(vm, "ioctl %u answered with %u bytes, not %zu or %zu\n",
 				_IOC_NR(cmd), used, sizeof(*resp), in_len);
@@ -307,7 +317,7 @@ out:
 int vmedia_ioctl(struct vmedia_session *s, unsigned int cmd, void *arg,
 		 size_t size)
 {
-	return vmedia_ioctl_array(s, cmd, arg, size, NULL, 0);
+	return vmedia_ioctl_array(s, cmd, arg, size, NULL, 0, NULL);
 }
 
 /**

@@ -97,7 +97,8 @@ static int vmedia_querycap(struct file *file, void *fh,
 
 	strscpy(cap->driver, KBUILD_MODNAME, sizeof(cap->driver));
 	strscpy(cap->card, vm->card, sizeof(cap->card));
-	snprintf(cap->bus_info, sizeof(cap->bus_info), "virtio:%s",
+	/* V4L2 knows no virtio bus: "platform:" is the prefix it takes */
+	snprintf(cap->bus_info, sizeof(cap->bus_info), "platform:%s",
 		 dev_name(vm->v4l2_dev.dev));
 	return 0;
 }
@@ -141,6 +142,7 @@ static int vmedia_ext_ctrls(struct vmedia_session *s, unsigned int cmd,
 	struct v4l2_ext_control *controls = cs->controls;
 	size_t array = cs->count * sizeof(*controls);
 	u32 i, count = cs->count;
+	bool payload;
 	int err;
 
 	for (i = 0; i < count; i++) {
@@ -151,7 +153,8 @@ static int vmedia_ext_ctrls(struct vmedia_session *s, unsigned int cmd,
 	}
 	/* no kernel pointer goes to the device */
 	cs->controls = NULL;
-	err = vmedia_ioctl_array(s, cmd, cs, sizeof(*cs), controls, array);
+	err = vmedia_ioctl_array(s, cmd, cs, sizeof(*cs), controls, array,
+				 &payload);
 	/* what the device wrote there is our pointer's place, not its own */
 	cs->controls = controls;
 	if (!err && cs->count != count) {
@@ -161,7 +164,7 @@ static int vmedia_ext_ctrls(struct vmedia_session *s, unsigned int cmd,
 	}
 	cs->count = count;
 	/* without a payload, the error names no control */
-	if (err)
+	if (err && (!payload || cs->error_idx > count))
 		cs->error_idx = count;
 	return err;
 }

@@ -88,6 +88,7 @@ static void media_free_buffers(struct media_model *m)
 		m->bufs[i].queued = false;
 	m->nqueued = 0;
 	m->nbufs = 0;
+	m->region_used = 0;
 	m->owner = 0;
 	m->streaming = false;
 }
@@ -102,10 +103,31 @@ static bool media_buffers_mapped(struct media_model *m)
 	return false;
 }
 
+/*
+ * Up to count more buffers of length bytes each, after those there are,
+ * as far as the region and the table take them: how many.
+ */
+static uint32_t media_add_buffers(struct media_model *m, uint32_t count,
+				  uint32_t length)
+{
+	uint32_t page = getpagesize(), size = (length + page - 1) & ~(page - 1);
+	uint32_t added = 0;
+
+	while (added < count && m->nbufs < MEDIA_MODEL_MAX_BUFFERS &&
+	       size <= MEDIA_MODEL_SHM_SIZE - m->region_used) {
+		m->bufs[m->nbufs].offset = m->region_used;
+		m->bufs[m->nbufs].length = length;
+		m->region_used += size;
+		m->nbufs++;
+		added++;
+	}
+	return added;
+}
+
 static int media_reqbufs(struct media_model *m, uint32_t id,
 			 struct v4l2_requestbuffers *rb)
 {
-	uint32_t fit, count = rb->count;
+	uint32_t count = rb->count;
 
 	if (rb->type != V4L2_BUF_TYPE_VIDEO_CAPTURE ||
 	    rb->memory != V4L2_MEMORY_MMAP)
@@ -113,18 +135,39 @@ static int media_reqbufs(struct media_model *m, uint32_t id,
 	if ((m->owner && m->owner != id) || media_buffers_mapped(m))
 		return -EBUSY;
 	media_free_buffers(m);
+	rb->flags = 0;
 	memset(rb->reserved, 0, sizeof(rb->reserved));
 	rb->capabilities = V4L2_BUF_CAP_SUPPORTS_MMAP;
 	if (!count)
 		return 0;
-	m->buf_size = (m->fmt.sizeimage + getpagesize() - 1) & ~(getpagesize() - 1);
-	fit = MEDIA_MODEL_SHM_SIZE / m->buf_size;
-	if (fit > MEDIA_MODEL_MAX_BUFFERS)
-		fit = MEDIA_MODEL_MAX_BUFFERS;
-	if (fit < 2)
+	rb->count = media_add_buffers(m, count < 2 ? 2 : count, m->fmt.sizeimage);
+	if (rb->count < 2) {
+		media_free_buffers(m);
 		return -ENOMEM;
-	rb->count = count < 2 ? 2 : count > fit ? fit : count;
-	m->nbufs = rb->count;
+	}
+	m->owner = id;
+	return 0;
+}
+
+/* More buffers, for a format at least as large as the current one. */
+static int media_create_bufs(struct media_model *m, uint32_t id,
+			     struct v4l2_create_buffers *cb)
+{
+	uint32_t sizeimage = cb->format.fmt.pix.sizeimage;
+
+	if (cb->format.type != V4L2_BUF_TYPE_VIDEO_CAPTURE ||
+	    cb->memory != V4L2_MEMORY_MMAP || sizeimage < m->fmt.sizeimage)
+		return -EINVAL;
+	if (m->owner && m->owner != id)
+		return -EBUSY;
+	cb->flags = 0;
+	cb->capabilities = V4L2_BUF_CAP_SUPPORTS_MMAP;
+	cb->index = m->nbufs;
+	if (!cb->count)
+		return 0;
+	cb->count = media_add_buffers(m, cb->count, sizeimage);
+	if (!cb->count)
+		return -ENOMEM;
 	m->owner = id;
 	return 0;
 }
@@ -138,8 +181,8 @@ static void media_describe(struct media_model *m, uint32_t i,
 	b->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	b->memory = V4L2_MEMORY_MMAP;
 	b->field = V4L2_FIELD_NONE;
-	b->m.offset = i * m->buf_size;
-	b->length = m->fmt.sizeimage;
+	b->m.offset = m->bufs[i].offset;
+	b->length = m->bufs[i].length;
 	b->flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
 	if (m->bufs[i].queued)
 		b->flags |= V4L2_BUF_FLAG_QUEUED;
@@ -176,6 +219,7 @@ static int media_stream(struct media_model *m, uint32_t id, uint32_t nr,
 		if (!m->nbufs)
 			return -EINVAL;
 		m->streaming = true;
+		m->sequence = 0;
 		m->next_frame_ms = now_ms() + MEDIA_MODEL_FRAME_MS;
 		return 0;
 	}
@@ -231,12 +275,14 @@ static int media_queryctrl(struct media_model *m, struct v4l2_queryctrl *q)
 
 /*
  * G/S/TRY_EXT_CTRLS on cs and the controls after it: integer controls
- * only, all checked before any is set.
+ * only, all checked before any is set. As in V4L2, only TRY names the
+ * failing control; G and S name none (error_idx is count).
  */
 static int media_ext_ctrls(struct media_model *m, uint32_t nr,
 			   struct v4l2_ext_controls *cs)
 {
 	struct v4l2_ext_control *c = (struct v4l2_ext_control *)(cs + 1);
+	bool try = nr == _IOC_NR(VIDIOC_TRY_EXT_CTRLS);
 	uint32_t i;
 	int32_t *v;
 
@@ -244,7 +290,7 @@ static int media_ext_ctrls(struct media_model *m, uint32_t nr,
 		return -EINVAL;
 	for (i = 0; i < cs->count; i++) {
 		v = media_ctrl(m, c[i].id);
-		cs->error_idx = i;
+		cs->error_idx = try ? i : cs->count;
 		if (!v || c[i].size)
 			return -EINVAL;
 		if (nr != _IOC_NR(VIDIOC_G_EXT_CTRLS) &&
@@ -292,8 +338,12 @@ static int media_run_ioctl(struct media_model *m, uint32_t id, uint32_t nr,
 		if (f->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
 			return -EINVAL;
 		media_try_format(&f->fmt.pix);
-		if (nr == _IOC_NR(VIDIOC_S_FMT))
-			m->fmt = f->fmt.pix;
+		if (nr != _IOC_NR(VIDIOC_S_FMT))
+			return 0;
+		/* the buffers are sized for the format they were made for */
+		if (m->nbufs)
+			return -EBUSY;
+		m->fmt = f->fmt.pix;
 		return 0;
 	case _IOC_NR(VIDIOC_ENUMINPUT):
 		if (in->index)
@@ -328,6 +378,8 @@ static int media_run_ioctl(struct media_model *m, uint32_t id, uint32_t nr,
 		return media_ext_ctrls(m, nr, p);
 	case _IOC_NR(VIDIOC_REQBUFS):
 		return media_reqbufs(m, id, p);
+	case _IOC_NR(VIDIOC_CREATE_BUFS):
+		return media_create_bufs(m, id, p);
 	case _IOC_NR(VIDIOC_QUERYBUF):
 	case _IOC_NR(VIDIOC_QBUF):
 		return media_buffer_ioctl(m, id, nr, p);
@@ -350,6 +402,14 @@ static int media_run_ioctl(struct media_model *m, uint32_t id, uint32_t nr,
 	default:
 		return -ENOTTY;
 	}
+}
+
+/* As V4L2 returns them: extended controls name the failing one. */
+static bool media_error_payload(uint32_t nr)
+{
+	return nr == _IOC_NR(VIDIOC_G_EXT_CTRLS) ||
+	       nr == _IOC_NR(VIDIOC_S_EXT_CTRLS) ||
+	       nr == _IOC_NR(VIDIOC_TRY_EXT_CTRLS);
 }
 
 /*
@@ -386,7 +446,8 @@ static uint32_t media_ioctl(struct media_model *m, const uint8_t *out,
 		memset(answer + sizeof(*resp), 0x5a, payload);
 		return sizeof(*resp) + payload;
 	}
-	if (status)
+	if (status && (m->lie == MEDIA_LIE_ERROR_WITHOUT_PAYLOAD ||
+		       !media_error_payload(nr)))
 		return sizeof(*resp);
 	memcpy(answer + sizeof(*resp), arg, payload);
 	if (m->lie == MEDIA_LIE_PAYLOAD_SHORT)
@@ -449,9 +510,10 @@ static uint32_t media_mmap(struct media_model *m, const uint8_t *out,
 		return sizeof(resp->hdr);
 	}
 	offset = le32toh(cmd->offset);
-	i = m->buf_size ? offset / m->buf_size : 0;
+	for (i = 0; i < m->nbufs && m->bufs[i].offset != offset; i++)
+		;
 	if (le32toh(cmd->session_id) != m->owner || !m->owner ||
-	    offset % m->buf_size || i >= m->nbufs) {
+	    i == m->nbufs) {
 		resp->hdr.status = htole32(EINVAL);
 		return sizeof(resp->hdr);
 	}
@@ -460,7 +522,7 @@ static uint32_t media_mmap(struct media_model *m, const uint8_t *out,
 	resp->driver_addr = htole64(offset);
 	if (m->lie == MEDIA_LIE_MMAP_OUTSIDE)
 		resp->driver_addr = htole64(offset + MEDIA_MODEL_SHM_SIZE);
-	resp->len = htole64(m->fmt.sizeimage);
+	resp->len = htole64(m->bufs[i].length);
 	return sizeof(*resp);
 }
 
@@ -474,13 +536,14 @@ static uint32_t media_munmap(struct media_model *m, const uint8_t *out,
 
 	memset(resp, 0, sizeof(*resp));
 	resp->hdr.status = htole32(EINVAL);
-	if (out_len < sizeof(*cmd) || !m->buf_size)
+	if (out_len < sizeof(*cmd))
 		return sizeof(*resp);
 	/* the lie's addresses too: the model knows where it put them */
 	addr = le64toh(cmd->driver_addr) % MEDIA_MODEL_SHM_SIZE;
-	i = addr / m->buf_size;
-	if (addr % m->buf_size || i >= MEDIA_MODEL_MAX_BUFFERS ||
-	    !m->bufs[i].mapped)
+	for (i = 0; i < MEDIA_MODEL_MAX_BUFFERS; i++)
+		if (m->bufs[i].mapped && m->bufs[i].offset == addr)
+			break;
+	if (i == MEDIA_MODEL_MAX_BUFFERS)
 		return sizeof(*resp);
 	m->bufs[i].mapped--;
 	m->munmaps++;
@@ -592,14 +655,14 @@ static int media_produce(struct media_model *m)
 	i = m->order[0];
 	memmove(m->order, m->order + 1, --m->nqueued * sizeof(m->order[0]));
 	m->bufs[i].queued = false;
-	media_fill_pattern(m->shm + i * m->buf_size, m->fmt.sizeimage,
+	media_fill_pattern(m->shm + m->bufs[i].offset, m->fmt.sizeimage,
 			   m->sequence);
 	media_describe(m, i, &b);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	b.timestamp.tv_sec = ts.tv_sec;
 	b.timestamp.tv_usec = ts.tv_nsec / 1000;
 	b.sequence = m->sequence++;
-	b.bytesused = b.length;
+	b.bytesused = m->fmt.sizeimage;
 	if (m->lie == MEDIA_LIE_DQBUF_UNKNOWN_BUFFER)
 		b.index = m->nbufs + 1;
 	if (m->lie == MEDIA_LIE_DQBUF_OVERSIZED)

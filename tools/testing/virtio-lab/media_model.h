@@ -47,6 +47,8 @@ enum media_lie {
 	MEDIA_LIE_PAYLOAD_SHORT,
 	/* a failed ioctl answers with a payload after its error */
 	MEDIA_LIE_ERROR_WITH_PAYLOAD,
+	/* a failed extended control ioctl answers without its payload */
+	MEDIA_LIE_ERROR_WITHOUT_PAYLOAD,
 	/* ioctls get no answer until media_model_answer_held() */
 	MEDIA_LIE_SILENT,
 	/* a frame is returned for a buffer index beyond those allocated */
@@ -57,8 +59,9 @@ enum media_lie {
 	MEDIA_LIE_MMAP_OUTSIDE,
 };
 
-/* One MMAP buffer: slot i of the region, at i * buf_size. */
+/* One MMAP buffer: length bytes at offset in the region. */
 struct media_buffer {
+	uint32_t offset, length;
 	bool queued;
 	unsigned int mapped;	/* MMAPs without their MUNMAP */
 };
@@ -86,7 +89,7 @@ struct media_model {
 	uint8_t *shm;
 	uint32_t owner;		/* session id, 0 for none */
 	unsigned int nbufs;
-	uint32_t buf_size;	/* sizeimage, rounded up to pages */
+	uint32_t region_used;	/* bytes of the region the buffers take */
 	struct media_buffer bufs[MEDIA_MODEL_MAX_BUFFERS];
 	uint32_t order[MEDIA_MODEL_MAX_BUFFERS];	/* queued, oldest first */
 	unsigned int nqueued;

@@ -25,6 +25,7 @@
 #include "klog.h"
 #include "kselftest_harness.h"
 #include "media_model.h"
+#include "shell.h"
 #include "sysfs.h"
 
 #define ANSWER_MS_PARAM "/sys/module/virtio_media/parameters/answer_ms"
@@ -129,7 +130,7 @@ TEST_F(media, querycap)
 	ASSERT_EQ(0, xioctl(fd, VIDIOC_QUERYCAP, &cap));
 	EXPECT_STREQ("virtio_media", (char *)cap.driver);
 	EXPECT_STREQ(MEDIA_MODEL_CARD, (char *)cap.card);
-	EXPECT_EQ(0, strncmp("virtio:virtio", (char *)cap.bus_info, 13));
+	EXPECT_EQ(0, strncmp("platform:virtio", (char *)cap.bus_info, 15));
 	EXPECT_TRUE(!!(cap.device_caps & V4L2_CAP_VIDEO_CAPTURE));
 	EXPECT_TRUE(!!(cap.device_caps & V4L2_CAP_STREAMING));
 	EXPECT_FALSE(!!(cap.device_caps & V4L2_CAP_VIDEO_OUTPUT));
@@ -232,8 +233,13 @@ TEST_F(media, controls)
 	ASSERT_EQ(0, xioctl(fd, VIDIOC_S_EXT_CTRLS, &cs));
 	ctrls[1].value = 300;
 	EXPECT_EQ(ERANGE, xioctl(fd, VIDIOC_TRY_EXT_CTRLS, &cs));
-	/* the device's answer to an error has no payload: no index known */
+	/* the device's answer names the control */
+	EXPECT_EQ(1u, cs.error_idx);
+	/* an answer without a payload names none */
+	media_model_set_lie(&self->e.m, MEDIA_LIE_ERROR_WITHOUT_PAYLOAD);
+	EXPECT_EQ(ERANGE, xioctl(fd, VIDIOC_TRY_EXT_CTRLS, &cs));
 	EXPECT_EQ(2u, cs.error_idx);
+	media_model_set_lie(&self->e.m, MEDIA_HONEST);
 	ASSERT_EQ(0, xioctl(fd, VIDIOC_G_EXT_CTRLS, &cs));
 	EXPECT_EQ(10, ctrls[0].value);
 	EXPECT_EQ(20, ctrls[1].value);
@@ -730,6 +736,48 @@ TEST_F(media, removal_revokes_mappings)
 	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS);
 	munmap(p, STREAM_FRAME);
 	close(fd);
+}
+
+/* --- standard tools --- */
+
+/*
+ * v4l2-compliance, streaming included: every test passes. Its failures
+ * and its total are in the test's output.
+ */
+TEST_F(media, v4l2_compliance)
+{
+	const char *out = "/tmp/media_test.compliance";
+
+	shell_within_ms(600000, "v4l2-compliance -d %s -s 10 >%s 2>&1",
+			self->e.node, out);
+	shell_within_ms(5000, "grep -E 'fail:|warn:|Total' %s | sed 's/^/# /'",
+			out);
+	EXPECT_EQ(0, shell_within_ms(5000, "grep -q 'Failed: 0, Warnings: 0' %s",
+				     out));
+}
+
+/* v4l2-ctl captures the device's frames: the pattern, in order. */
+TEST_F(media, v4l2_ctl_capture)
+{
+	const char *out = "/tmp/media_test.frames";
+	uint8_t frame[STREAM_FRAME];
+	uint32_t i;
+	FILE *f;
+
+	ASSERT_EQ(0, shell_within_ms(60000,
+				     "v4l2-ctl -d %s --set-fmt-video=width=%u,height=%u --stream-mmap --stream-count=5 --stream-to=%s",
+				     self->e.node, STREAM_WIDTH, STREAM_HEIGHT,
+				     out));
+	f = fopen(out, "r");
+	ASSERT_NE(NULL, f);
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(1u, fread(frame, sizeof(frame), 1, f));
+		EXPECT_TRUE(pattern_ok(frame, sizeof(frame), i));
+	}
+	EXPECT_EQ(0u, fread(frame, 1, 1, f));
+	fclose(f);
+	EXPECT_TRUE(WAIT_UNTIL(model_count(&self->e, &self->e.m.munmaps) ==
+			       model_count(&self->e, &self->e.m.mmaps), 2000));
 }
 
 TEST_HARNESS_MAIN
