@@ -80,7 +80,9 @@ struct vmedia_event_buf {
  * @event_work: handles returned event buffers, in process context.
  * @shm: shared memory region 0, where MMAP buffers live (with
  *	V4L2_CAP_STREAMING only).
- * @map_lock: orders page faults against @revoked.
+ * @map_lock: orders page faults against @generation and @revoked.
+ * @generation: counts the device's resets (freeze): a mapping made before
+ *	one maps nothing after it.
  * @revoked: removal took the mappings down: no page is mapped any more.
  * @munmap_lock: guards @munmaps.
  * @munmaps: mappings whose last user is gone, for @munmap_work.
@@ -105,7 +107,8 @@ struct vmedia {
 	bool gone;
 	struct work_struct event_work;
 	struct virtio_shm_region shm;
-	struct mutex map_lock; /* revoked, against page faults */
+	struct mutex map_lock; /* generation, revoked, against page faults */
+	u32 generation;
 	bool revoked;
 	spinlock_t munmap_lock; /* munmaps */
 	struct list_head munmaps;
@@ -152,9 +155,10 @@ struct vmedia_queue {
  * @vm: the device.
  * @id: the device's session id.
  * @mapping: the address space of its file, where its mappings are.
- * @node: in vm->sessions.
- * @dead: the errno the session ended with: an error event's, or -ENODEV
- *	once the device is removed; 0 while it lives.
+ * @node: in vm->sessions; empty once the device forgot the session (a
+ *	reset on freeze).
+ * @dead: the errno the session ended with: an error event's, -EIO after
+ *	a reset, -ENODEV once the device is removed; 0 while it lives.
  * @queues_lock: guards @queues against the event work.
  * @queues: its buffer queues.
  * @done_wait: DQBUF and poll() wait here for returned buffers.
@@ -217,7 +221,7 @@ void vmedia_unmap(struct vmedia *vm, u64 driver_addr);
 
 void vmedia_mmap_init(struct vmedia *vm);
 void vmedia_mmap_exit(struct vmedia *vm);
-void vmedia_mmap_revoke(struct vmedia *vm);
+void vmedia_mmap_revoke(struct vmedia *vm, bool removed);
 int vmedia_mmap(struct file *file, struct vm_area_struct *vma);
 
 #endif /* _VIRTIO_MEDIA_H */

@@ -147,6 +147,28 @@ static int vmedia_status(struct vmedia *vm, u32 type,
 	return -EIO;
 }
 
+/*
+ * A command whose answer is resp_len bytes (its header first): 0, or
+ * -errno as vmedia_command() and vmedia_status() give it.
+ */
+static int vmedia_call(struct vmedia *vm, const void *cmd, size_t len,
+		       void *resp, size_t resp_len)
+{
+	u32 type = le32_to_cpu(((const struct virtio_media_cmd_header *)cmd)->cmd);
+	unsigned int used;
+	int err;
+
+	err = vmedia_command(vm, cmd, len, resp, resp_len, &used);
+	if (!err)
+		err = vmedia_status(vm, type, resp, used);
+	if (!err && used != resp_len) {
+		vmedia_complain(vm, "command %u answered with %u bytes, not %zu\n",
+				type, used, resp_len);
+		err = -EIO;
+	}
+	return err;
+}
+
 static struct vmedia_session *vmedia_find_session(struct vmedia *vm, u32 id)
 {
 	struct vmedia_session *s;
@@ -171,17 +193,9 @@ int vmedia_open_session(struct vmedia *vm, struct vmedia_session *s)
 		.hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_OPEN),
 	};
 	struct virtio_media_resp_open resp;
-	unsigned int used;
 	int err;
 
-	err = vmedia_command(vm, &cmd, sizeof(cmd), &resp, sizeof(resp), &used);
-	if (!err)
-		err = vmedia_status(vm, VIRTIO_MEDIA_CMD_OPEN, &resp.hdr, used);
-	if (!err && used != sizeof(resp)) {
-		vmedia_complain(vm, "OPEN answered with %u bytes, not %zu\n",
-				used, sizeof(resp));
-		err = -EIO;
-	}
+	err = vmedia_call(vm, &cmd, sizeof(cmd), &resp, sizeof(resp));
 	if (err)
 		return err;
 
@@ -207,7 +221,8 @@ int vmedia_open_session(struct vmedia *vm, struct vmedia_session *s)
  * @s: the session, taken from the device's
  *
  * The device frees what the session held. It owes no answer but the
- * buffer; a device that is gone or silent changes nothing here.
+ * buffer; a device that is gone or silent changes nothing here. A session
+ * the device forgot in a reset is not closed.
  */
 void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
 {
@@ -217,10 +232,15 @@ void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
 	};
 	unsigned int used;
 
+	bool known;
+
 	mutex_lock(&vm->sessions_lock);
-	list_del(&s->node);
+	known = !list_empty(&s->node);
+	list_del_init(&s->node);
 	mutex_unlock(&vm->sessions_lock);
-	vmedia_command(vm, &cmd, sizeof(cmd), NULL, 0, &used);
+	/* a reset device may have given its id to another session */
+	if (known)
+		vmedia_command(vm, &cmd, sizeof(cmd), NULL, 0, &used);
 }
 
 /**
@@ -340,21 +360,11 @@ int vmedia_map(struct vmedia_session *s, u32 flags, u32 offset,
 		.offset = cpu_to_le32(offset),
 	};
 	struct virtio_media_resp_mmap resp;
-	struct vmedia *vm = s->vm;
-	unsigned int used;
 	int err;
 
 	err = READ_ONCE(s->dead);
 	if (!err)
-		err = vmedia_command(vm, &cmd, sizeof(cmd), &resp, sizeof(resp),
-				     &used);
-	if (!err)
-		err = vmedia_status(vm, VIRTIO_MEDIA_CMD_MMAP, &resp.hdr, used);
-	if (!err && used != sizeof(resp)) {
-		vmedia_complain(vm, "MMAP answered with %u bytes, not %zu\n",
-				used, sizeof(resp));
-		err = -EIO;
-	}
+		err = vmedia_call(s->vm, &cmd, sizeof(cmd), &resp, sizeof(resp));
 	if (err)
 		return err;
 	*driver_addr = le64_to_cpu(resp.driver_addr);
@@ -374,12 +384,9 @@ void vmedia_unmap(struct vmedia *vm, u64 driver_addr)
 		.driver_addr = cpu_to_le64(driver_addr),
 	};
 	struct virtio_media_resp_munmap resp;
-	unsigned int used;
 	int err;
 
-	err = vmedia_command(vm, &cmd, sizeof(cmd), &resp, sizeof(resp), &used);
-	if (!err)
-		err = vmedia_status(vm, VIRTIO_MEDIA_CMD_MUNMAP, &resp.hdr, used);
+	err = vmedia_call(vm, &cmd, sizeof(cmd), &resp, sizeof(resp));
 	/* a removed device forgot its mappings */
 	if (err && err != -ENODEV)
 		vmedia_complain(vm, "MUNMAP of %#llx failed (%d)\n",
@@ -706,16 +713,21 @@ free:
 	return err;
 }
 
-/* Sessions end with the device: whoever waits on one wakes. */
-static void vmedia_end_sessions(struct vmedia *vm)
+/*
+ * Sessions end with the device, with errnum: whoever waits on one wakes.
+ * After a reset the device no longer knows them (forget).
+ */
+static void vmedia_end_sessions(struct vmedia *vm, int errnum, bool forget)
 {
-	struct vmedia_session *s;
+	struct vmedia_session *s, *tmp;
 
 	mutex_lock(&vm->sessions_lock);
-	list_for_each_entry(s, &vm->sessions, node) {
+	list_for_each_entry_safe(s, tmp, &vm->sessions, node) {
 		if (!s->dead)
-			WRITE_ONCE(s->dead, -ENODEV);
+			WRITE_ONCE(s->dead, errnum);
 		vmedia_queues_end(s);
+		if (forget)
+			list_del_init(&s->node);
 	}
 	mutex_unlock(&vm->sessions_lock);
 }
@@ -730,13 +742,35 @@ static void vmedia_remove(struct virtio_device *vdev)
 	 * and new ones fail so; then no new file, and open files' calls
 	 * fail with -ENODEV. The last file's release frees vm.
 	 */
-	vmedia_mmap_revoke(vm);
+	vmedia_mmap_revoke(vm, true);
 	vmedia_teardown_vqs(vm);
-	vmedia_end_sessions(vm);
+	vmedia_end_sessions(vm, -ENODEV, false);
 	video_unregister_device(&vm->video);
 	v4l2_device_disconnect(&vm->v4l2_dev);
 	v4l2_device_put(&vm->v4l2_dev);
 }
+
+#ifdef CONFIG_PM_SLEEP
+/*
+ * The specification carries no session across a reset: open files' sessions
+ * end (-EIO), their mappings are taken down, and files opened after
+ * restore get new sessions.
+ */
+static int vmedia_freeze(struct virtio_device *vdev)
+{
+	struct vmedia *vm = vdev->priv;
+
+	vmedia_mmap_revoke(vm, false);
+	vmedia_teardown_vqs(vm);
+	vmedia_end_sessions(vm, -EIO, true);
+	return 0;
+}
+
+static int vmedia_restore(struct virtio_device *vdev)
+{
+	return vmedia_setup_vqs(vdev->priv);
+}
+#endif
 
 static const struct virtio_device_id vmedia_id_table[] = {
 	{ VIRTIO_ID_MEDIA, VIRTIO_DEV_ANY_ID },
@@ -750,6 +784,10 @@ static struct virtio_driver vmedia_driver = {
 	.validate = vmedia_validate,
 	.probe = vmedia_probe,
 	.remove = vmedia_remove,
+#ifdef CONFIG_PM_SLEEP
+	.freeze = vmedia_freeze,
+	.restore = vmedia_restore,
+#endif
 };
 module_virtio_driver(vmedia_driver);
 

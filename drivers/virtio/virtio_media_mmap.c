@@ -23,6 +23,7 @@
  * @driver_addr: where the device placed the buffer in the region.
  * @pgoff: the page offset the mapping was made at.
  * @pages: its length in pages, within the region.
+ * @generation: vm->generation when it was made.
  * @node: in vm->munmaps, once the last piece is gone.
  */
 struct vmedia_mapping {
@@ -31,6 +32,7 @@ struct vmedia_mapping {
 	u64 driver_addr;
 	unsigned long pgoff;
 	unsigned long pages;
+	u32 generation;
 	struct list_head node;
 };
 
@@ -39,6 +41,7 @@ static void vmedia_munmap_work(struct work_struct *work)
 {
 	struct vmedia *vm = container_of(work, struct vmedia, munmap_work);
 	struct vmedia_mapping *m;
+	bool known;
 
 	for (;;) {
 		spin_lock(&vm->munmap_lock);
@@ -49,7 +52,12 @@ static void vmedia_munmap_work(struct work_struct *work)
 		spin_unlock(&vm->munmap_lock);
 		if (!m)
 			break;
-		vmedia_unmap(vm, m->driver_addr);
+		/* a reset device forgot it; its address may be another's now */
+		mutex_lock(&vm->map_lock);
+		known = m->generation == vm->generation;
+		mutex_unlock(&vm->map_lock);
+		if (known)
+			vmedia_unmap(vm, m->driver_addr);
 		kfree(m);
 	}
 }
@@ -81,7 +89,8 @@ static void vmedia_vm_close(struct vm_area_struct *vma)
 
 /*
  * The page the process touched. After vmedia_mmap_revoke() none is
- * mapped: the lock orders this against its flag and its unmapping.
+ * mapped: the lock orders this against its generation, its flag and its
+ * unmapping.
  */
 static vm_fault_t vmedia_vm_fault(struct vm_fault *vmf)
 {
@@ -94,7 +103,7 @@ static vm_fault_t vmedia_vm_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	page = vmf->pgoff - m->pgoff;
 	mutex_lock(&vm->map_lock);
-	if (!vm->revoked)
+	if (!vm->revoked && m->generation == vm->generation)
 		ret = vmf_insert_pfn(vmf->vma, vmf->address,
 				     PHYS_PFN(vm->shm.addr + m->driver_addr) + page);
 	mutex_unlock(&vm->map_lock);
@@ -133,6 +142,10 @@ int vmedia_mmap(struct file *file, struct vm_area_struct *vma)
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
+	/* before the device answers: a reset meanwhile voids the answer */
+	mutex_lock(&vm->map_lock);
+	m->generation = vm->generation;
+	mutex_unlock(&vm->map_lock);
 	err = vmedia_map(s, flags, offset, &addr, &len);
 	if (err) {
 		kfree(m);
@@ -178,16 +191,19 @@ void vmedia_mmap_init(struct vmedia *vm)
 
 /**
  * vmedia_mmap_revoke - take down every mapping of the device's region
- * @vm: the device, being removed
+ * @vm: the device, being reset or removed
+ * @removed: no mapping works again, not even a new one
  *
- * A mapped page faults with SIGBUS from here on.
+ * The pages of every mapping made so far fault with SIGBUS from here on.
  */
-void vmedia_mmap_revoke(struct vmedia *vm)
+void vmedia_mmap_revoke(struct vmedia *vm, bool removed)
 {
 	struct vmedia_session *s;
 
 	mutex_lock(&vm->map_lock);
-	vm->revoked = true;
+	vm->generation++;
+	if (removed)
+		vm->revoked = true;
 	mutex_unlock(&vm->map_lock);
 	mutex_lock(&vm->sessions_lock);
 	list_for_each_entry(s, &vm->sessions, node)

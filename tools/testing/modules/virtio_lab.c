@@ -1228,6 +1228,8 @@ static long vlab_info(struct vlab_dev *dev, void __user *arg)
 		return -ENODEV;
 	strscpy(info.name, dev_name(&dev->vdev.dev), sizeof(info.name));
 	info.index = dev->vdev.index;
+	if (READ_ONCE(dev->registered))
+		info.flags |= VLAB_INFO_REGISTERED;
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 

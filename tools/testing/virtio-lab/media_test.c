@@ -8,13 +8,16 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,12 +32,14 @@
 #include "sysfs.h"
 
 #define ANSWER_MS_PARAM "/sys/module/virtio_media/parameters/answer_ms"
+#define REFCNT "/sys/module/virtio_media/refcnt"
 
 /* The device, played by a thread, and its node: what each test has. */
 struct media_env {
 	struct media_model m;
 	pthread_t thread;
 	bool serving;
+	char vdev[32];
 	char node[32];
 	char answer_ms[16];
 	struct klog_mark mark;
@@ -71,6 +76,7 @@ FIXTURE_SETUP(media)
 	ASSERT_EQ(0, klog_mark(&self->e.mark, "media_test"));
 	ASSERT_EQ(0, media_model_create(&self->e.m));
 	ASSERT_EQ(0, vlab_info(&self->e.m.lab, &info));
+	snprintf(self->e.vdev, sizeof(self->e.vdev), "%s", info.name);
 	ASSERT_EQ(0, pthread_create(&self->e.thread, NULL, serve_thread, &self->e.m));
 	self->e.serving = true;
 	ASSERT_TRUE(WAIT_UNTIL(find_node(info.name, self->e.node,
@@ -688,24 +694,31 @@ TEST_F(media, mmap_checked)
 	close(fd);
 }
 
+/* What a child reads at p: the byte, or minus the signal that killed it. */
+static int child_read(const uint8_t *p)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (!pid)
+		_exit(__atomic_load_n(p, __ATOMIC_RELAXED));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return INT_MIN;
+	return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+}
+
 /* A mapping shared by a child: one MUNMAP, once both are gone. */
 TEST_F(media, fork_keeps_one_mapping)
 {
 	unsigned int count;
-	int fd = open_with_buffers(&self->e, &count), status;
+	int fd = open_with_buffers(&self->e, &count);
 	uint8_t *p;
-	pid_t pid;
 
 	ASSERT_LE(0, fd);
 	p = map_buffer(fd, 0, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	p[0] = 42;
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid)
-		_exit(p[0] == 42 ? 0 : 1);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(42, child_read(p));
 	usleep(200 * 1000);
 	EXPECT_EQ(0u, model_count(&self->e, &self->e.m.munmaps));
 	munmap(p, STREAM_FRAME);
@@ -719,23 +732,92 @@ TEST_F(media, fork_keeps_one_mapping)
 TEST_F(media, removal_revokes_mappings)
 {
 	unsigned int count;
-	int fd = open_with_buffers(&self->e, &count), status;
+	int fd = open_with_buffers(&self->e, &count);
 	uint8_t *p;
-	pid_t pid;
 
 	ASSERT_LE(0, fd);
 	p = map_buffer(fd, 0, PROT_READ);
 	ASSERT_NE(NULL, p);
-	EXPECT_EQ(0, __atomic_load_n(p, __ATOMIC_RELAXED));
+	EXPECT_EQ(0, child_read(p));
 	ASSERT_EQ(0, vlab_remove(&self->e.m.lab, VLAB_REMOVE_SURPRISE));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid)
-		_exit(__atomic_load_n(p, __ATOMIC_RELAXED) + 3);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS);
+	EXPECT_EQ(-SIGBUS, child_read(p));
 	munmap(p, STREAM_FRAME);
 	close(fd);
+}
+
+/* Freeze or restore the device's driver, as suspend and resume do. */
+static int power(struct media_env *env, const char *what)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/lab_sleep",
+		 env->vdev);
+	return sysfs_write(path, what);
+}
+
+/*
+ * Freeze and restore while streaming: the device forgot the session, so
+ * its file fails with EIO (a waiting DQBUF too) and its mapping with
+ * SIGBUS; a new file streams again; closing the old one closes no session
+ * the device gave to another, and its mapping sends no MUNMAP.
+ */
+TEST_F(media, freeze_restore_while_streaming)
+{
+	struct dq_waiter w = { .err = -1 };
+	struct v4l2_format f;
+	struct v4l2_buffer b;
+	unsigned int count, i, closes, munmaps;
+	pthread_t thread;
+	uint8_t *p;
+	int fd = open_with_buffers(&self->e, &count), fd2;
+
+	ASSERT_LE(0, fd);
+	p = map_buffer(fd, 0, PROT_READ);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, child_read(p));
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMON, &stream_type));
+	w.fd = fd;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, dq_thread, &w));
+	usleep(200 * 1000);
+
+	ASSERT_EQ(0, power(&self->e, "freeze"));
+	pthread_join(thread, NULL);
+	EXPECT_EQ(EIO, w.err);
+	ASSERT_EQ(0, power(&self->e, "restore"));
+	EXPECT_EQ(-SIGBUS, child_read(p));
+	EXPECT_EQ(EIO, get_format(fd, &f));
+	EXPECT_EQ(EIO, buffer_op(fd, VIDIOC_QBUF, 0, &b));
+
+	/* a new file is session 1 again: the old one must not close it */
+	fd2 = open_with_buffers(&self->e, &count);
+	ASSERT_LE(0, fd2);
+	closes = model_count(&self->e, &self->e.m.closes);
+	munmaps = model_count(&self->e, &self->e.m.munmaps);
+	munmap(p, STREAM_FRAME);
+	close(fd);
+	usleep(200 * 1000);
+	EXPECT_EQ(closes, model_count(&self->e, &self->e.m.closes));
+	EXPECT_EQ(munmaps, model_count(&self->e, &self->e.m.munmaps));
+	for (i = 0; i < count; i++)
+		ASSERT_EQ(0, buffer_op(fd2, VIDIOC_QBUF, i, &b));
+	ASSERT_EQ(0, xioctl(fd2, VIDIOC_STREAMON, &stream_type));
+	EXPECT_EQ(0, buffer_op(fd2, VIDIOC_DQBUF, 0, &b));
+	close(fd2);
+}
+
+/* The module cannot go while a file is open: the file holds it. */
+TEST_F(media, unload_while_open)
+{
+	char before[16], open_cnt[16];
+	int fd = open_node(&self->e);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sysfs_read(REFCNT, open_cnt, sizeof(open_cnt)));
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "virtio_media", O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	close(fd);
+	ASSERT_EQ(0, sysfs_read(REFCNT, before, sizeof(before)));
+	EXPECT_LT(atoi(before), atoi(open_cnt));
 }
 
 /* --- standard tools --- */
