@@ -2,15 +2,24 @@
 /*
  * virtio-media (VIRTIO 1.4 section 5.22): a V4L2 device relayed over
  * virtio. virtio_media_dev.c speaks to the device (commands, events,
- * lifetime), virtio_media_v4l2.c is the video node (files, ioctls).
+ * lifetime), virtio_media_v4l2.c is the video node (files, ioctls),
+ * virtio_media_buf.c a session's buffer queues, virtio_media_mmap.c the
+ * mappings of shared memory region 0.
+ *
+ * Lock order: vm->sessions_lock, then a session's queues_lock (a
+ * spinlock). vm->cmd_lock is taken alone, and no lock is held while a
+ * command waits for the device.
  */
 #ifndef _VIRTIO_MEDIA_H
 #define _VIRTIO_MEDIA_H
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/ratelimit.h>
 #include <linux/spinlock.h>
+#include <linux/virtio_config.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <media/v4l2-device.h>
 #include <media/v4l2-fh.h>
@@ -18,6 +27,7 @@
 
 #include "virtio_request.h"
 
+struct address_space;
 struct virtio_device;
 struct virtqueue;
 
@@ -68,6 +78,16 @@ struct vmedia_event_buf {
  * @event_lock: the event queue and @gone, against its callback.
  * @gone: the device is being removed or frozen: event buffers stay ours.
  * @event_work: handles returned event buffers, in process context.
+ * @shm: shared memory region 0, where MMAP buffers live (with
+ *	V4L2_CAP_STREAMING only).
+ * @map_lock: orders page faults against @generation and @revoked.
+ * @generation: counts the device's resets (freeze): a mapping made before
+ *	one maps nothing after it.
+ * @revoked: removal took the mappings down: no page is mapped any more.
+ * @munmap_lock: guards @munmaps.
+ * @munmaps: mappings whose last user is gone, for @munmap_work.
+ * @munmap_work: tells the device of them (MUNMAP), never under a
+ *	process's mmap lock.
  * @rs: rate limit of this device's complaints.
  */
 struct vmedia {
@@ -86,25 +106,79 @@ struct vmedia {
 	spinlock_t event_lock; /* event queue and gone, against its callback */
 	bool gone;
 	struct work_struct event_work;
+	struct virtio_shm_region shm;
+	struct mutex map_lock; /* generation, revoked, against page faults */
+	u32 generation;
+	bool revoked;
+	spinlock_t munmap_lock; /* munmaps */
+	struct list_head munmaps;
+	struct work_struct munmap_work;
 	struct ratelimit_state rs;
 };
+
+/**
+ * struct vmedia_done - a buffer the device returned (EVT_DQBUF), for DQBUF
+ * @node: in its queue's @done.
+ * @buf: the buffer, as the device described it.
+ * @planes: its planes, for the multi-planar types.
+ */
+struct vmedia_done {
+	struct list_head node;
+	struct v4l2_buffer buf;
+	struct v4l2_plane planes[VIDEO_MAX_PLANES];
+};
+
+/**
+ * struct vmedia_queue - a session's buffers of one direction
+ * @type: the buffer type they were allocated for.
+ * @num_buffers: how many the device allocated.
+ * @queued: the buffers the device holds: queued and not yet returned.
+ * @planes: the plane count each buffer was queued with (multi-planar).
+ * @done: buffers the device returned, oldest first.
+ * @streaming: between a STREAMON and a STREAMOFF the device accepted.
+ */
+struct vmedia_queue {
+	u32 type;
+	u32 num_buffers;
+	DECLARE_BITMAP(queued, VIDEO_MAX_FRAME);
+	u8 planes[VIDEO_MAX_FRAME];
+	struct list_head done;
+	bool streaming;
+};
+
+/* A session's queues: capture, then output. */
+#define VMEDIA_QUEUES 2
 
 /**
  * struct vmedia_session - one open of the video node
  * @fh: the V4L2 file handle (priorities, events).
  * @vm: the device.
  * @id: the device's session id.
- * @node: in vm->sessions.
- * @dead: the errno the device ended the session with (an error event),
- *	or 0.
+ * @mapping: the address space of its file, where its mappings are.
+ * @node: in vm->sessions; empty once the device forgot the session (a
+ *	reset on freeze).
+ * @dead: the errno the session ended with: an error event's, -EIO after
+ *	a reset, -ENODEV once the device is removed; 0 while it lives.
+ * @queues_lock: guards @queues against the event work.
+ * @queues: its buffer queues.
+ * @done_wait: DQBUF and poll() wait here for returned buffers.
  */
 struct vmedia_session {
 	struct v4l2_fh fh;
 	struct vmedia *vm;
 	u32 id;
+	struct address_space *mapping;
 	struct list_head node;
 	int dead;
+	spinlock_t queues_lock; /* queues */
+	struct vmedia_queue queues[VMEDIA_QUEUES];
+	wait_queue_head_t done_wait;
 };
+
+static inline struct vmedia_session *vmedia_session(void *fh)
+{
+	return container_of(fh, struct vmedia_session, fh);
+}
 
 #define vmedia_complain(vm, fmt, ...) do {				\
 	struct vmedia *__vm = (vm);					\
@@ -118,8 +192,36 @@ void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s);
 int vmedia_ioctl(struct vmedia_session *s, unsigned int cmd, void *arg,
 		 size_t size);
 int vmedia_ioctl_array(struct vmedia_session *s, unsigned int cmd, void *arg,
-		       size_t size, void *array, size_t array_len);
+		       size_t size, void *array, size_t array_len,
+		       bool *payload);
 
 int vmedia_video_register(struct vmedia *vm);
+
+void vmedia_queues_init(struct vmedia_session *s);
+void vmedia_queues_release(struct vmedia_session *s);
+void vmedia_buffer_done(struct vmedia *vm, struct vmedia_done *done,
+			u32 session_id);
+void vmedia_queues_end(struct vmedia_session *s);
+__poll_t vmedia_queues_poll(struct vmedia_session *s, struct file *file,
+			    poll_table *wait);
+int vmedia_reqbufs(struct file *file, void *fh,
+		   struct v4l2_requestbuffers *rb);
+int vmedia_create_bufs(struct file *file, void *fh,
+		       struct v4l2_create_buffers *cb);
+int vmedia_querybuf(struct file *file, void *fh, struct v4l2_buffer *b);
+int vmedia_prepare_buf(struct file *file, void *fh, struct v4l2_buffer *b);
+int vmedia_qbuf(struct file *file, void *fh, struct v4l2_buffer *b);
+int vmedia_dqbuf(struct file *file, void *fh, struct v4l2_buffer *b);
+int vmedia_streamon(struct file *file, void *fh, enum v4l2_buf_type type);
+int vmedia_streamoff(struct file *file, void *fh, enum v4l2_buf_type type);
+
+int vmedia_map(struct vmedia_session *s, u32 flags, u32 offset,
+	       u64 *driver_addr, u64 *len);
+void vmedia_unmap(struct vmedia *vm, u64 driver_addr);
+
+void vmedia_mmap_init(struct vmedia *vm);
+void vmedia_mmap_exit(struct vmedia *vm);
+void vmedia_mmap_revoke(struct vmedia *vm, bool removed);
+int vmedia_mmap(struct file *file, struct vm_area_struct *vma);
 
 #endif /* _VIRTIO_MEDIA_H */

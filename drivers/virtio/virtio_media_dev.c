@@ -147,6 +147,28 @@ static int vmedia_status(struct vmedia *vm, u32 type,
 	return -EIO;
 }
 
+/*
+ * A command whose answer is resp_len bytes (its header first): 0, or
+ * -errno as vmedia_command() and vmedia_status() give it.
+ */
+static int vmedia_call(struct vmedia *vm, const void *cmd, size_t len,
+		       void *resp, size_t resp_len)
+{
+	u32 type = le32_to_cpu(((const struct virtio_media_cmd_header *)cmd)->cmd);
+	unsigned int used;
+	int err;
+
+	err = vmedia_command(vm, cmd, len, resp, resp_len, &used);
+	if (!err)
+		err = vmedia_status(vm, type, resp, used);
+	if (!err && used != resp_len) {
+		vmedia_complain(vm, "command %u answered with %u bytes, not %zu\n",
+				type, used, resp_len);
+		err = -EIO;
+	}
+	return err;
+}
+
 static struct vmedia_session *vmedia_find_session(struct vmedia *vm, u32 id)
 {
 	struct vmedia_session *s;
@@ -171,17 +193,9 @@ int vmedia_open_session(struct vmedia *vm, struct vmedia_session *s)
 		.hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_OPEN),
 	};
 	struct virtio_media_resp_open resp;
-	unsigned int used;
 	int err;
 
-	err = vmedia_command(vm, &cmd, sizeof(cmd), &resp, sizeof(resp), &used);
-	if (!err)
-		err = vmedia_status(vm, VIRTIO_MEDIA_CMD_OPEN, &resp.hdr, used);
-	if (!err && used != sizeof(resp)) {
-		vmedia_complain(vm, "OPEN answered with %u bytes, not %zu\n",
-				used, sizeof(resp));
-		err = -EIO;
-	}
+	err = vmedia_call(vm, &cmd, sizeof(cmd), &resp, sizeof(resp));
 	if (err)
 		return err;
 
@@ -207,7 +221,8 @@ int vmedia_open_session(struct vmedia *vm, struct vmedia_session *s)
  * @s: the session, taken from the device's
  *
  * The device frees what the session held. It owes no answer but the
- * buffer; a device that is gone or silent changes nothing here.
+ * buffer; a device that is gone or silent changes nothing here. A session
+ * the device forgot in a reset is not closed.
  */
 void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
 {
@@ -217,10 +232,15 @@ void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
 	};
 	unsigned int used;
 
+	bool known;
+
 	mutex_lock(&vm->sessions_lock);
-	list_del(&s->node);
+	known = !list_empty(&s->node);
+	list_del_init(&s->node);
 	mutex_unlock(&vm->sessions_lock);
-	vmedia_command(vm, &cmd, sizeof(cmd), NULL, 0, &used);
+	/* a reset device may have given its id to another session */
+	if (known)
+		vmedia_command(vm, &cmd, sizeof(cmd), NULL, 0, &used);
 }
 
 /**
@@ -232,23 +252,28 @@ void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
  * @array: the array, which follows the argument in the payload, or NULL
  * @array_len: its size in bytes
  *
+ * @payload: set when the device returned the payload, or NULL
+ *
  * The array's pointer in @arg is left as the device returns it: the caller
- * puts its own back.
+ * puts its own back. A payload after an error is taken only where V4L2
+ * itself returns the argument on error (the extended control ioctls, for
+ * their error_idx) and @payload asks for it.
  *
  * Return: 0 with arg and array as the device left them, or -errno: the
- * device's status (its payload then ignored), or -EIO when it broke a rule.
+ * device's status, or -EIO when it broke a rule.
  */
 int vmedia_ioctl_array(struct vmedia_session *s, unsigned int cmd, void *arg,
-		       size_t size, void *array, size_t array_len)
+		       size_t size, void *array, size_t array_len,
+		       bool *payload)
 {
 	struct vmedia *vm = s->vm;
 	bool to_dev = _IOC_DIR(cmd) & _IOC_WRITE;
 	bool from_dev = _IOC_DIR(cmd) & _IOC_READ;
-	size_t payload = size + array_len;
+	size_t len = size + array_len;
 	struct virtio_media_resp_ioctl *resp;
 	struct virtio_media_cmd_ioctl *req;
-	size_t out_len = sizeof(*req) + (to_dev ? payload : 0);
-	size_t in_len = sizeof(*resp) + (from_dev ? payload : 0);
+	size_t out_len = sizeof(*req) + (to_dev ? len : 0);
+	size_t in_len = sizeof(*resp) + (from_dev ? len : 0);
 	unsigned int used;
 	int err;
 
@@ -274,17 +299,22 @@ int vmedia_ioctl_array(struct vmedia_session *s, unsigned int cmd, void *arg,
 	if (to_dev && array_len)
 		memcpy((u8 *)(req + 1) + size, array, array_len);
 
+	if (payload)
+		*payload = false;
 	err = vmedia_command(vm, req, out_len, resp, in_len, &used);
-	if (!err)
-		err = vmedia_status(vm, VIRTIO_MEDIA_CMD_IOCTL, &resp->hdr, used);
-	if (err || !from_dev)
+	if (err)
+		goto out;
+	err = vmedia_status(vm, VIRTIO_MEDIA_CMD_IOCTL, &resp->hdr, used);
+	if ((err && (err == -EIO || !payload)) || !from_dev)
 		goto out;
 	/* the header alone: the payload is as it was */
 	if (used == in_len) {
 		memcpy(arg, resp + 1, size);
 		if (array_len)
 			memcpy(array, (u8 *)(resp + 1) + size, array_len);
-	} else if (used != sizeof(*resp)) {
+		if (payload)
+			*payload = true;
+	} else if (used != sizeof(*resp) && !err) {
 		err = -EIO;
 		vmedia_complain(vm, "ioctl %u answered with %u bytes, not %zu or %zu\n",
 				_IOC_NR(cmd), used, sizeof(*resp), in_len);
@@ -307,7 +337,60 @@ out:
 int vmedia_ioctl(struct vmedia_session *s, unsigned int cmd, void *arg,
 		 size_t size)
 {
-	return vmedia_ioctl_array(s, cmd, arg, size, NULL, 0);
+	return vmedia_ioctl_array(s, cmd, arg, size, NULL, 0, NULL);
+}
+
+/**
+ * vmedia_map - ask the device where an MMAP buffer lies in region 0
+ * @s: the session that owns the buffer
+ * @flags: VIRTIO_MEDIA_MMAP_FLAG_RW or 0
+ * @offset: the buffer's (or plane's) offset, from QUERYBUF
+ * @driver_addr: where it lies in the region, unchecked
+ * @len: its length, unchecked
+ *
+ * Return: 0, or -errno (-EIO when the device lied).
+ */
+int vmedia_map(struct vmedia_session *s, u32 flags, u32 offset,
+	       u64 *driver_addr, u64 *len)
+{
+	struct virtio_media_cmd_mmap cmd = {
+		.hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_MMAP),
+		.session_id = cpu_to_le32(s->id),
+		.flags = cpu_to_le32(flags),
+		.offset = cpu_to_le32(offset),
+	};
+	struct virtio_media_resp_mmap resp;
+	int err;
+
+	err = READ_ONCE(s->dead);
+	if (!err)
+		err = vmedia_call(s->vm, &cmd, sizeof(cmd), &resp, sizeof(resp));
+	if (err)
+		return err;
+	*driver_addr = le64_to_cpu(resp.driver_addr);
+	*len = le64_to_cpu(resp.len);
+	return 0;
+}
+
+/**
+ * vmedia_unmap - tell the device a buffer is no longer mapped
+ * @vm: the device
+ * @driver_addr: where the buffer lies in region 0, as MMAP said
+ */
+void vmedia_unmap(struct vmedia *vm, u64 driver_addr)
+{
+	struct virtio_media_cmd_munmap cmd = {
+		.hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_MUNMAP),
+		.driver_addr = cpu_to_le64(driver_addr),
+	};
+	struct virtio_media_resp_munmap resp;
+	int err;
+
+	err = vmedia_call(vm, &cmd, sizeof(cmd), &resp, sizeof(resp));
+	/* a removed device forgot its mappings */
+	if (err && err != -ENODEV)
+		vmedia_complain(vm, "MUNMAP of %#llx failed (%d)\n",
+				driver_addr, err);
 }
 
 static void vmedia_post_event(struct vmedia *vm, struct vmedia_event_buf *buf)
@@ -341,8 +424,10 @@ static void vmedia_session_error(struct vmedia *vm,
 	}
 	mutex_lock(&vm->sessions_lock);
 	s = vmedia_find_session(vm, id);
-	if (s && !s->dead)
-		s->dead = -errnum;
+	if (s && !s->dead) {
+		WRITE_ONCE(s->dead, -errnum);
+		vmedia_queues_end(s);
+	}
 	mutex_unlock(&vm->sessions_lock);
 	if (!s)
 		vmedia_complain(vm, "error event for session %u, which is not open\n",
@@ -372,6 +457,23 @@ static void vmedia_session_event(struct vmedia *vm,
 				id);
 }
 
+/* A buffer the device returned: to its session's queue, for DQBUF. */
+static void vmedia_dqbuf_event(struct vmedia *vm,
+			       const struct virtio_media_event_dqbuf *ev)
+{
+	struct vmedia_done *done = kmalloc(sizeof(*done), GFP_KERNEL);
+
+	static_assert(sizeof(done->buf) == sizeof(ev->buffer));
+	static_assert(sizeof(done->planes) == sizeof(ev->planes));
+	if (!done) {
+		vmedia_complain(vm, "buffer event lost: no memory\n");
+		return;
+	}
+	memcpy(&done->buf, ev->buffer, sizeof(done->buf));
+	memcpy(done->planes, ev->planes, sizeof(done->planes));
+	vmedia_buffer_done(vm, done, le32_to_cpu(ev->hdr.session_id));
+}
+
 /* One event of len bytes, a copy of what the device wrote. */
 static void vmedia_handle_event(struct vmedia *vm, const union vmedia_event *ev,
 				unsigned int len)
@@ -396,8 +498,7 @@ static void vmedia_handle_event(struct vmedia *vm, const union vmedia_event *ev,
 		vmedia_session_event(vm, &ev->event);
 		break;
 	default:
-		vmedia_complain(vm, "buffer event for session %u, which queued no buffer\n",
-				le32_to_cpu(ev->hdr.session_id));
+		vmedia_dqbuf_event(vm, &ev->dqbuf);
 		break;
 	}
 }
@@ -511,12 +612,31 @@ static int vmedia_read_config(struct vmedia *vm)
 			caps);
 		return -EINVAL;
 	}
-	/* the V4L2 core sets it; read() and buffers are not relayed */
-	vm->device_caps = caps & ~(V4L2_CAP_DEVICE_CAPS | V4L2_CAP_READWRITE |
-				   V4L2_CAP_STREAMING);
+	/* the V4L2 core sets it; read() is not relayed */
+	vm->device_caps = caps & ~(V4L2_CAP_DEVICE_CAPS | V4L2_CAP_READWRITE);
 	if (!vm->card[0])
 		strscpy(vm->card, "virtio-media", sizeof(vm->card));
 	return 0;
+}
+
+/* Streaming needs region 0, where MMAP buffers live, mappable by pages. */
+static void vmedia_read_shm(struct vmedia *vm)
+{
+	struct virtio_shm_region *shm = &vm->shm;
+
+	if (!(vm->device_caps & V4L2_CAP_STREAMING))
+		return;
+	if (!virtio_get_shm_region(vm->vdev, shm, VIRTIO_MEDIA_SHM_MMAP)) {
+		dev_warn(&vm->vdev->dev, "no shared memory region %u: streaming is not offered\n",
+			 VIRTIO_MEDIA_SHM_MMAP);
+	} else if (!shm->len || !PAGE_ALIGNED(shm->addr) ||
+		   !PAGE_ALIGNED(shm->len) || shm->addr + shm->len < shm->addr) {
+		dev_warn(&vm->vdev->dev, "shared memory region of %#llx bytes at %#llx is not in whole pages: streaming is not offered\n",
+			 shm->len, shm->addr);
+	} else {
+		return;
+	}
+	vm->device_caps &= ~V4L2_CAP_STREAMING;
 }
 
 /* The last user of the video node is gone. */
@@ -525,6 +645,7 @@ static void vmedia_release(struct v4l2_device *v4l2_dev)
 	struct vmedia *vm = container_of(v4l2_dev, struct vmedia, v4l2_dev);
 
 	v4l2_device_unregister(&vm->v4l2_dev);
+	vmedia_mmap_exit(vm);
 	kfree(vm->events);
 	kfree(vm);
 }
@@ -565,6 +686,8 @@ static int vmedia_probe(struct virtio_device *vdev)
 	err = vmedia_read_config(vm);
 	if (err)
 		goto free;
+	vmedia_read_shm(vm);
+	vmedia_mmap_init(vm);
 	err = v4l2_device_register(&vdev->dev, &vm->v4l2_dev);
 	if (err)
 		goto free;
@@ -590,20 +713,64 @@ free:
 	return err;
 }
 
+/*
+ * Sessions end with the device, with errnum: whoever waits on one wakes.
+ * After a reset the device no longer knows them (forget).
+ */
+static void vmedia_end_sessions(struct vmedia *vm, int errnum, bool forget)
+{
+	struct vmedia_session *s, *tmp;
+
+	mutex_lock(&vm->sessions_lock);
+	list_for_each_entry_safe(s, tmp, &vm->sessions, node) {
+		if (!s->dead)
+			WRITE_ONCE(s->dead, errnum);
+		vmedia_queues_end(s);
+		if (forget)
+			list_del_init(&s->node);
+	}
+	mutex_unlock(&vm->sessions_lock);
+}
+
 static void vmedia_remove(struct virtio_device *vdev)
 {
 	struct vmedia *vm = vdev->priv;
 
 	/*
-	 * The device first: commands it holds come back as -ENODEV, and
-	 * new ones fail so; then no new file, and open files' calls fail
-	 * with -ENODEV. The last file's release frees vm.
+	 * The mappings of the region first, which the device may reuse once
+	 * reset; then the device: commands it holds come back as -ENODEV,
+	 * and new ones fail so; then no new file, and open files' calls
+	 * fail with -ENODEV. The last file's release frees vm.
 	 */
+	vmedia_mmap_revoke(vm, true);
 	vmedia_teardown_vqs(vm);
+	vmedia_end_sessions(vm, -ENODEV, false);
 	video_unregister_device(&vm->video);
 	v4l2_device_disconnect(&vm->v4l2_dev);
 	v4l2_device_put(&vm->v4l2_dev);
 }
+
+#ifdef CONFIG_PM_SLEEP
+/*
+ * The specification carries no session across a reset: open files' sessions
+ * end (-EIO), their mappings are taken down, and files opened after
+ * restore get new sessions.
+ */
+static int vmedia_freeze(struct virtio_device *vdev)
+{
+	struct vmedia *vm = vdev->priv;
+
+	vmedia_mmap_revoke(vm, false);
+	vmedia_teardown_vqs(vm);
+	vmedia_end_sessions(vm, -EIO, true);
+	return 0;
+}
+
+static int vmedia_restore(struct virtio_device *vdev)
+{
+	return vmedia_setup_vqs(vdev->priv);
+}
+#endif
 
 static const struct virtio_device_id vmedia_id_table[] = {
 	{ VIRTIO_ID_MEDIA, VIRTIO_DEV_ANY_ID },
@@ -617,6 +784,10 @@ static struct virtio_driver vmedia_driver = {
 	.validate = vmedia_validate,
 	.probe = vmedia_probe,
 	.remove = vmedia_remove,
+#ifdef CONFIG_PM_SLEEP
+	.freeze = vmedia_freeze,
+	.restore = vmedia_restore,
+#endif
 };
 module_virtio_driver(vmedia_driver);
 

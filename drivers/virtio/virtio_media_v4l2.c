@@ -5,7 +5,7 @@
  * out: the V4L2 structures in their 64-bit layout, which the Kbuild
  * condition makes the native one. What the node answers itself: QUERYCAP
  * (from the configuration), priorities and event subscriptions (the V4L2
- * core's).
+ * core's), DQBUF (virtio_media_buf.c).
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -32,11 +32,6 @@ static_assert(sizeof(struct v4l2_ext_controls) == 32);
 static_assert(sizeof(struct v4l2_ext_control) == 20);
 static_assert(sizeof(struct v4l2_event_subscription) == 32);
 
-static struct vmedia_session *vmedia_session(void *fh)
-{
-	return container_of(fh, struct vmedia_session, fh);
-}
-
 static int vmedia_open(struct file *file)
 {
 	struct vmedia *vm = video_drvdata(file);
@@ -47,6 +42,8 @@ static int vmedia_open(struct file *file)
 	if (!s)
 		return -ENOMEM;
 	v4l2_fh_init(&s->fh, video_devdata(file));
+	vmedia_queues_init(s);
+	s->mapping = file->f_mapping;
 	err = vmedia_open_session(vm, s);
 	if (err) {
 		v4l2_fh_exit(&s->fh);
@@ -64,6 +61,7 @@ static int vmedia_release_file(struct file *file)
 
 	v4l2_fh_del(&s->fh);
 	vmedia_close_session(s->vm, s);
+	vmedia_queues_release(s);
 	v4l2_fh_exit(&s->fh);
 	kfree(s);
 	return 0;
@@ -72,9 +70,15 @@ static int vmedia_release_file(struct file *file)
 static __poll_t vmedia_poll(struct file *file, poll_table *wait)
 {
 	struct v4l2_fh *fh = file->private_data;
+	struct vmedia_session *s = vmedia_session(fh);
+	__poll_t mask = 0;
 
 	poll_wait(file, &fh->wait, wait);
-	return v4l2_event_pending(fh) ? EPOLLPRI : 0;
+	if (v4l2_event_pending(fh))
+		mask |= EPOLLPRI;
+	if (s->vm->device_caps & V4L2_CAP_STREAMING)
+		mask |= vmedia_queues_poll(s, file, wait);
+	return mask;
 }
 
 static const struct v4l2_file_operations vmedia_fops = {
@@ -83,6 +87,7 @@ static const struct v4l2_file_operations vmedia_fops = {
 	.release = vmedia_release_file,
 	.unlocked_ioctl = video_ioctl2,
 	.poll = vmedia_poll,
+	.mmap = vmedia_mmap,
 };
 
 static int vmedia_querycap(struct file *file, void *fh,
@@ -92,7 +97,8 @@ static int vmedia_querycap(struct file *file, void *fh,
 
 	strscpy(cap->driver, KBUILD_MODNAME, sizeof(cap->driver));
 	strscpy(cap->card, vm->card, sizeof(cap->card));
-	snprintf(cap->bus_info, sizeof(cap->bus_info), "virtio:%s",
+	/* V4L2 knows no virtio bus: "platform:" is the prefix it takes */
+	snprintf(cap->bus_info, sizeof(cap->bus_info), "platform:%s",
 		 dev_name(vm->v4l2_dev.dev));
 	return 0;
 }
@@ -136,6 +142,7 @@ static int vmedia_ext_ctrls(struct vmedia_session *s, unsigned int cmd,
 	struct v4l2_ext_control *controls = cs->controls;
 	size_t array = cs->count * sizeof(*controls);
 	u32 i, count = cs->count;
+	bool payload;
 	int err;
 
 	for (i = 0; i < count; i++) {
@@ -144,7 +151,10 @@ static int vmedia_ext_ctrls(struct vmedia_session *s, unsigned int cmd,
 			return -EINVAL;
 		}
 	}
-	err = vmedia_ioctl_array(s, cmd, cs, sizeof(*cs), controls, array);
+	/* no kernel pointer goes to the device */
+	cs->controls = NULL;
+	err = vmedia_ioctl_array(s, cmd, cs, sizeof(*cs), controls, array,
+				 &payload);
 	/* what the device wrote there is our pointer's place, not its own */
 	cs->controls = controls;
 	if (!err && cs->count != count) {
@@ -154,7 +164,7 @@ static int vmedia_ext_ctrls(struct vmedia_session *s, unsigned int cmd,
 	}
 	cs->count = count;
 	/* without a payload, the error names no control */
-	if (err)
+	if (err && (!payload || cs->error_idx > count))
 		cs->error_idx = count;
 	return err;
 }
@@ -267,7 +277,30 @@ static const struct v4l2_ioctl_ops vmedia_ioctl_ops = {
 
 	.vidioc_subscribe_event = vmedia_subscribe_event,
 	.vidioc_unsubscribe_event = vmedia_unsubscribe_event,
+
+	.vidioc_reqbufs = vmedia_reqbufs,
+	.vidioc_create_bufs = vmedia_create_bufs,
+	.vidioc_querybuf = vmedia_querybuf,
+	.vidioc_prepare_buf = vmedia_prepare_buf,
+	.vidioc_qbuf = vmedia_qbuf,
+	.vidioc_dqbuf = vmedia_dqbuf,
+	.vidioc_streamon = vmedia_streamon,
+	.vidioc_streamoff = vmedia_streamoff,
 };
+
+/* Without streaming, the buffer ioctls are not the node's (ENOTTY). */
+static void vmedia_disable_streaming(struct video_device *video)
+{
+	static const unsigned int cmds[] = {
+		VIDIOC_REQBUFS, VIDIOC_CREATE_BUFS, VIDIOC_QUERYBUF,
+		VIDIOC_PREPARE_BUF, VIDIOC_QBUF, VIDIOC_DQBUF,
+		VIDIOC_STREAMON, VIDIOC_STREAMOFF,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		v4l2_disable_ioctl(video, cmds[i]);
+}
 
 /* Capture, output or memory-to-memory, by the capabilities. */
 static enum vfl_devnode_direction vmedia_direction(u32 caps)
@@ -299,6 +332,8 @@ int vmedia_video_register(struct vmedia *vm)
 	video->device_caps = vm->device_caps;
 	video->vfl_dir = vmedia_direction(vm->device_caps);
 	video_set_drvdata(video, vm);
+	if (!(vm->device_caps & V4L2_CAP_STREAMING))
+		vmedia_disable_streaming(video);
 	err = video_register_device(video, VFL_TYPE_VIDEO, -1);
 	if (err)
 		dev_err(vm->v4l2_dev.dev, "registering the video node failed (%d)\n",

@@ -25,6 +25,7 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/interrupt.h>
+#include <linux/kref.h>
 #include <linux/kthread.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -85,6 +86,19 @@ struct vlab_pending {
 };
 
 /**
+ * struct vlab_shm - one shared memory region
+ * @ref: the device holds one reference, and each of the process's
+ *	mappings one: pages a process maps outlive the device.
+ * @mem: the region's pages.
+ * @size: its size.
+ */
+struct vlab_shm {
+	struct kref ref;
+	void *mem;
+	u64 size;
+};
+
+/**
  * struct vlab_dev - one lab device
  * @vdev: the virtio device.
  * @lock: protects the queues' ring state: taken in the driver's kick, which
@@ -117,7 +131,6 @@ struct vlab_pending {
  * @rewriter: the running rewrite job, or NULL; changed under both
  *	@rewrite_lock and @lock.
  * @shm: shared memory regions.
- * @shm_size: their sizes.
  * @num_shm: how many.
  * @num_queues: number of queues.
  * @queues: the queues.
@@ -148,8 +161,7 @@ struct vlab_dev {
 	bool frozen;
 	struct mutex rewrite_lock;	/* see above */
 	struct vlab_rewriter *rewriter;
-	void *shm[VLAB_MAX_SHM];
-	u64 shm_size[VLAB_MAX_SHM];
+	struct vlab_shm *shm[VLAB_MAX_SHM];
 	u32 num_shm;
 	u32 num_queues;
 	struct vlab_queue queues[VLAB_MAX_QUEUES];
@@ -792,6 +804,55 @@ static const char *vlab_bus_name(struct virtio_device *vdev)
 	return "virtio-lab";
 }
 
+/* --- shared memory regions --- */
+
+static struct vlab_shm *vlab_shm_alloc(u64 size)
+{
+	struct vlab_shm *shm = kzalloc(sizeof(*shm), GFP_KERNEL);
+
+	if (!shm)
+		return NULL;
+	shm->mem = alloc_pages_exact(size, GFP_KERNEL | __GFP_ZERO);
+	if (!shm->mem) {
+		kfree(shm);
+		return NULL;
+	}
+	kref_init(&shm->ref);
+	shm->size = size;
+	return shm;
+}
+
+static void vlab_shm_free(struct kref *ref)
+{
+	struct vlab_shm *shm = container_of(ref, struct vlab_shm, ref);
+
+	free_pages_exact(shm->mem, shm->size);
+	kfree(shm);
+}
+
+static void vlab_shm_put(struct vlab_shm *shm)
+{
+	kref_put(&shm->ref, vlab_shm_free);
+}
+
+/* A process's mapping was copied (fork) or split: one more reference. */
+static void vlab_shm_vm_open(struct vm_area_struct *vma)
+{
+	struct vlab_shm *shm = vma->vm_private_data;
+
+	kref_get(&shm->ref);
+}
+
+static void vlab_shm_vm_close(struct vm_area_struct *vma)
+{
+	vlab_shm_put(vma->vm_private_data);
+}
+
+static const struct vm_operations_struct vlab_shm_vm_ops = {
+	.open = vlab_shm_vm_open,
+	.close = vlab_shm_vm_close,
+};
+
 static bool vlab_get_shm_region(struct virtio_device *vdev,
 				struct virtio_shm_region *region, u8 id)
 {
@@ -799,8 +860,8 @@ static bool vlab_get_shm_region(struct virtio_device *vdev,
 
 	if (id >= dev->num_shm)
 		return false;
-	region->addr = virt_to_phys(dev->shm[id]);
-	region->len = dev->shm_size[id];
+	region->addr = virt_to_phys(dev->shm[id]->mem);
+	region->len = dev->shm[id]->size;
 	return true;
 }
 
@@ -832,7 +893,7 @@ static void vlab_release_dev(struct device *d)
 	list_for_each_entry_safe(p, tmp, &dev->events, node)
 		kfree(p);
 	for (i = 0; i < dev->num_shm; i++)
-		free_pages_exact(dev->shm[i], dev->shm_size[i]);
+		vlab_shm_put(dev->shm[i]);
 	kfree(dev->config);
 	kvfree(dev);
 }
@@ -1037,12 +1098,11 @@ static long vlab_create(struct vlab_file *f, void __user *arg)
 		goto free;
 	}
 	for (i = 0; i < c.num_shm; i++) {
-		dev->shm[i] = alloc_pages_exact(c.shm_size[i], GFP_KERNEL | __GFP_ZERO);
+		dev->shm[i] = vlab_shm_alloc(c.shm_size[i]);
 		if (!dev->shm[i]) {
 			err = -ENOMEM;
 			goto free;
 		}
-		dev->shm_size[i] = c.shm_size[i];
 		dev->num_shm++;
 	}
 
@@ -1059,7 +1119,7 @@ static long vlab_create(struct vlab_file *f, void __user *arg)
 	return 0;
 free:
 	for (i = 0; i < dev->num_shm; i++)
-		free_pages_exact(dev->shm[i], dev->shm_size[i]);
+		vlab_shm_put(dev->shm[i]);
 	kfree(dev->config);
 	kvfree(dev);
 	return err;
@@ -1168,6 +1228,8 @@ static long vlab_info(struct vlab_dev *dev, void __user *arg)
 		return -ENODEV;
 	strscpy(info.name, dev_name(&dev->vdev.dev), sizeof(info.name));
 	info.index = dev->vdev.index;
+	if (READ_ONCE(dev->registered))
+		info.flags |= VLAB_INFO_REGISTERED;
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -1353,12 +1415,22 @@ static int vlab_mmap(struct file *file, struct vm_area_struct *vma)
 	u64 id = offset / VLAB_SHM_MMAP_STRIDE;
 	u64 len = vma->vm_end - vma->vm_start;
 
+	struct vlab_shm *shm;
+	int err;
+
 	if (!dev || offset % VLAB_SHM_MMAP_STRIDE || id >= dev->num_shm ||
-	    len > dev->shm_size[id])
+	    len > dev->shm[id]->size)
 		return -EINVAL;
-	return remap_pfn_range(vma, vma->vm_start,
-			       virt_to_phys(dev->shm[id]) >> PAGE_SHIFT, len,
-			       vma->vm_page_prot);
+	shm = dev->shm[id];
+	err = remap_pfn_range(vma, vma->vm_start,
+			      virt_to_phys(shm->mem) >> PAGE_SHIFT, len,
+			      vma->vm_page_prot);
+	if (err)
+		return err;
+	kref_get(&shm->ref);
+	vma->vm_private_data = shm;
+	vma->vm_ops = &vlab_shm_vm_ops;
+	return 0;
 }
 
 static int vlab_open(struct inode *inode, struct file *file)

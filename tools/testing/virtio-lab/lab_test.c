@@ -60,6 +60,34 @@ static void credit_no_entropy(void)
 	sysfs_write("/sys/module/rng_core/parameters/default_quality", "0");
 }
 
+/*
+ * Answer the device's requests until the driver's probe is done. On 6.1,
+ * hwrng_register() lists the hwrng, then waits for the hwrng thread, which
+ * may be waiting for a request of this device: a request held before the
+ * probe is done would keep the device locked against unbinding.
+ */
+static int serve_until_probed(struct vlab *lab)
+{
+	struct vlab_event *ev;
+	struct vlab_info info;
+	uint8_t byte = 0;
+	int waited = 0, err;
+
+	for (;;) {
+		err = vlab_info(lab, &info);
+		if (err || (info.flags & VLAB_INFO_REGISTERED))
+			return err;
+		ev = vlab_next(lab, 10);
+		if (ev && ev->type == VLAB_EVENT_CHAIN)
+			vlab_complete(lab, ev->queue, ev->id, &byte, 1, 1, 0);
+		else if (!ev && errno != ETIMEDOUT)
+			return -errno;
+		waited += ev ? 0 : 10;
+		if (waited > TIMEOUT_MS)
+			return -ETIMEDOUT;
+	}
+}
+
 /* Make this device's hwrng the one /dev/hwrng reads. */
 static int select_hwrng(struct vlab *lab)
 {
@@ -199,7 +227,7 @@ static struct vlab_event *start_reader(struct vlab *lab,
 {
 	r->n = -2;
 	r->done = 0;
-	if (select_hwrng(lab))
+	if (serve_until_probed(lab) || select_hwrng(lab))
 		return NULL;
 	r->fd = open("/dev/hwrng", O_RDONLY);
 	if (r->fd < 0)

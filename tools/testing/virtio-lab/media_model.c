@@ -3,11 +3,18 @@
  * A virtio-media device (ID 48) played in the lab: a test-pattern camera.
  * Sessions are numbered from 1; the format is the device's, shared by its
  * sessions; ioctls it does not know get ENOTTY, as the specification says.
+ * Its MMAP buffers are slots of shared memory region 0, owned by one
+ * session at a time; while it streams, it fills the oldest queued buffer
+ * with the test pattern every MEDIA_MODEL_FRAME_MS and returns it in a
+ * DQBUF event.
  */
 #include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <linux/virtio_config.h>
 #include <linux/virtio_extra/virtio_media.h>
@@ -43,14 +50,183 @@ int media_model_create(struct media_model *m)
 		.config_size = sizeof(config),
 		.config = (uintptr_t)&config,
 		.queue_size = { QUEUE_SIZE, QUEUE_SIZE },
+		.num_shm = 1,
+		.shm_size = { MEDIA_MODEL_SHM_SIZE },
 	};
+	int err;
 
 	memset(m, 0, sizeof(*m));
 	pthread_mutex_init(&m->lock, NULL);
 	media_default_format(&m->fmt);
 	m->brightness = MEDIA_MODEL_CTRL_DEFAULT;
 	m->contrast = MEDIA_MODEL_CTRL_DEFAULT;
-	return vlab_start(&m->lab, &create);
+	err = vlab_start(&m->lab, &create);
+	if (err)
+		return err;
+	m->shm = vlab_map_shm(&m->lab, VIRTIO_MEDIA_SHM_MMAP, MEDIA_MODEL_SHM_SIZE);
+	if (!m->shm) {
+		err = -errno;
+		vlab_close(&m->lab);
+	}
+	return err;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The buffers go back to no one: after REQBUFS, CLOSE or a reset. */
+static void media_free_buffers(struct media_model *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < MEDIA_MODEL_MAX_BUFFERS; i++)
+		m->bufs[i].queued = false;
+	m->nqueued = 0;
+	m->nbufs = 0;
+	m->region_used = 0;
+	m->owner = 0;
+	m->streaming = false;
+}
+
+static bool media_buffers_mapped(struct media_model *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < MEDIA_MODEL_MAX_BUFFERS; i++)
+		if (m->bufs[i].mapped)
+			return true;
+	return false;
+}
+
+/*
+ * Up to count more buffers of length bytes each, after those there are,
+ * as far as the region and the table take them: how many.
+ */
+static uint32_t media_add_buffers(struct media_model *m, uint32_t count,
+				  uint32_t length)
+{
+	uint32_t page = getpagesize(), size = (length + page - 1) & ~(page - 1);
+	uint32_t added = 0;
+
+	while (added < count && m->nbufs < MEDIA_MODEL_MAX_BUFFERS &&
+	       size <= MEDIA_MODEL_SHM_SIZE - m->region_used) {
+		m->bufs[m->nbufs].offset = m->region_used;
+		m->bufs[m->nbufs].length = length;
+		m->region_used += size;
+		m->nbufs++;
+		added++;
+	}
+	return added;
+}
+
+static int media_reqbufs(struct media_model *m, uint32_t id,
+			 struct v4l2_requestbuffers *rb)
+{
+	uint32_t count = rb->count;
+
+	if (rb->type != V4L2_BUF_TYPE_VIDEO_CAPTURE ||
+	    rb->memory != V4L2_MEMORY_MMAP)
+		return -EINVAL;
+	if ((m->owner && m->owner != id) || media_buffers_mapped(m))
+		return -EBUSY;
+	media_free_buffers(m);
+	rb->flags = 0;
+	memset(rb->reserved, 0, sizeof(rb->reserved));
+	rb->capabilities = V4L2_BUF_CAP_SUPPORTS_MMAP;
+	if (!count)
+		return 0;
+	rb->count = media_add_buffers(m, count < 2 ? 2 : count, m->fmt.sizeimage);
+	if (rb->count < 2) {
+		media_free_buffers(m);
+		return -ENOMEM;
+	}
+	m->owner = id;
+	return 0;
+}
+
+/* More buffers, for a format at least as large as the current one. */
+static int media_create_bufs(struct media_model *m, uint32_t id,
+			     struct v4l2_create_buffers *cb)
+{
+	uint32_t sizeimage = cb->format.fmt.pix.sizeimage;
+
+	if (cb->format.type != V4L2_BUF_TYPE_VIDEO_CAPTURE ||
+	    cb->memory != V4L2_MEMORY_MMAP || sizeimage < m->fmt.sizeimage)
+		return -EINVAL;
+	if (m->owner && m->owner != id)
+		return -EBUSY;
+	cb->flags = 0;
+	cb->capabilities = V4L2_BUF_CAP_SUPPORTS_MMAP;
+	cb->index = m->nbufs;
+	if (!cb->count)
+		return 0;
+	cb->count = media_add_buffers(m, cb->count, sizeimage);
+	if (!cb->count)
+		return -ENOMEM;
+	m->owner = id;
+	return 0;
+}
+
+/* Buffer i as QUERYBUF describes it. */
+static void media_describe(struct media_model *m, uint32_t i,
+			   struct v4l2_buffer *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->index = i;
+	b->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	b->memory = V4L2_MEMORY_MMAP;
+	b->field = V4L2_FIELD_NONE;
+	b->m.offset = m->bufs[i].offset;
+	b->length = m->bufs[i].length;
+	b->flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
+	if (m->bufs[i].queued)
+		b->flags |= V4L2_BUF_FLAG_QUEUED;
+	if (m->bufs[i].mapped)
+		b->flags |= V4L2_BUF_FLAG_MAPPED;
+}
+
+static int media_buffer_ioctl(struct media_model *m, uint32_t id, uint32_t nr,
+			      struct v4l2_buffer *b)
+{
+	uint32_t i = b->index;
+
+	if (b->type != V4L2_BUF_TYPE_VIDEO_CAPTURE || id != m->owner ||
+	    i >= m->nbufs)
+		return -EINVAL;
+	if (nr == _IOC_NR(VIDIOC_QBUF)) {
+		if (b->memory != V4L2_MEMORY_MMAP || m->bufs[i].queued)
+			return -EINVAL;
+		m->bufs[i].queued = true;
+		m->order[m->nqueued++] = i;
+	}
+	media_describe(m, i, b);
+	return 0;
+}
+
+static int media_stream(struct media_model *m, uint32_t id, uint32_t nr,
+			const uint32_t *type)
+{
+	if (*type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+		return -EINVAL;
+	if (m->owner && id != m->owner)
+		return -EBUSY;
+	if (nr == _IOC_NR(VIDIOC_STREAMON)) {
+		if (!m->nbufs)
+			return -EINVAL;
+		m->streaming = true;
+		m->sequence = 0;
+		m->next_frame_ms = now_ms() + MEDIA_MODEL_FRAME_MS;
+		return 0;
+	}
+	m->streaming = false;
+	while (m->nqueued)
+		m->bufs[m->order[--m->nqueued]].queued = false;
+	return 0;
 }
 
 /* TRY_FMT's answer: the nearest format the camera has. */
@@ -99,12 +275,14 @@ static int media_queryctrl(struct media_model *m, struct v4l2_queryctrl *q)
 
 /*
  * G/S/TRY_EXT_CTRLS on cs and the controls after it: integer controls
- * only, all checked before any is set.
+ * only, all checked before any is set. As in V4L2, only TRY names the
+ * failing control; G and S name none (error_idx is count).
  */
 static int media_ext_ctrls(struct media_model *m, uint32_t nr,
 			   struct v4l2_ext_controls *cs)
 {
 	struct v4l2_ext_control *c = (struct v4l2_ext_control *)(cs + 1);
+	bool try = nr == _IOC_NR(VIDIOC_TRY_EXT_CTRLS);
 	uint32_t i;
 	int32_t *v;
 
@@ -112,7 +290,7 @@ static int media_ext_ctrls(struct media_model *m, uint32_t nr,
 		return -EINVAL;
 	for (i = 0; i < cs->count; i++) {
 		v = media_ctrl(m, c[i].id);
-		cs->error_idx = i;
+		cs->error_idx = try ? i : cs->count;
 		if (!v || c[i].size)
 			return -EINVAL;
 		if (nr != _IOC_NR(VIDIOC_G_EXT_CTRLS) &&
@@ -129,8 +307,9 @@ static int media_ext_ctrls(struct media_model *m, uint32_t nr,
 	return 0;
 }
 
-/* Run ioctl nr on the payload p (in and out); 0 or -errno. */
-static int media_run_ioctl(struct media_model *m, uint32_t nr, void *p)
+/* Run ioctl nr of session id on the payload p (in and out); 0 or -errno. */
+static int media_run_ioctl(struct media_model *m, uint32_t id, uint32_t nr,
+			   void *p)
 {
 	struct v4l2_format *f = p;
 	struct v4l2_fmtdesc *d = p;
@@ -159,8 +338,12 @@ static int media_run_ioctl(struct media_model *m, uint32_t nr, void *p)
 		if (f->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
 			return -EINVAL;
 		media_try_format(&f->fmt.pix);
-		if (nr == _IOC_NR(VIDIOC_S_FMT))
-			m->fmt = f->fmt.pix;
+		if (nr != _IOC_NR(VIDIOC_S_FMT))
+			return 0;
+		/* the buffers are sized for the format they were made for */
+		if (m->nbufs)
+			return -EBUSY;
+		m->fmt = f->fmt.pix;
 		return 0;
 	case _IOC_NR(VIDIOC_ENUMINPUT):
 		if (in->index)
@@ -193,6 +376,16 @@ static int media_run_ioctl(struct media_model *m, uint32_t nr, void *p)
 	case _IOC_NR(VIDIOC_S_EXT_CTRLS):
 	case _IOC_NR(VIDIOC_TRY_EXT_CTRLS):
 		return media_ext_ctrls(m, nr, p);
+	case _IOC_NR(VIDIOC_REQBUFS):
+		return media_reqbufs(m, id, p);
+	case _IOC_NR(VIDIOC_CREATE_BUFS):
+		return media_create_bufs(m, id, p);
+	case _IOC_NR(VIDIOC_QUERYBUF):
+	case _IOC_NR(VIDIOC_QBUF):
+		return media_buffer_ioctl(m, id, nr, p);
+	case _IOC_NR(VIDIOC_STREAMON):
+	case _IOC_NR(VIDIOC_STREAMOFF):
+		return media_stream(m, id, nr, p);
 	case _IOC_NR(VIDIOC_SUBSCRIBE_EVENT):
 	case _IOC_NR(VIDIOC_UNSUBSCRIBE_EVENT):
 		if (nr == _IOC_NR(VIDIOC_UNSUBSCRIBE_EVENT) &&
@@ -209,6 +402,14 @@ static int media_run_ioctl(struct media_model *m, uint32_t nr, void *p)
 	default:
 		return -ENOTTY;
 	}
+}
+
+/* As V4L2 returns them: extended controls name the failing one. */
+static bool media_error_payload(uint32_t nr)
+{
+	return nr == _IOC_NR(VIDIOC_G_EXT_CTRLS) ||
+	       nr == _IOC_NR(VIDIOC_S_EXT_CTRLS) ||
+	       nr == _IOC_NR(VIDIOC_TRY_EXT_CTRLS);
 }
 
 /*
@@ -234,7 +435,7 @@ static uint32_t media_ioctl(struct media_model *m, const uint8_t *out,
 		status = EINVAL;
 	} else {
 		memcpy(arg, out + sizeof(*cmd), out_len - sizeof(*cmd));
-		status = -media_run_ioctl(m, nr, arg);
+		status = -media_run_ioctl(m, id, nr, arg);
 	}
 	m->ioctls++;
 	resp->hdr.status = htole32(status);
@@ -245,7 +446,8 @@ static uint32_t media_ioctl(struct media_model *m, const uint8_t *out,
 		memset(answer + sizeof(*resp), 0x5a, payload);
 		return sizeof(*resp) + payload;
 	}
-	if (status)
+	if (status && (m->lie == MEDIA_LIE_ERROR_WITHOUT_PAYLOAD ||
+		       !media_error_payload(nr)))
 		return sizeof(*resp);
 	memcpy(answer + sizeof(*resp), arg, payload);
 	if (m->lie == MEDIA_LIE_PAYLOAD_SHORT)
@@ -289,7 +491,64 @@ static void media_close(struct media_model *m, const uint8_t *out,
 		m->open[id] = false;
 		m->sessions--;
 	}
+	/* its mappings stay until MUNMAP, as the specification says */
+	if (id == m->owner)
+		media_free_buffers(m);
 	m->closes++;
+}
+
+static uint32_t media_mmap(struct media_model *m, const uint8_t *out,
+			   uint32_t out_len, uint8_t *answer)
+{
+	const struct virtio_media_cmd_mmap *cmd = (const void *)out;
+	struct virtio_media_resp_mmap *resp = (void *)answer;
+	uint32_t offset, i;
+
+	memset(resp, 0, sizeof(*resp));
+	if (out_len < sizeof(*cmd)) {
+		resp->hdr.status = htole32(EINVAL);
+		return sizeof(resp->hdr);
+	}
+	offset = le32toh(cmd->offset);
+	for (i = 0; i < m->nbufs && m->bufs[i].offset != offset; i++)
+		;
+	if (le32toh(cmd->session_id) != m->owner || !m->owner ||
+	    i == m->nbufs) {
+		resp->hdr.status = htole32(EINVAL);
+		return sizeof(resp->hdr);
+	}
+	m->bufs[i].mapped++;
+	m->mmaps++;
+	resp->driver_addr = htole64(offset);
+	if (m->lie == MEDIA_LIE_MMAP_OUTSIDE)
+		resp->driver_addr = htole64(offset + MEDIA_MODEL_SHM_SIZE);
+	resp->len = htole64(m->bufs[i].length);
+	return sizeof(*resp);
+}
+
+static uint32_t media_munmap(struct media_model *m, const uint8_t *out,
+			     uint32_t out_len, uint8_t *answer)
+{
+	const struct virtio_media_cmd_munmap *cmd = (const void *)out;
+	struct virtio_media_resp_munmap *resp = (void *)answer;
+	uint64_t addr;
+	uint32_t i;
+
+	memset(resp, 0, sizeof(*resp));
+	resp->hdr.status = htole32(EINVAL);
+	if (out_len < sizeof(*cmd))
+		return sizeof(*resp);
+	/* the lie's addresses too: the model knows where it put them */
+	addr = le64toh(cmd->driver_addr) % MEDIA_MODEL_SHM_SIZE;
+	for (i = 0; i < MEDIA_MODEL_MAX_BUFFERS; i++)
+		if (m->bufs[i].mapped && m->bufs[i].offset == addr)
+			break;
+	if (i == MEDIA_MODEL_MAX_BUFFERS)
+		return sizeof(*resp);
+	m->bufs[i].mapped--;
+	m->munmaps++;
+	resp->hdr.status = 0;
+	return sizeof(*resp);
 }
 
 /* A command chain; with the lock held. */
@@ -307,6 +566,12 @@ static int media_command(struct media_model *m, const struct vlab_event *ev)
 		break;
 	case VIRTIO_MEDIA_CMD_CLOSE:
 		media_close(m, ev->data, ev->out_len);
+		break;
+	case VIRTIO_MEDIA_CMD_MMAP:
+		len = media_mmap(m, ev->data, ev->out_len, answer);
+		break;
+	case VIRTIO_MEDIA_CMD_MUNMAP:
+		len = media_munmap(m, ev->data, ev->out_len, answer);
 		break;
 	case VIRTIO_MEDIA_CMD_IOCTL:
 		len = media_ioctl(m, ev->data, ev->out_len, ev->in_len, answer);
@@ -336,14 +601,81 @@ static void media_reset(struct media_model *m)
 	m->sessions = 0;
 	m->nevents = 0;
 	m->held = false;
+	media_free_buffers(m);
+	memset(m->bufs, 0, sizeof(m->bufs));
 	media_default_format(&m->fmt);
 	m->brightness = MEDIA_MODEL_CTRL_DEFAULT;
 	m->contrast = MEDIA_MODEL_CTRL_DEFAULT;
 }
 
+/* Send len bytes at ev in the oldest event buffer; with the lock held. */
+static int media_event(struct media_model *m, const void *ev, uint32_t len)
+{
+	uint32_t id;
+
+	if (!m->nevents)
+		return -ENOBUFS;
+	id = m->event_ids[0];
+	memmove(m->event_ids, m->event_ids + 1,
+		--m->nevents * sizeof(m->event_ids[0]));
+	return vlab_complete(&m->lab, VIRTIO_MEDIA_VQ_EVENT, id, ev, len, len, 0);
+}
+
+static void media_fill_pattern(uint8_t *p, uint32_t len, uint32_t sequence)
+{
+	uint32_t i;
+
+	for (i = 0; i < len && i < 256; i++)
+		p[i] = (uint8_t)(sequence + i);
+	/* (sequence + i) & 0xff repeats every 256 bytes */
+	for (; i < len; i += 256)
+		memcpy(p + i, p, len - i < 256 ? len - i : 256);
+	for (i = 0; i < 4 && i < len; i++)
+		p[i] = media_pattern_byte(sequence, i);
+}
+
+/*
+ * While streaming, once a frame is due: the oldest queued buffer gets the
+ * next frame and goes back in a DQBUF event. With the lock held.
+ */
+static int media_produce(struct media_model *m)
+{
+	struct virtio_media_event_dqbuf ev = {
+		.hdr.event = htole32(VIRTIO_MEDIA_EVT_DQBUF),
+		.hdr.session_id = htole32(m->owner),
+	};
+	struct v4l2_buffer b;
+	struct timespec ts;
+	uint32_t i;
+
+	if (!m->streaming || !m->nqueued || !m->nevents ||
+	    now_ms() < m->next_frame_ms)
+		return 0;
+	m->next_frame_ms = now_ms() + MEDIA_MODEL_FRAME_MS;
+	i = m->order[0];
+	memmove(m->order, m->order + 1, --m->nqueued * sizeof(m->order[0]));
+	m->bufs[i].queued = false;
+	media_fill_pattern(m->shm + m->bufs[i].offset, m->fmt.sizeimage,
+			   m->sequence);
+	media_describe(m, i, &b);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	b.timestamp.tv_sec = ts.tv_sec;
+	b.timestamp.tv_usec = ts.tv_nsec / 1000;
+	b.sequence = m->sequence++;
+	b.bytesused = m->fmt.sizeimage;
+	if (m->lie == MEDIA_LIE_DQBUF_UNKNOWN_BUFFER)
+		b.index = m->nbufs + 1;
+	if (m->lie == MEDIA_LIE_DQBUF_OVERSIZED)
+		b.bytesused = b.length + 1;
+	memcpy(ev.buffer, &b, sizeof(b));
+	m->frames++;
+	return media_event(m, &ev, sizeof(ev));
+}
+
 int media_model_serve(struct media_model *m)
 {
 	struct vlab_event *ev;
+	bool streaming;
 	int err = 0;
 
 	for (;;) {
@@ -352,8 +684,14 @@ int media_model_serve(struct media_model *m)
 			pthread_mutex_unlock(&m->lock);
 			return 0;
 		}
+		err = media_produce(m);
+		streaming = m->streaming;
 		pthread_mutex_unlock(&m->lock);
-		ev = vlab_next(&m->lab, 100);
+		if (err == -ENODEV)
+			return 0;
+		if (err && err != -ESTALE)
+			return err;
+		ev = vlab_next(&m->lab, streaming ? MEDIA_MODEL_FRAME_MS / 4 : 100);
 		if (!ev) {
 			if (errno == ETIMEDOUT)
 				continue;
@@ -409,23 +747,17 @@ int media_model_answer_held(struct media_model *m)
 
 int media_model_send_event(struct media_model *m, const void *ev, uint32_t len)
 {
-	int err = -ENOBUFS;
-	uint32_t id;
+	int err;
 
 	pthread_mutex_lock(&m->lock);
-	if (m->nevents) {
-		id = m->event_ids[0];
-		memmove(m->event_ids, m->event_ids + 1,
-			--m->nevents * sizeof(m->event_ids[0]));
-		err = vlab_complete(&m->lab, VIRTIO_MEDIA_VQ_EVENT, id, ev, len,
-				    len, 0);
-	}
+	err = media_event(m, ev, len);
 	pthread_mutex_unlock(&m->lock);
 	return err;
 }
 
 void media_model_destroy(struct media_model *m)
 {
+	munmap(m->shm, MEDIA_MODEL_SHM_SIZE);
 	vlab_close(&m->lab);
 	pthread_mutex_destroy(&m->lock);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A virtio-media device (ID 48) played in the lab: a test-pattern camera
- * with one input and one format (YUYV), and the ways a device can lie.
+ * with one input and one format (YUYV), MMAP buffers in its shared memory
+ * region, and the ways a device can lie.
  */
 #ifndef MEDIA_MODEL_H
 #define MEDIA_MODEL_H
@@ -22,6 +23,20 @@
 #define MEDIA_MODEL_MAX_PAYLOAD 512
 /* Event buffers the model keeps for events to send. */
 #define MEDIA_MODEL_EVENT_BUFS 16
+/* Shared memory region 0, where its buffers live. */
+#define MEDIA_MODEL_SHM_SIZE 0x400000
+#define MEDIA_MODEL_MAX_BUFFERS 8
+/* A frame every FRAME_MS while streaming, into the oldest queued buffer. */
+#define MEDIA_MODEL_FRAME_MS 20
+
+/*
+ * A frame's bytes: its sequence number (little-endian) in the first four,
+ * then byte i of the frame is (sequence + i) & 0xff.
+ */
+static inline uint8_t media_pattern_byte(uint32_t sequence, uint32_t i)
+{
+	return i < 4 ? (uint8_t)(sequence >> (8 * i)) : (uint8_t)(sequence + i);
+}
 
 /* How the device misbehaves, until told otherwise. */
 enum media_lie {
@@ -32,8 +47,23 @@ enum media_lie {
 	MEDIA_LIE_PAYLOAD_SHORT,
 	/* a failed ioctl answers with a payload after its error */
 	MEDIA_LIE_ERROR_WITH_PAYLOAD,
+	/* a failed extended control ioctl answers without its payload */
+	MEDIA_LIE_ERROR_WITHOUT_PAYLOAD,
 	/* ioctls get no answer until media_model_answer_held() */
 	MEDIA_LIE_SILENT,
+	/* a frame is returned for a buffer index beyond those allocated */
+	MEDIA_LIE_DQBUF_UNKNOWN_BUFFER,
+	/* a frame is returned with more bytes than its buffer holds */
+	MEDIA_LIE_DQBUF_OVERSIZED,
+	/* MMAP places a buffer beyond the end of the region */
+	MEDIA_LIE_MMAP_OUTSIDE,
+};
+
+/* One MMAP buffer: length bytes at offset in the region. */
+struct media_buffer {
+	uint32_t offset, length;
+	bool queued;
+	unsigned int mapped;	/* MMAPs without their MUNMAP */
 };
 
 struct media_model {
@@ -55,6 +85,18 @@ struct media_model {
 	uint32_t held_id;
 	uint8_t held_answer[8 + MEDIA_MODEL_MAX_PAYLOAD];
 	uint32_t held_len;
+	/* buffers: one session owns them, as vb2 has it */
+	uint8_t *shm;
+	uint32_t owner;		/* session id, 0 for none */
+	unsigned int nbufs;
+	uint32_t region_used;	/* bytes of the region the buffers take */
+	struct media_buffer bufs[MEDIA_MODEL_MAX_BUFFERS];
+	uint32_t order[MEDIA_MODEL_MAX_BUFFERS];	/* queued, oldest first */
+	unsigned int nqueued;
+	bool streaming;
+	uint32_t sequence;
+	int64_t next_frame_ms;
+	unsigned int frames, mmaps, munmaps;
 };
 
 /* Create the device; the driver binds to it as to real hardware. */

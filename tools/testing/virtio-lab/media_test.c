@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio_media against the lab's test-pattern camera (media_model.c):
- * the video node, ioctls relayed in sessions, and a device that lies.
+ * the video node, ioctls relayed in sessions, MMAP streaming, and a
+ * device that lies.
  */
 #define _GNU_SOURCE
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/videodev2.h>
@@ -21,15 +28,18 @@
 #include "klog.h"
 #include "kselftest_harness.h"
 #include "media_model.h"
+#include "shell.h"
 #include "sysfs.h"
 
 #define ANSWER_MS_PARAM "/sys/module/virtio_media/parameters/answer_ms"
+#define REFCNT "/sys/module/virtio_media/refcnt"
 
 /* The device, played by a thread, and its node: what each test has. */
 struct media_env {
 	struct media_model m;
 	pthread_t thread;
 	bool serving;
+	char vdev[32];
 	char node[32];
 	char answer_ms[16];
 	struct klog_mark mark;
@@ -66,6 +76,7 @@ FIXTURE_SETUP(media)
 	ASSERT_EQ(0, klog_mark(&self->e.mark, "media_test"));
 	ASSERT_EQ(0, media_model_create(&self->e.m));
 	ASSERT_EQ(0, vlab_info(&self->e.m.lab, &info));
+	snprintf(self->e.vdev, sizeof(self->e.vdev), "%s", info.name);
 	ASSERT_EQ(0, pthread_create(&self->e.thread, NULL, serve_thread, &self->e.m));
 	self->e.serving = true;
 	ASSERT_TRUE(WAIT_UNTIL(find_node(info.name, self->e.node,
@@ -125,8 +136,9 @@ TEST_F(media, querycap)
 	ASSERT_EQ(0, xioctl(fd, VIDIOC_QUERYCAP, &cap));
 	EXPECT_STREQ("virtio_media", (char *)cap.driver);
 	EXPECT_STREQ(MEDIA_MODEL_CARD, (char *)cap.card);
-	EXPECT_EQ(0, strncmp("virtio:virtio", (char *)cap.bus_info, 13));
+	EXPECT_EQ(0, strncmp("platform:virtio", (char *)cap.bus_info, 15));
 	EXPECT_TRUE(!!(cap.device_caps & V4L2_CAP_VIDEO_CAPTURE));
+	EXPECT_TRUE(!!(cap.device_caps & V4L2_CAP_STREAMING));
 	EXPECT_FALSE(!!(cap.device_caps & V4L2_CAP_VIDEO_OUTPUT));
 	close(fd);
 }
@@ -227,8 +239,13 @@ TEST_F(media, controls)
 	ASSERT_EQ(0, xioctl(fd, VIDIOC_S_EXT_CTRLS, &cs));
 	ctrls[1].value = 300;
 	EXPECT_EQ(ERANGE, xioctl(fd, VIDIOC_TRY_EXT_CTRLS, &cs));
-	/* the device's answer to an error has no payload: no index known */
+	/* the device's answer names the control */
+	EXPECT_EQ(1u, cs.error_idx);
+	/* an answer without a payload names none */
+	media_model_set_lie(&self->e.m, MEDIA_LIE_ERROR_WITHOUT_PAYLOAD);
+	EXPECT_EQ(ERANGE, xioctl(fd, VIDIOC_TRY_EXT_CTRLS, &cs));
 	EXPECT_EQ(2u, cs.error_idx);
+	media_model_set_lie(&self->e.m, MEDIA_HONEST);
 	ASSERT_EQ(0, xioctl(fd, VIDIOC_G_EXT_CTRLS, &cs));
 	EXPECT_EQ(10, ctrls[0].value);
 	EXPECT_EQ(20, ctrls[1].value);
@@ -420,7 +437,7 @@ TEST_F(media, events_that_lie)
 	EXPECT_TRUE(logged(&self->e, "error event for session 1 with errno 0"));
 	EXPECT_EQ(EIO, get_format(fd, &f));
 	ASSERT_EQ(0, media_model_send_event(&self->e.m, &dqbuf, sizeof(dqbuf)));
-	EXPECT_TRUE(logged(&self->e, "buffer event for session 1, which queued no buffer"));
+	EXPECT_TRUE(logged(&self->e, "buffer event of type 0, not a video buffer"));
 	ASSERT_EQ(0, media_model_send_event(&self->e.m, &bad, sizeof(bad)));
 	EXPECT_TRUE(logged(&self->e, "event of 8 bytes, type 7"));
 	close(fd);
@@ -437,6 +454,412 @@ TEST_F(media, removal_while_open)
 	EXPECT_EQ(ENODEV, get_format(fd, &f));
 	EXPECT_EQ(-1, open_node(&self->e));
 	close(fd);
+}
+
+/* --- streaming --- */
+
+#define STREAM_BUFS 4
+/* 64x16 YUYV: 2048-byte frames, quick to check */
+#define STREAM_WIDTH 64
+#define STREAM_HEIGHT 16
+#define STREAM_FRAME (STREAM_WIDTH * 2 * STREAM_HEIGHT)
+
+/* A file with STREAM_BUFS small buffers allocated; -1 on failure. */
+static int open_with_buffers(struct media_env *env, unsigned int *count)
+{
+	struct v4l2_requestbuffers rb = {
+		.count = STREAM_BUFS,
+		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+	struct v4l2_format f;
+	int fd = open_node(env);
+
+	if (fd < 0)
+		return -1;
+	if (get_format(fd, &f))
+		goto fail;
+	f.fmt.pix.width = STREAM_WIDTH;
+	f.fmt.pix.height = STREAM_HEIGHT;
+	if (xioctl(fd, VIDIOC_S_FMT, &f) || xioctl(fd, VIDIOC_REQBUFS, &rb) ||
+	    rb.capabilities != V4L2_BUF_CAP_SUPPORTS_MMAP)
+		goto fail;
+	*count = rb.count;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+static int buffer_op(int fd, unsigned long request, uint32_t index,
+		     struct v4l2_buffer *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->index = index;
+	b->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	b->memory = V4L2_MEMORY_MMAP;
+	return xioctl(fd, request, b);
+}
+
+/* Map buffer index; NULL on failure, errno set. */
+static uint8_t *map_buffer(int fd, uint32_t index, int prot)
+{
+	struct v4l2_buffer b;
+	void *p;
+
+	errno = buffer_op(fd, VIDIOC_QUERYBUF, index, &b);
+	if (errno)
+		return NULL;
+	p = mmap(NULL, b.length, prot, MAP_SHARED, fd, b.m.offset);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static bool pattern_ok(const uint8_t *p, uint32_t len, uint32_t sequence)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != media_pattern_byte(sequence, i))
+			return false;
+	return true;
+}
+
+static int stream_type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+
+/*
+ * The whole way: buffers mapped from the region, queued, filled by the
+ * device with its pattern, dequeued in order and queued again; then every
+ * mapping's MUNMAP reaches the device.
+ */
+TEST_F(media, stream_mmap_frames)
+{
+	uint8_t *maps[STREAM_BUFS];
+	struct pollfd pfd;
+	struct v4l2_buffer b;
+	unsigned int count, i;
+	uint32_t last = 0;
+	int fd = open_with_buffers(&self->e, &count);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((unsigned int)STREAM_BUFS, count);
+	for (i = 0; i < count; i++) {
+		maps[i] = map_buffer(fd, i, PROT_READ);
+		ASSERT_NE(NULL, maps[i]);
+		ASSERT_EQ(0, buffer_op(fd, VIDIOC_QBUF, i, &b));
+		EXPECT_TRUE(!!(b.flags & V4L2_BUF_FLAG_QUEUED));
+	}
+	EXPECT_EQ(count, model_count(&self->e, &self->e.m.mmaps));
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMON, &stream_type));
+	for (i = 0; i < 3 * STREAM_BUFS; i++) {
+		ASSERT_EQ(1, poll(&pfd, 1, 5000));
+		ASSERT_TRUE(!!(pfd.revents & POLLIN));
+		ASSERT_EQ(0, buffer_op(fd, VIDIOC_DQBUF, 0, &b));
+		EXPECT_EQ(i % STREAM_BUFS, b.index);
+		EXPECT_EQ((uint32_t)STREAM_FRAME, b.bytesused);
+		EXPECT_EQ(0u, b.flags & (V4L2_BUF_FLAG_QUEUED | V4L2_BUF_FLAG_DONE));
+		if (i)
+			EXPECT_EQ(last + 1, b.sequence);
+		last = b.sequence;
+		EXPECT_TRUE(pattern_ok(maps[b.index], b.bytesused, b.sequence));
+		ASSERT_EQ(0, buffer_op(fd, VIDIOC_QBUF, b.index, &b));
+	}
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMOFF, &stream_type));
+	/* nothing queued, not streaming: poll() says so */
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_TRUE(!!(pfd.revents & POLLERR));
+	for (i = 0; i < count; i++)
+		munmap(maps[i], STREAM_FRAME);
+	EXPECT_TRUE(WAIT_UNTIL(model_count(&self->e, &self->e.m.munmaps) == count,
+			       2000));
+	close(fd);
+}
+
+/* DQBUF: EAGAIN without a buffer when non-blocking; STREAMOFF wakes it. */
+struct dq_waiter {
+	int fd;
+	int err;
+};
+
+static void *dq_thread(void *arg)
+{
+	struct dq_waiter *w = arg;
+	struct v4l2_buffer b;
+
+	w->err = buffer_op(w->fd, VIDIOC_DQBUF, 0, &b);
+	return NULL;
+}
+
+TEST_F(media, dqbuf_waits_and_streamoff_wakes)
+{
+	struct dq_waiter w;
+	struct v4l2_buffer b;
+	pthread_t thread;
+	unsigned int count;
+	int fd = open_with_buffers(&self->e, &count), flags;
+
+	ASSERT_LE(0, fd);
+	/* not streaming: EINVAL, as vb2 */
+	EXPECT_EQ(EINVAL, buffer_op(fd, VIDIOC_DQBUF, 0, &b));
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMON, &stream_type));
+	flags = fcntl(fd, F_GETFL);
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, flags | O_NONBLOCK));
+	EXPECT_EQ(EAGAIN, buffer_op(fd, VIDIOC_DQBUF, 0, &b));
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, flags));
+
+	w.fd = fd;
+	w.err = -1;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, dq_thread, &w));
+	usleep(300 * 1000);
+	EXPECT_EQ(-1, w.err);
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMOFF, &stream_type));
+	pthread_join(thread, NULL);
+	EXPECT_EQ(EINVAL, w.err);
+	close(fd);
+}
+
+/* QBUF of a buffer the device holds, or of none: refused here. */
+TEST_F(media, qbuf_checked)
+{
+	struct v4l2_buffer b;
+	unsigned int count;
+	int fd = open_with_buffers(&self->e, &count);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, buffer_op(fd, VIDIOC_QBUF, 0, &b));
+	EXPECT_EQ(EINVAL, buffer_op(fd, VIDIOC_QBUF, 0, &b));
+	EXPECT_EQ(EINVAL, buffer_op(fd, VIDIOC_QBUF, count, &b));
+	b.memory = V4L2_MEMORY_USERPTR;
+	EXPECT_EQ(EINVAL, xioctl(fd, VIDIOC_QBUF, &b));
+	close(fd);
+}
+
+/* Buffers returned that were never queued, or overfull: refused, logged. */
+TEST_F(media, buffer_events_that_lie)
+{
+	struct v4l2_buffer b;
+	unsigned int count, i, frames;
+	int fd = open_with_buffers(&self->e, &count), flags;
+
+	ASSERT_LE(0, fd);
+	flags = fcntl(fd, F_GETFL);
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, flags | O_NONBLOCK));
+	media_model_set_lie(&self->e.m, MEDIA_LIE_DQBUF_UNKNOWN_BUFFER);
+	ASSERT_EQ(0, buffer_op(fd, VIDIOC_QBUF, 0, &b));
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMON, &stream_type));
+	EXPECT_TRUE(logged(&self->e, "buffer 5 (type 1) returned, not queued by session 1"));
+	EXPECT_EQ(EAGAIN, buffer_op(fd, VIDIOC_DQBUF, 0, &b));
+
+	media_model_set_lie(&self->e.m, MEDIA_LIE_DQBUF_OVERSIZED);
+	ASSERT_EQ(0, buffer_op(fd, VIDIOC_QBUF, 1, &b));
+	EXPECT_TRUE(logged(&self->e, "buffer 1 returned with 2049 bytes, in 2048"));
+	EXPECT_EQ(EAGAIN, buffer_op(fd, VIDIOC_DQBUF, 0, &b));
+
+	/* an honest device again: frames flow once the queue restarts */
+	media_model_set_lie(&self->e.m, MEDIA_HONEST);
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMOFF, &stream_type));
+	frames = model_count(&self->e, &self->e.m.frames);
+	for (i = 0; i < count; i++)
+		ASSERT_EQ(0, buffer_op(fd, VIDIOC_QBUF, i, &b));
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMON, &stream_type));
+	EXPECT_TRUE(WAIT_UNTIL(buffer_op(fd, VIDIOC_DQBUF, 0, &b) == 0, 5000));
+	EXPECT_LT(frames, model_count(&self->e, &self->e.m.frames));
+	close(fd);
+}
+
+/* Mappings the driver refuses: private, too long, placed off the region. */
+TEST_F(media, mmap_checked)
+{
+	struct v4l2_buffer b;
+	unsigned int count;
+	int fd = open_with_buffers(&self->e, &count);
+	void *p;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, buffer_op(fd, VIDIOC_QUERYBUF, 1, &b));
+	p = mmap(NULL, b.length, PROT_READ, MAP_PRIVATE, fd, b.m.offset);
+	EXPECT_TRUE(p == MAP_FAILED && errno == EINVAL);
+	p = mmap(NULL, b.length + 4096, PROT_READ, MAP_SHARED, fd, b.m.offset);
+	EXPECT_TRUE(p == MAP_FAILED && errno == EINVAL);
+
+	media_model_set_lie(&self->e.m, MEDIA_LIE_MMAP_OUTSIDE);
+	p = mmap(NULL, b.length, PROT_READ, MAP_SHARED, fd, b.m.offset);
+	EXPECT_TRUE(p == MAP_FAILED && errno == EIO);
+	EXPECT_TRUE(logged(&self->e, "past the region's 0x400000"));
+	/* what the device granted, it gets back */
+	EXPECT_TRUE(WAIT_UNTIL(model_count(&self->e, &self->e.m.munmaps) == 2,
+			       2000));
+	EXPECT_EQ(2u, model_count(&self->e, &self->e.m.mmaps));
+	close(fd);
+}
+
+/* What a child reads at p: the byte, or minus the signal that killed it. */
+static int child_read(const uint8_t *p)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (!pid)
+		_exit(__atomic_load_n(p, __ATOMIC_RELAXED));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return INT_MIN;
+	return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+/* A mapping shared by a child: one MUNMAP, once both are gone. */
+TEST_F(media, fork_keeps_one_mapping)
+{
+	unsigned int count;
+	int fd = open_with_buffers(&self->e, &count);
+	uint8_t *p;
+
+	ASSERT_LE(0, fd);
+	p = map_buffer(fd, 0, PROT_READ | PROT_WRITE);
+	ASSERT_NE(NULL, p);
+	p[0] = 42;
+	EXPECT_EQ(42, child_read(p));
+	usleep(200 * 1000);
+	EXPECT_EQ(0u, model_count(&self->e, &self->e.m.munmaps));
+	munmap(p, STREAM_FRAME);
+	EXPECT_TRUE(WAIT_UNTIL(model_count(&self->e, &self->e.m.munmaps) == 1,
+			       2000));
+	EXPECT_EQ(1u, model_count(&self->e, &self->e.m.mmaps));
+	close(fd);
+}
+
+/* Removal takes the mappings down: a touch is SIGBUS, not the region. */
+TEST_F(media, removal_revokes_mappings)
+{
+	unsigned int count;
+	int fd = open_with_buffers(&self->e, &count);
+	uint8_t *p;
+
+	ASSERT_LE(0, fd);
+	p = map_buffer(fd, 0, PROT_READ);
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(0, child_read(p));
+	ASSERT_EQ(0, vlab_remove(&self->e.m.lab, VLAB_REMOVE_SURPRISE));
+	EXPECT_EQ(-SIGBUS, child_read(p));
+	munmap(p, STREAM_FRAME);
+	close(fd);
+}
+
+/* Freeze or restore the device's driver, as suspend and resume do. */
+static int power(struct media_env *env, const char *what)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/lab_sleep",
+		 env->vdev);
+	return sysfs_write(path, what);
+}
+
+/*
+ * Freeze and restore while streaming: the device forgot the session, so
+ * its file fails with EIO (a waiting DQBUF too) and its mapping with
+ * SIGBUS; a new file streams again; closing the old one closes no session
+ * the device gave to another, and its mapping sends no MUNMAP.
+ */
+TEST_F(media, freeze_restore_while_streaming)
+{
+	struct dq_waiter w = { .err = -1 };
+	struct v4l2_format f;
+	struct v4l2_buffer b;
+	unsigned int count, i, closes, munmaps;
+	pthread_t thread;
+	uint8_t *p;
+	int fd = open_with_buffers(&self->e, &count), fd2;
+
+	ASSERT_LE(0, fd);
+	p = map_buffer(fd, 0, PROT_READ);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, child_read(p));
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMON, &stream_type));
+	w.fd = fd;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, dq_thread, &w));
+	usleep(200 * 1000);
+
+	ASSERT_EQ(0, power(&self->e, "freeze"));
+	pthread_join(thread, NULL);
+	EXPECT_EQ(EIO, w.err);
+	ASSERT_EQ(0, power(&self->e, "restore"));
+	EXPECT_EQ(-SIGBUS, child_read(p));
+	EXPECT_EQ(EIO, get_format(fd, &f));
+	EXPECT_EQ(EIO, buffer_op(fd, VIDIOC_QBUF, 0, &b));
+
+	/* a new file is session 1 again: the old one must not close it */
+	fd2 = open_with_buffers(&self->e, &count);
+	ASSERT_LE(0, fd2);
+	closes = model_count(&self->e, &self->e.m.closes);
+	munmaps = model_count(&self->e, &self->e.m.munmaps);
+	munmap(p, STREAM_FRAME);
+	close(fd);
+	usleep(200 * 1000);
+	EXPECT_EQ(closes, model_count(&self->e, &self->e.m.closes));
+	EXPECT_EQ(munmaps, model_count(&self->e, &self->e.m.munmaps));
+	for (i = 0; i < count; i++)
+		ASSERT_EQ(0, buffer_op(fd2, VIDIOC_QBUF, i, &b));
+	ASSERT_EQ(0, xioctl(fd2, VIDIOC_STREAMON, &stream_type));
+	EXPECT_EQ(0, buffer_op(fd2, VIDIOC_DQBUF, 0, &b));
+	close(fd2);
+}
+
+/* The module cannot go while a file is open: the file holds it. */
+TEST_F(media, unload_while_open)
+{
+	char before[16], open_cnt[16];
+	int fd = open_node(&self->e);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sysfs_read(REFCNT, open_cnt, sizeof(open_cnt)));
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "virtio_media", O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	close(fd);
+	ASSERT_EQ(0, sysfs_read(REFCNT, before, sizeof(before)));
+	EXPECT_LT(atoi(before), atoi(open_cnt));
+}
+
+/* --- standard tools --- */
+
+/*
+ * v4l2-compliance, streaming included: every test passes. Its failures
+ * and its total are in the test's output.
+ */
+TEST_F(media, v4l2_compliance)
+{
+	const char *out = "/tmp/media_test.compliance";
+
+	shell_within_ms(600000, "v4l2-compliance -d %s -s 10 >%s 2>&1",
+			self->e.node, out);
+	shell_within_ms(5000, "grep -E 'fail:|warn:|Total' %s | sed 's/^/# /'",
+			out);
+	EXPECT_EQ(0, shell_within_ms(5000, "grep -q 'Failed: 0, Warnings: 0' %s",
+				     out));
+}
+
+/* v4l2-ctl captures the device's frames: the pattern, in order. */
+TEST_F(media, v4l2_ctl_capture)
+{
+	const char *out = "/tmp/media_test.frames";
+	uint8_t frame[STREAM_FRAME];
+	uint32_t i;
+	FILE *f;
+
+	ASSERT_EQ(0, shell_within_ms(60000,
+				     "v4l2-ctl -d %s --set-fmt-video=width=%u,height=%u --stream-mmap --stream-count=5 --stream-to=%s",
+				     self->e.node, STREAM_WIDTH, STREAM_HEIGHT,
+				     out));
+	f = fopen(out, "r");
+	ASSERT_NE(NULL, f);
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(1u, fread(frame, sizeof(frame), 1, f));
+		EXPECT_TRUE(pattern_ok(frame, sizeof(frame), i));
+	}
+	EXPECT_EQ(0u, fread(frame, 1, 1, f));
+	fclose(f);
+	EXPECT_TRUE(WAIT_UNTIL(model_count(&self->e, &self->e.m.munmaps) ==
+			       model_count(&self->e, &self->e.m.mmaps), 2000));
 }
 
 TEST_HARNESS_MAIN

@@ -145,16 +145,19 @@ struct vlab_config {
 /* Break the virtqueues first, as when hardware vanishes. */
 #define VLAB_REMOVE_SURPRISE _BITUL(0)
 
+/* vlab_info.flags: registration returned, so a driver's probe is done. */
+#define VLAB_INFO_REGISTERED _BITUL(0)
+
 /**
  * struct vlab_info - the device as the kernel named it (VLAB_IOC_INFO)
  * @name: device name on the virtio bus, "virtioN".
  * @index: N.
- * @reserved: 0.
+ * @flags: VLAB_INFO_*.
  */
 struct vlab_info {
 	char name[32];
 	__u32 index;
-	__u32 reserved;
+	__u32 flags;
 };
 
 /* Bytes of one rewrite pattern, at most. */
