@@ -60,6 +60,8 @@ static int vmedia_release_file(struct file *file)
 	struct vmedia_session *s = vmedia_session(file->private_data);
 
 	v4l2_fh_del(&s->fh);
+	/* the session's last MUNMAPs before its CLOSE */
+	flush_work(&s->vm->munmap_work);
 	vmedia_close_session(s->vm, s);
 	vmedia_queues_release(s);
 	v4l2_fh_exit(&s->fh);

@@ -230,7 +230,9 @@ static void *read_console(void *arg)
  * The device goes away while it streams to a reader: nothing hangs, the
  * reader sees the end. (Traffic runs device to driver: removing the device
  * while an hvc transmit spins makes 6.12's remove_vqs() free_buf() the
- * transmit's already freed kmemdup() buffer, a driver bug outside the lab.)
+ * transmit's already freed kmemdup() buffer, a driver bug outside the lab.
+ * A read that ends during the removal loses its buffer in fill_readbuf(),
+ * another: tools/testing/vm/kmemleak-known.)
  */
 TEST_F(console, removal_under_traffic)
 {

@@ -492,6 +492,8 @@ static void media_close(struct media_model *m, const uint8_t *out,
 		m->sessions--;
 	}
 	/* its mappings stay until MUNMAP, as the specification says */
+	if (id == m->owner && media_buffers_mapped(m))
+		m->closed_mapped++;
 	if (id == m->owner)
 		media_free_buffers(m);
 	m->closes++;

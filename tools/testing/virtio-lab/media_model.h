@@ -97,6 +97,7 @@ struct media_model {
 	uint32_t sequence;
 	int64_t next_frame_ms;
 	unsigned int frames, mmaps, munmaps;
+	unsigned int closed_mapped;	/* CLOSEs with buffers still mapped */
 };
 
 /* Create the device; the driver binds to it as to real hardware. */

@@ -728,6 +728,25 @@ TEST_F(media, fork_keeps_one_mapping)
 	close(fd);
 }
 
+/* A file unmapped, then closed: the device hears MUNMAP before CLOSE. */
+TEST_F(media, munmap_before_close)
+{
+	unsigned int count, i;
+	int fd;
+	uint8_t *p;
+
+	for (i = 0; i < 5; i++) {
+		fd = open_with_buffers(&self->e, &count);
+		ASSERT_LE(0, fd);
+		p = map_buffer(fd, 0, PROT_READ);
+		ASSERT_NE(NULL, p);
+		munmap(p, STREAM_FRAME);
+		close(fd);
+	}
+	EXPECT_EQ(5u, model_count(&self->e, &self->e.m.munmaps));
+	EXPECT_EQ(0u, model_count(&self->e, &self->e.m.closed_mapped));
+}
+
 /* Removal takes the mappings down: a touch is SIGBUS, not the region. */
 TEST_F(media, removal_revokes_mappings)
 {
