@@ -194,9 +194,10 @@ static int vmedia_queue_done(struct vmedia *vm, struct vmedia_session *s,
 				b->index, b->bytesused, b->length);
 		return -EIO;
 	}
-	/* dequeued, as vb2 reports a buffer DQBUF returns */
+	/* dequeued, as vb2 reports a buffer DQBUF returns; MMAP, the one kind */
 	b->flags &= ~(V4L2_BUF_FLAG_QUEUED | V4L2_BUF_FLAG_DONE |
 		      V4L2_BUF_FLAG_PREPARED);
+	b->memory = V4L2_MEMORY_MMAP;
 	clear_bit(b->index, q->queued);
 	list_add_tail(&d->node, &q->done);
 	return 0;

@@ -669,6 +669,8 @@ static int media_produce(struct media_model *m)
 		b.index = m->nbufs + 1;
 	if (m->lie == MEDIA_LIE_DQBUF_OVERSIZED)
 		b.bytesused = b.length + 1;
+	if (m->lie == MEDIA_LIE_DQBUF_USERPTR)
+		b.memory = V4L2_MEMORY_USERPTR;
 	memcpy(ev.buffer, &b, sizeof(b));
 	m->frames++;
 	return media_event(m, &ev, sizeof(ev));

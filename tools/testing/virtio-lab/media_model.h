@@ -55,6 +55,8 @@ enum media_lie {
 	MEDIA_LIE_DQBUF_UNKNOWN_BUFFER,
 	/* a frame is returned with more bytes than its buffer holds */
 	MEDIA_LIE_DQBUF_OVERSIZED,
+	/* a frame is returned as a USERPTR buffer, which it is not */
+	MEDIA_LIE_DQBUF_USERPTR,
 	/* MMAP places a buffer beyond the end of the region */
 	MEDIA_LIE_MMAP_OUTSIDE,
 };

@@ -656,6 +656,13 @@ TEST_F(media, buffer_events_that_lie)
 	EXPECT_TRUE(logged(&self->e, "buffer 1 returned with 2049 bytes, in 2048"));
 	EXPECT_EQ(EAGAIN, buffer_op(fd, VIDIOC_DQBUF, 0, &b));
 
+	/* the memory is MMAP, whatever the device says */
+	media_model_set_lie(&self->e.m, MEDIA_LIE_DQBUF_USERPTR);
+	ASSERT_EQ(0, buffer_op(fd, VIDIOC_QBUF, 2, &b));
+	ASSERT_TRUE(WAIT_UNTIL(buffer_op(fd, VIDIOC_DQBUF, 0, &b) == 0, 5000));
+	EXPECT_EQ(2u, b.index);
+	EXPECT_EQ((uint32_t)V4L2_MEMORY_MMAP, b.memory);
+
 	/* an honest device again: frames flow once the queue restarts */
 	media_model_set_lie(&self->e.m, MEDIA_HONEST);
 	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMOFF, &stream_type));
