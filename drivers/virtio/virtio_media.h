@@ -199,8 +199,7 @@ int vmedia_video_register(struct vmedia *vm);
 
 void vmedia_queues_init(struct vmedia_session *s);
 void vmedia_queues_release(struct vmedia_session *s);
-void vmedia_buffer_done(struct vmedia *vm, struct vmedia_done *done,
-			u32 session_id);
+void vmedia_buffer_done(struct vmedia_session *s, struct vmedia_done *done);
 void vmedia_queues_end(struct vmedia_session *s);
 __poll_t vmedia_queues_poll(struct vmedia_session *s, struct file *file,
 			    poll_table *wait);

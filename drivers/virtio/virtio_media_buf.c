@@ -98,10 +98,11 @@ static int vmedia_take_done(struct vmedia_session *s, struct vmedia_queue *q,
 			    struct v4l2_buffer *b, struct vmedia_done **taken)
 {
 	struct v4l2_plane *planes = b->m.planes;
+	int dead = READ_ONCE(s->dead);
 	struct vmedia_done *d;
 
-	if (READ_ONCE(s->dead))
-		return READ_ONCE(s->dead);
+	if (dead)
+		return dead;
 	if (b->type != q->type || !q->num_buffers)
 		return -EINVAL;
 	d = list_first_entry_or_null(&q->done, struct vmedia_done, node);
@@ -205,36 +206,23 @@ static int vmedia_queue_done(struct vmedia *vm, struct vmedia_session *s,
 
 /**
  * vmedia_buffer_done - a DQBUF event: the device returned a buffer
- * @vm: the device
+ * @s: the session the event names
  * @done: the event's buffer and planes, copied; kept or freed here
- * @session_id: the session the event names
  *
  * A buffer the session has not queued, or one described beyond its
  * bounds, is refused with a log line: the session's queue stays as it was.
  */
-void vmedia_buffer_done(struct vmedia *vm, struct vmedia_done *done,
-			u32 session_id)
+void vmedia_buffer_done(struct vmedia_session *s, struct vmedia_done *done)
 {
-	struct vmedia_session *s;
-	int err = -ENOENT;
+	int err;
 
-	mutex_lock(&vm->sessions_lock);
-	list_for_each_entry(s, &vm->sessions, node) {
-		if (s->id != session_id)
-			continue;
-		spin_lock(&s->queues_lock);
-		err = vmedia_queue_done(vm, s, done);
-		spin_unlock(&s->queues_lock);
-		if (!err)
-			wake_up_all(&s->done_wait);
-		break;
-	}
-	mutex_unlock(&vm->sessions_lock);
-	if (err == -ENOENT)
-		vmedia_complain(vm, "buffer event for session %u, which is not open\n",
-				session_id);
+	spin_lock(&s->queues_lock);
+	err = vmedia_queue_done(s->vm, s, done);
+	spin_unlock(&s->queues_lock);
 	if (err)
 		kfree(done);
+	else
+		wake_up_all(&s->done_wait);
 }
 
 static bool vmedia_polls_capture(struct vmedia *vm, __poll_t asked)

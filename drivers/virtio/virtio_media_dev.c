@@ -231,7 +231,6 @@ void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
 		.session_id = cpu_to_le32(s->id),
 	};
 	unsigned int used;
-
 	bool known;
 
 	mutex_lock(&vm->sessions_lock);
@@ -251,7 +250,6 @@ void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
  * @size: the size of the argument, _IOC_SIZE(cmd)
  * @array: the array, which follows the argument in the payload, or NULL
  * @array_len: its size in bytes
- *
  * @payload: set when the device returned the payload, or NULL
  *
  * The array's pointer in @arg is left as the device returns it: the caller
@@ -462,6 +460,8 @@ static void vmedia_dqbuf_event(struct vmedia *vm,
 			       const struct virtio_media_event_dqbuf *ev)
 {
 	struct vmedia_done *done = kmalloc(sizeof(*done), GFP_KERNEL);
+	u32 id = le32_to_cpu(ev->hdr.session_id);
+	struct vmedia_session *s;
 
 	static_assert(sizeof(done->buf) == sizeof(ev->buffer));
 	static_assert(sizeof(done->planes) == sizeof(ev->planes));
@@ -471,7 +471,16 @@ static void vmedia_dqbuf_event(struct vmedia *vm,
 	}
 	memcpy(&done->buf, ev->buffer, sizeof(done->buf));
 	memcpy(done->planes, ev->planes, sizeof(done->planes));
-	vmedia_buffer_done(vm, done, le32_to_cpu(ev->hdr.session_id));
+	mutex_lock(&vm->sessions_lock);
+	s = vmedia_find_session(vm, id);
+	if (s)
+		vmedia_buffer_done(s, done);
+	mutex_unlock(&vm->sessions_lock);
+	if (!s) {
+		vmedia_complain(vm, "buffer event for session %u, which is not open\n",
+				id);
+		kfree(done);
+	}
 }
 
 /* One event of len bytes, a copy of what the device wrote. */
