@@ -3,8 +3,9 @@
  * virtio-media (VIRTIO 1.4 section 5.22): a V4L2 device relayed over
  * virtio. virtio_media_dev.c speaks to the device (commands, events,
  * lifetime), virtio_media_v4l2.c is the video node (files, ioctls),
- * virtio_media_buf.c a session's buffer queues, virtio_media_mmap.c the
- * mappings of shared memory region 0.
+ * virtio_media_ctrls.c the extended control ioctls, virtio_media_buf.c a
+ * session's buffer queues, virtio_media_mmap.c the mappings of shared
+ * memory region 0.
  *
  * Lock order: vm->sessions_lock, then a session's queues_lock (a
  * spinlock). vm->cmd_lock is taken alone, and no lock is held while a
@@ -18,6 +19,7 @@
 #include <linux/refcount.h>
 #include <linux/ratelimit.h>
 #include <linux/spinlock.h>
+#include <linux/uio.h>
 #include <linux/virtio_config.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -67,6 +69,8 @@ struct vmedia_event_buf {
  * @cmd_vq: the command queue.
  * @event_vq: the event queue.
  * @device_caps: the capabilities the node reports (from the config).
+ * @guest_phys: the device takes guest-physical addresses (it did not
+ *	offer VIRTIO_F_ACCESS_PLATFORM), which scatter lists carry.
  * @card: the device's name, NUL-terminated.
  * @cmd_lock: one command at a time; queue setup and teardown against
  *	commands.
@@ -97,6 +101,7 @@ struct vmedia {
 	struct virtqueue *cmd_vq;
 	struct virtqueue *event_vq;
 	u32 device_caps;
+	bool guest_phys;
 	char card[VIRTIO_MEDIA_CARD_SIZE + 1];
 	struct mutex cmd_lock; /* one command at a time; queue setup */
 	struct vreq_queue commands;
@@ -187,15 +192,52 @@ static inline struct vmedia_session *vmedia_session(void *fh)
 		dev_warn(__vm->v4l2_dev.dev, fmt, ##__VA_ARGS__);	\
 } while (0)
 
+/**
+ * struct vmedia_payload - what an ioctl carries, in the order it travels
+ * @arg: the ioctl's argument, in the 64-bit layout (see the Kbuild
+ *	condition).
+ * @size: its size, _IOC_SIZE() of the ioctl.
+ * @array: the array @arg points to, which follows it both ways, or NULL.
+ * @array_len: its size in bytes.
+ * @sg: the scatter list of the memory @shared, for the device to read
+ *	only, or NULL.
+ * @sg_len: its size in bytes.
+ * @shared: memory the device reaches through @sg (from
+ *	vmedia_alloc_dev_writable()). The command owns it while the device
+ *	may use it: after the call it is the caller's again to read and free,
+ *	or NULL when a device that did not answer keeps it.
+ * @error_payload: the ioctl returns its argument on error too.
+ * @returned: set when the device returned the payload.
+ */
+struct vmedia_payload {
+	void *arg;
+	size_t size;
+	void *array;
+	size_t array_len;
+	struct virtio_media_sg_entry *sg;
+	size_t sg_len;
+	void *shared;
+	bool error_payload;
+	bool returned;
+};
+
+void *vmedia_alloc_dev_writable(size_t len);
 int vmedia_open_session(struct vmedia *vm, struct vmedia_session *s);
 void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s);
 int vmedia_ioctl(struct vmedia_session *s, unsigned int cmd, void *arg,
 		 size_t size);
-int vmedia_ioctl_array(struct vmedia_session *s, unsigned int cmd, void *arg,
-		       size_t size, void *array, size_t array_len,
-		       bool *payload);
+int vmedia_ioctl_payload(struct vmedia_session *s, unsigned int cmd,
+			 struct vmedia_payload *p);
 
 int vmedia_video_register(struct vmedia *vm);
+
+int vmedia_g_ext_ctrls(struct file *file, void *fh,
+		       struct v4l2_ext_controls *cs);
+int vmedia_s_ext_ctrls(struct file *file, void *fh,
+		       struct v4l2_ext_controls *cs);
+int vmedia_try_ext_ctrls(struct file *file, void *fh,
+			 struct v4l2_ext_controls *cs);
+int vmedia_ctrl_initial_event(struct vmedia_session *s, u32 id);
 
 void vmedia_queues_init(struct vmedia_session *s);
 void vmedia_queues_release(struct vmedia_session *s);

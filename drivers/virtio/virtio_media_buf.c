@@ -365,12 +365,17 @@ static int vmedia_buf_ioctl(struct vmedia_session *s, unsigned int cmd,
 	bool mplane = V4L2_TYPE_IS_MULTIPLANAR(b->type);
 	struct v4l2_plane *planes = mplane ? b->m.planes : NULL;
 	u32 index = b->index, type = b->type, nplanes = mplane ? b->length : 0;
+	struct vmedia_payload p = {
+		.arg = b,
+		.size = sizeof(*b),
+		.array = planes,
+		.array_len = nplanes * sizeof(*planes),
+	};
 	int err;
 
 	if (mplane)
 		b->m.planes = NULL;
-	err = vmedia_ioctl_array(s, cmd, b, sizeof(*b), planes,
-				 nplanes * sizeof(*planes), NULL);
+	err = vmedia_ioctl_payload(s, cmd, &p);
 	if (mplane)
 		b->m.planes = planes;
 	if (!err && (b->index != index || b->type != type ||

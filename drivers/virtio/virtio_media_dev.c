@@ -27,11 +27,14 @@ MODULE_PARM_DESC(answer_ms, "How long a command waits for the device's answer, i
  * @req: its life on the command queue.
  * @out: what the driver wrote.
  * @in: what the device writes, on cache lines of its own.
+ * @shared: memory the device reaches through addresses in @out, held
+ *	until the device gives the command back.
  */
 struct vmedia_cmd {
 	struct vreq req;
 	void *out;
 	void *in;
+	void *shared;
 };
 
 static void vmedia_cmd_release(struct vreq *req)
@@ -39,16 +42,25 @@ static void vmedia_cmd_release(struct vreq *req)
 	struct vmedia_cmd *cmd = container_of(req, struct vmedia_cmd, req);
 
 	kfree(cmd->out);
-	kfree(cmd->in);
+	kvfree(cmd->in);
+	kvfree(cmd->shared);
 	kfree(cmd);
 }
 
-/*
- * A device-writable buffer of len bytes alone on its cache lines (and DMA
- * alignment units): kmalloc() aligns a power-of-two size to itself.
+/**
+ * vmedia_alloc_dev_writable - memory the device may write
+ * @len: its size in bytes
+ *
+ * Alone on its cache lines (and DMA alignment units): kmalloc() aligns a
+ * power-of-two size to itself, and what is larger than a page comes in
+ * whole pages. Free it with kvfree().
+ *
+ * Return: zeroed memory, or NULL.
  */
-static void *vmedia_alloc_dev_writable(size_t len)
+void *vmedia_alloc_dev_writable(size_t len)
 {
+	if (len > PAGE_SIZE)
+		return kvzalloc(PAGE_ALIGN(len), GFP_KERNEL);
 	return kzalloc(roundup_pow_of_two(max3(len, (size_t)L1_CACHE_BYTES,
 					       (size_t)ARCH_DMA_MINALIGN)),
 		       GFP_KERNEL);
@@ -61,83 +73,21 @@ static void vmedia_cmd_done(struct virtqueue *vq)
 	vreq_queue_complete(&vm->commands, vq);
 }
 
-/*
- * Send out_len bytes, get up to in_len back into in (none for in_len 0).
- * The bytes the device wrote in *used. 0 or -errno: -ENODEV once the
- * device is gone, -ETIMEDOUT when it did not answer, -EIO when it broke
- * a rule (with a log line).
- */
-static int vmedia_command(struct vmedia *vm, const void *out, size_t out_len,
-			  void *in, size_t in_len, unsigned int *used)
+static size_t vmedia_kvec_len(const struct kvec *v, unsigned int n)
 {
-	struct scatterlist sg_out, sg_in, *sgs[2] = { &sg_out, &sg_in };
-	u32 type = le32_to_cpu(((const struct virtio_media_cmd_header *)out)->cmd);
-	unsigned int ms = READ_ONCE(answer_ms);
-	struct vmedia_cmd *cmd;
-	int err;
+	size_t len = 0;
 
-	cmd = kzalloc(sizeof(*cmd), GFP_KERNEL);
-	if (!cmd)
-		return -ENOMEM;
-	vreq_init(&cmd->req, vmedia_cmd_release);
-	cmd->out = kmemdup(out, out_len, GFP_KERNEL);
-	cmd->in = in_len ? vmedia_alloc_dev_writable(in_len) : NULL;
-	if (!cmd->out || (in_len && !cmd->in)) {
-		vmedia_cmd_release(&cmd->req);
-		return -ENOMEM;
-	}
-	sg_init_one(&sg_out, cmd->out, out_len);
-	if (in_len)
-		sg_init_one(&sg_in, cmd->in, in_len);
-
-	mutex_lock(&vm->cmd_lock);
-	err = vreq_submit(&vm->commands, &cmd->req, sgs, 1, in_len ? 1 : 0);
-	if (err) {
-		mutex_unlock(&vm->cmd_lock);
-		vmedia_cmd_release(&cmd->req);
-		if (err == -ENODEV)
-			return err;
-		if (err == -EBUSY)
-			vmedia_complain(vm, "device still holds a command it never answered\n");
-		else
-			vmedia_complain(vm, "command %u not queued (%d)\n", type, err);
-		return -EIO;
-	}
-	if (!vreq_wait(&vm->commands, &cmd->req, ms)) {
-		mutex_unlock(&vm->cmd_lock);
-		vmedia_complain(vm, "device did not answer command %u in %u ms\n",
-				type, ms);
-		return -ETIMEDOUT;
-	}
-	mutex_unlock(&vm->cmd_lock);
-
-	err = cmd->req.status;
-	if (!err && cmd->req.used_len > in_len) {
-		vmedia_complain(vm, "command %u answered with %u bytes, more than %zu\n",
-				type, cmd->req.used_len, in_len);
-		err = -EIO;
-	}
-	if (!err) {
-		*used = cmd->req.used_len;
-		memcpy(in, cmd->in, *used);
-	}
-	vmedia_cmd_release(&cmd->req);
-	return err;
+	while (n--)
+		len += v[n].iov_len;
+	return len;
 }
 
-/* The status of an answer of used bytes, as 0 or -errno. */
+/* The status of an answer (its header), as 0 or -errno. */
 static int vmedia_status(struct vmedia *vm, u32 type,
-			 const struct virtio_media_resp_header *resp,
-			 unsigned int used)
+			 const struct virtio_media_resp_header *resp)
 {
-	u32 status;
+	u32 status = le32_to_cpu(resp->status);
 
-	if (used < sizeof(*resp)) {
-		vmedia_complain(vm, "command %u answered with %u bytes, no header\n",
-				type, used);
-		return -EIO;
-	}
-	status = le32_to_cpu(resp->status);
 	if (!status)
 		return 0;
 	if (status < MAX_ERRNO)
@@ -148,19 +98,142 @@ static int vmedia_status(struct vmedia *vm, u32 type,
 }
 
 /*
- * A command whose answer is resp_len bytes (its header first): 0, or
- * -errno as vmedia_command() and vmedia_status() give it.
+ * Check the answer the device gave cmd: its header alone, or every piece
+ * of in (none when in_count is 0). The header is copied into in[0]; the other
+ * pieces only when the whole answer came and it is a success, or
+ * error_payload takes the payload of an error too.
+ */
+static int vmedia_answer(struct vmedia *vm, struct vmedia_cmd *cmd, u32 type,
+			 const struct kvec *in, unsigned int in_count,
+			 bool error_payload, unsigned int *used)
+{
+	size_t in_len = vmedia_kvec_len(in, in_count), off;
+	unsigned int i;
+	int err;
+
+	err = cmd->req.status;
+	if (err)
+		return err;
+	*used = cmd->req.used_len;
+	if (*used != in_len && (!in_count || *used != in[0].iov_len)) {
+		vmedia_complain(vm, "command %u answered with %u bytes, not %zu or %zu\n",
+				type, *used, in_count ? in[0].iov_len : 0, in_len);
+		return -EIO;
+	}
+	if (!in_count)
+		return 0;
+	memcpy(in[0].iov_base, cmd->in, in[0].iov_len);
+	err = vmedia_status(vm, type, in[0].iov_base);
+	if (*used != in_len || (err && (err == -EIO || !error_payload)))
+		return err;
+	for (i = 1, off = in[0].iov_len; i < in_count; off += in[i++].iov_len)
+		memcpy(in[i].iov_base, cmd->in + off, in[i].iov_len);
+	return err;
+}
+
+/*
+ * Send the pieces of out, in order; the device answers into the pieces of
+ * in, the first of which is the answer's header (see vmedia_answer()).
+ * When shared is given, the command owns *shared, memory the device
+ * reaches through addresses in out: it gives it back (leaves *shared) once
+ * the device answered, else keeps it until the device gives the command
+ * back and sets *shared to NULL.
+ *
+ * Return: 0, or -errno: the device's status, -ENODEV once the device is
+ * gone, -ETIMEDOUT when it did not answer, -EIO when it broke a rule (with
+ * a log line).
+ */
+static int vmedia_command(struct vmedia *vm, const struct kvec *out,
+			  unsigned int out_count, const struct kvec *in,
+			  unsigned int in_count, void **shared, bool error_payload,
+			  unsigned int *used)
+{
+	struct scatterlist sg_out, sg_in, *sgs[2] = { &sg_out, &sg_in };
+	u32 type = le32_to_cpu(((const struct virtio_media_cmd_header *)
+				out[0].iov_base)->cmd);
+	size_t out_len = vmedia_kvec_len(out, out_count);
+	size_t in_len = vmedia_kvec_len(in, in_count);
+	unsigned int i, ms = READ_ONCE(answer_ms);
+	struct vmedia_cmd *cmd;
+	bool answered;
+	size_t off;
+	int err;
+
+	*used = 0;
+	cmd = kzalloc(sizeof(*cmd), GFP_KERNEL);
+	if (!cmd) {
+		if (shared) {
+			kvfree(*shared);
+			*shared = NULL;
+		}
+		return -ENOMEM;
+	}
+	vreq_init(&cmd->req, vmedia_cmd_release);
+	if (shared)
+		cmd->shared = *shared;
+	cmd->out = kmalloc(out_len, GFP_KERNEL);
+	cmd->in = in_len ? vmedia_alloc_dev_writable(in_len) : NULL;
+	if (!cmd->out || (in_len && !cmd->in)) {
+		err = -ENOMEM;
+		goto keep;
+	}
+	for (i = 0, off = 0; i < out_count; off += out[i++].iov_len)
+		memcpy(cmd->out + off, out[i].iov_base, out[i].iov_len);
+	sg_init_one(&sg_out, cmd->out, out_len);
+	if (in_len)
+		sg_init_one(&sg_in, cmd->in, in_len);
+
+	mutex_lock(&vm->cmd_lock);
+	err = vreq_submit(&vm->commands, &cmd->req, sgs, 1, in_len ? 1 : 0);
+	if (err) {
+		mutex_unlock(&vm->cmd_lock);
+		if (err == -EBUSY)
+			vmedia_complain(vm, "device still holds a command it never answered\n");
+		else if (err != -ENODEV)
+			vmedia_complain(vm, "command %u not queued (%d)\n", type, err);
+		err = err == -ENODEV ? err : -EIO;
+		goto keep;
+	}
+	answered = vreq_wait(&vm->commands, &cmd->req, ms);
+	mutex_unlock(&vm->cmd_lock);
+	if (!answered) {
+		vmedia_complain(vm, "device did not answer command %u in %u ms\n",
+				type, ms);
+		err = -ETIMEDOUT;
+		goto keep;
+	}
+	err = vmedia_answer(vm, cmd, type, in, in_count, error_payload, used);
+	/* answered or given back: the device holds nothing any more */
+	cmd->shared = NULL;
+	vmedia_cmd_release(&cmd->req);
+	return err;
+keep:
+	if (shared)
+		*shared = NULL;
+	/* the queue frees an abandoned command once the device returns it */
+	if (err != -ETIMEDOUT)
+		vmedia_cmd_release(&cmd->req);
+	return err;
+}
+
+/*
+ * A command whose answer is resp_len bytes, its header first: 0, or
+ * -errno as vmedia_command() gives it.
  */
 static int vmedia_call(struct vmedia *vm, const void *cmd, size_t len,
 		       void *resp, size_t resp_len)
 {
+	struct kvec out = { (void *)cmd, len };
+	struct kvec in[2] = {
+		{ resp, sizeof(struct virtio_media_resp_header) },
+		{ resp + sizeof(struct virtio_media_resp_header),
+		  resp_len - sizeof(struct virtio_media_resp_header) },
+	};
 	u32 type = le32_to_cpu(((const struct virtio_media_cmd_header *)cmd)->cmd);
 	unsigned int used;
 	int err;
 
-	err = vmedia_command(vm, cmd, len, resp, resp_len, &used);
-	if (!err)
-		err = vmedia_status(vm, type, resp, used);
+	err = vmedia_command(vm, &out, 1, in, 2, NULL, false, &used);
 	if (!err && used != resp_len) {
 		vmedia_complain(vm, "command %u answered with %u bytes, not %zu\n",
 				type, used, resp_len);
@@ -230,6 +303,7 @@ void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
 		.hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_CLOSE),
 		.session_id = cpu_to_le32(s->id),
 	};
+	struct kvec out = { &cmd, sizeof(cmd) };
 	unsigned int used;
 	bool known;
 
@@ -239,103 +313,84 @@ void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
 	mutex_unlock(&vm->sessions_lock);
 	/* a reset device may have given its id to another session */
 	if (known)
-		vmedia_command(vm, &cmd, sizeof(cmd), NULL, 0, &used);
+		vmedia_command(vm, &out, 1, NULL, 0, NULL, false, &used);
 }
 
 /**
- * vmedia_ioctl_array - run a V4L2 ioctl whose argument points to an array
+ * vmedia_ioctl_payload - run a V4L2 ioctl in a session on the device
  * @s: the session
- * @cmd: the ioctl (VIDIOC_*); its direction says which way arg goes
- * @arg: its argument, in the 64-bit layout (see the Kbuild condition)
- * @size: the size of the argument, _IOC_SIZE(cmd)
- * @array: the array, which follows the argument in the payload, or NULL
- * @array_len: its size in bytes
- * @payload: set when the device returned the payload, or NULL
+ * @cmd: the ioctl (VIDIOC_*); its direction says which way the payload goes
+ * @p: the payload
  *
- * The array's pointer in @arg is left as the device returns it: the caller
- * puts its own back. A payload after an error is taken only where V4L2
- * itself returns the argument on error (the extended control ioctls, for
- * their error_idx) and @payload asks for it.
+ * The pointer in @p->arg to @p->array is left as the device returns it:
+ * the caller puts its own back. A payload after an error is taken only
+ * where V4L2 itself returns the argument on error (the extended control
+ * ioctls, for their error_idx) and @p->error_payload asks for it.
  *
- * Return: 0 with arg and array as the device left them, or -errno: the
+ * Return: 0 with the payload as the device left it, or -errno: the
  * device's status, or -EIO when it broke a rule.
  */
-int vmedia_ioctl_array(struct vmedia_session *s, unsigned int cmd, void *arg,
-		       size_t size, void *array, size_t array_len,
-		       bool *payload)
+int vmedia_ioctl_payload(struct vmedia_session *s, unsigned int cmd,
+			 struct vmedia_payload *p)
 {
-	struct vmedia *vm = s->vm;
+	struct virtio_media_cmd_ioctl req = {
+		.hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_IOCTL),
+		.session_id = cpu_to_le32(s->id),
+		.code = cpu_to_le32(_IOC_NR(cmd)),
+	};
+	struct virtio_media_resp_ioctl resp;
 	bool to_dev = _IOC_DIR(cmd) & _IOC_WRITE;
 	bool from_dev = _IOC_DIR(cmd) & _IOC_READ;
-	size_t len = size + array_len;
-	struct virtio_media_resp_ioctl *resp;
-	struct virtio_media_cmd_ioctl *req;
-	size_t out_len = sizeof(*req) + (to_dev ? len : 0);
-	size_t in_len = sizeof(*resp) + (from_dev ? len : 0);
-	unsigned int used;
+	struct kvec out[4] = { { &req, sizeof(req) } };
+	struct kvec in[3] = { { &resp, sizeof(resp) } };
+	unsigned int out_count = 1, in_count = 1, used;
 	int err;
 
-	if (WARN_ON_ONCE(size != _IOC_SIZE(cmd)))
+	p->returned = false;
+	if (WARN_ON_ONCE(p->size != _IOC_SIZE(cmd) || (p->shared && !to_dev)))
 		return -EINVAL;
-	mutex_lock(&vm->sessions_lock);
+	mutex_lock(&s->vm->sessions_lock);
 	err = s->dead;
-	mutex_unlock(&vm->sessions_lock);
+	mutex_unlock(&s->vm->sessions_lock);
 	if (err)
 		return err;
 
-	req = kzalloc(out_len, GFP_KERNEL);
-	resp = kzalloc(in_len, GFP_KERNEL);
-	if (!req || !resp) {
-		err = -ENOMEM;
-		goto out;
+	if (to_dev) {
+		out[out_count++] = (struct kvec){ p->arg, p->size };
+		if (p->array_len)
+			out[out_count++] = (struct kvec){ p->array, p->array_len };
+		/* the scatter list is the device's to read only */
+		if (p->sg_len)
+			out[out_count++] = (struct kvec){ p->sg, p->sg_len };
 	}
-	req->hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_IOCTL);
-	req->session_id = cpu_to_le32(s->id);
-	req->code = cpu_to_le32(_IOC_NR(cmd));
-	if (to_dev)
-		memcpy(req + 1, arg, size);
-	if (to_dev && array_len)
-		memcpy((u8 *)(req + 1) + size, array, array_len);
-
-	if (payload)
-		*payload = false;
-	err = vmedia_command(vm, req, out_len, resp, in_len, &used);
-	if (err)
-		goto out;
-	err = vmedia_status(vm, VIRTIO_MEDIA_CMD_IOCTL, &resp->hdr, used);
-	if ((err && (err == -EIO || !payload)) || !from_dev)
-		goto out;
-	/* the header alone: the payload is as it was */
-	if (used == in_len) {
-		memcpy(arg, resp + 1, size);
-		if (array_len)
-			memcpy(array, (u8 *)(resp + 1) + size, array_len);
-		if (payload)
-			*payload = true;
-	} else if (used != sizeof(*resp) && !err) {
-		err = -EIO;
-		vmedia_complain(vm, "ioctl %u answered with %u bytes, not %zu or %zu\n",
-				_IOC_NR(cmd), used, sizeof(*resp), in_len);
+	if (from_dev) {
+		in[in_count++] = (struct kvec){ p->arg, p->size };
+		if (p->array_len)
+			in[in_count++] = (struct kvec){ p->array, p->array_len };
 	}
-out:
-	kfree(req);
-	kfree(resp);
+	err = vmedia_command(s->vm, out, out_count, in, in_count,
+			     p->shared ? &p->shared : NULL, p->error_payload,
+			     &used);
+	p->returned = in_count > 1 && used == vmedia_kvec_len(in, in_count) &&
+		      (!err || (p->error_payload && err != -EIO));
 	return err;
 }
 
 /**
- * vmedia_ioctl - run a V4L2 ioctl in a session on the device
+ * vmedia_ioctl - run a V4L2 ioctl whose argument is all its payload
  * @s: the session
  * @cmd: the ioctl (VIDIOC_*); its direction says which way arg goes
  * @arg: its argument, in the 64-bit layout (see the Kbuild condition)
  * @size: the size of the argument, _IOC_SIZE(cmd)
  *
- * Return: as vmedia_ioctl_array().
+ * Return: as vmedia_ioctl_payload().
  */
 int vmedia_ioctl(struct vmedia_session *s, unsigned int cmd, void *arg,
 		 size_t size)
 {
-	return vmedia_ioctl_array(s, cmd, arg, size, NULL, 0, NULL);
+	struct vmedia_payload p = { .arg = arg, .size = size };
+
+	return vmedia_ioctl_payload(s, cmd, &p);
 }
 
 /**
@@ -623,6 +678,7 @@ static int vmedia_read_config(struct vmedia *vm)
 	}
 	/* the V4L2 core sets it; read() is not relayed */
 	vm->device_caps = caps & ~(V4L2_CAP_DEVICE_CAPS | V4L2_CAP_READWRITE);
+	vm->guest_phys = !virtio_has_feature(vdev, VIRTIO_F_ACCESS_PLATFORM);
 	if (!vm->card[0])
 		strscpy(vm->card, "virtio-media", sizeof(vm->card));
 	return 0;

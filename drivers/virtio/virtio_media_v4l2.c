@@ -134,76 +134,30 @@ VMEDIA_RELAY(g_ctrl, VIDIOC_G_CTRL, struct v4l2_control *)
 VMEDIA_RELAY(s_ctrl, VIDIOC_S_CTRL, struct v4l2_control *)
 
 /*
- * G/S/TRY_EXT_CTRLS: the structure, then its controls. A control whose
- * value lies in memory of its own (size non-zero: strings, arrays,
- * compound controls) would travel as a scatter list: not relayed yet.
- */
-static int vmedia_ext_ctrls(struct vmedia_session *s, unsigned int cmd,
-			    struct v4l2_ext_controls *cs)
-{
-	struct v4l2_ext_control *controls = cs->controls;
-	size_t array = cs->count * sizeof(*controls);
-	u32 i, count = cs->count;
-	bool payload;
-	int err;
-
-	for (i = 0; i < count; i++) {
-		if (controls[i].size) {
-			cs->error_idx = i;
-			return -EINVAL;
-		}
-	}
-	/* no kernel pointer goes to the device */
-	cs->controls = NULL;
-	err = vmedia_ioctl_array(s, cmd, cs, sizeof(*cs), controls, array,
-				 &payload);
-	/* what the device wrote there is our pointer's place, not its own */
-	cs->controls = controls;
-	if (!err && cs->count != count) {
-		vmedia_complain(s->vm, "ioctl %u answered with %u controls, not %u\n",
-				_IOC_NR(cmd), cs->count, count);
-		err = -EIO;
-	}
-	cs->count = count;
-	/* without a payload, the error names no control */
-	if (err && (!payload || cs->error_idx > count))
-		cs->error_idx = count;
-	return err;
-}
-
-static int vmedia_g_ext_ctrls(struct file *file, void *fh,
-			      struct v4l2_ext_controls *cs)
-{
-	return vmedia_ext_ctrls(vmedia_session(fh), VIDIOC_G_EXT_CTRLS, cs);
-}
-
-static int vmedia_s_ext_ctrls(struct file *file, void *fh,
-			      struct v4l2_ext_controls *cs)
-{
-	return vmedia_ext_ctrls(vmedia_session(fh), VIDIOC_S_EXT_CTRLS, cs);
-}
-
-static int vmedia_try_ext_ctrls(struct file *file, void *fh,
-				struct v4l2_ext_controls *cs)
-{
-	return vmedia_ext_ctrls(vmedia_session(fh), VIDIOC_TRY_EXT_CTRLS, cs);
-}
-
-/*
  * The device decides which events it sends; the V4L2 core keeps the
- * file's subscriptions, so DQEVENT and poll() are its own.
+ * file's subscriptions, so DQEVENT and poll() are its own. A control's
+ * initial event is the driver's (vmedia_ctrl_initial_event()).
  */
 static int vmedia_subscribe_event(struct v4l2_fh *fh,
 				  const struct v4l2_event_subscription *sub)
 {
+	bool initial = sub->type == V4L2_EVENT_CTRL &&
+		       sub->flags & V4L2_EVENT_SUB_FL_SEND_INITIAL;
 	struct v4l2_event_subscription arg = *sub;
 	struct vmedia_session *s = vmedia_session(fh);
 	int err;
 
+	if (initial)
+		arg.flags &= ~V4L2_EVENT_SUB_FL_SEND_INITIAL;
 	err = vmedia_ioctl(s, VIDIOC_SUBSCRIBE_EVENT, &arg, sizeof(arg));
 	if (err)
 		return err;
 	err = v4l2_event_subscribe(fh, sub, VMEDIA_EVENTS_PER_TYPE, NULL);
+	if (!err && initial) {
+		err = vmedia_ctrl_initial_event(s, sub->id);
+		if (err)
+			v4l2_event_unsubscribe(fh, sub);
+	}
 	if (err) {
 		arg = *sub;
 		vmedia_ioctl(s, VIDIOC_UNSUBSCRIBE_EVENT, &arg, sizeof(arg));

@@ -24,6 +24,8 @@
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/ioport.h>
 #include <linux/interrupt.h>
 #include <linux/kref.h>
 #include <linux/kthread.h>
@@ -1272,6 +1274,77 @@ static long vlab_rewrite(struct vlab_dev *dev, void __user *arg)
 	return err;
 }
 
+/*
+ * Copy len bytes at off of page pfn to or from user memory buf, through
+ * bounce: no user fault with the page held. Only a page the kernel has
+ * allocated: a reference keeps it from being freed (and unmapped, under
+ * DEBUG_PAGEALLOC) meanwhile.
+ */
+static int vlab_memory_page(unsigned long pfn, unsigned int off,
+			    unsigned int len, bool write, void __user *buf,
+			    u8 *bounce)
+{
+	struct folio *folio;
+	struct page *page;
+	int err = 0;
+	u8 *p;
+
+	if (!pfn_valid(pfn) || !page_is_ram(pfn))
+		return -EFAULT;
+	page = pfn_to_page(pfn);
+	folio = page_folio(page);
+	if (PageReserved(page) || !folio_try_get(folio))
+		return -EFAULT;
+	if (page_folio(page) != folio) {
+		folio_put(folio);
+		return -EFAULT;
+	}
+	if (write && copy_from_user(bounce, buf, len)) {
+		err = -EFAULT;
+	} else {
+		p = kmap_local_page(page);
+		if (write)
+			memcpy(p + off, bounce, len);
+		else
+			memcpy(bounce, p + off, len);
+		kunmap_local(p);
+		if (!write && copy_to_user(buf, bounce, len))
+			err = -EFAULT;
+	}
+	folio_put(folio);
+	return err;
+}
+
+static long vlab_memory(void __user *arg)
+{
+	void __user *buf;
+	struct vlab_memory m;
+	unsigned int chunk;
+	u32 done;
+	u8 *bounce;
+	int err = 0;
+
+	if (copy_from_user(&m, arg, sizeof(m)))
+		return -EFAULT;
+	if (m.flags & ~VLAB_MEMORY_WRITE || !m.len ||
+	    m.len > VLAB_MAX_CHAIN_OUT || m.addr + m.len < m.addr)
+		return -EINVAL;
+	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	buf = u64_to_user_ptr(m.data);
+	for (done = 0; !err && done < m.len; done += chunk) {
+		chunk = min_t(u32, m.len - done,
+			      PAGE_SIZE - offset_in_page(m.addr + done));
+		err = vlab_memory_page(PHYS_PFN(m.addr + done),
+				       offset_in_page(m.addr + done), chunk,
+				       m.flags & VLAB_MEMORY_WRITE, buf + done,
+				       bounce);
+	}
+	kfree(bounce);
+	return err;
+}
+
 static long vlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vlab_file *f = file->private_data;
@@ -1309,6 +1382,9 @@ static long vlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case VLAB_IOC_REWRITE:
 		ret = vlab_rewrite(dev, uarg);
+		break;
+	case VLAB_IOC_MEMORY:
+		ret = vlab_memory(uarg);
 		break;
 	case VLAB_IOC_REMOVE:
 		ret = get_user(flags, (u32 __user *)uarg);

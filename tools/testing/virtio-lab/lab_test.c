@@ -430,6 +430,50 @@ TEST(rewrite_refusals)
 	vlab_close(&lab);
 }
 
+/* Where the kernel's code lies in physical memory, from /proc/iomem. */
+static uint64_t kernel_code_address(void)
+{
+	unsigned long long start = 0, end;
+	char line[256];
+	FILE *f = fopen("/proc/iomem", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, ": Kernel code") &&
+		    sscanf(line, " %llx-%llx", &start, &end) == 2)
+			break;
+	fclose(f);
+	return start;
+}
+
+/*
+ * Guest memory is reached only where the kernel allocated RAM: the
+ * kernel image, device memory and addresses beyond RAM are refused.
+ */
+TEST(memory_refusals)
+{
+	struct vlab_create c = {
+		.device_id = 0xfff0,	/* no driver binds to it */
+	};
+	uint64_t code = kernel_code_address();
+	uint8_t buf[64] = { 0 };
+	struct vlab lab;
+
+	ASSERT_NE((uint64_t)0, code);
+	ASSERT_EQ(0, vlab_open(&lab));
+	ASSERT_EQ(0, vlab_create(&lab, &c));
+	EXPECT_EQ(-EFAULT, vlab_memory_write(&lab, code, buf, sizeof(buf)));
+	EXPECT_EQ(-EFAULT, vlab_memory_read(&lab, code, buf, sizeof(buf)));
+	/* the local APIC's registers, and far beyond RAM */
+	EXPECT_EQ(-EFAULT, vlab_memory_read(&lab, 0xfee00000, buf, sizeof(buf)));
+	EXPECT_EQ(-EFAULT, vlab_memory_read(&lab, 1ULL << 50, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, vlab_memory_read(&lab, code, buf, 0));
+	EXPECT_EQ(-EINVAL, vlab_memory_read(&lab, code, buf, VLAB_MAX_CHAIN_OUT + 1));
+	EXPECT_EQ(-EINVAL, vlab_memory_read(&lab, UINT64_MAX - 8, buf, sizeof(buf)));
+	vlab_close(&lab);
+}
+
 /* Shared memory regions are mapped into the process. */
 TEST(shared_memory)
 {

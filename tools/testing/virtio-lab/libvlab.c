@@ -149,6 +149,30 @@ int vlab_rewrite(struct vlab *lab, uint32_t queue, uint32_t offset,
 	return vlab_ioctl(lab, VLAB_IOC_REWRITE, &r);
 }
 
+static int vlab_memory(struct vlab *lab, uint64_t addr, const void *buf,
+		       uint32_t len, uint32_t flags)
+{
+	struct vlab_memory m = {
+		.addr = addr,
+		.len = len,
+		.flags = flags,
+		.data = (uintptr_t)buf,
+	};
+
+	return vlab_ioctl(lab, VLAB_IOC_MEMORY, &m);
+}
+
+int vlab_memory_read(struct vlab *lab, uint64_t addr, void *buf, uint32_t len)
+{
+	return vlab_memory(lab, addr, buf, len, 0);
+}
+
+int vlab_memory_write(struct vlab *lab, uint64_t addr, const void *buf,
+		      uint32_t len)
+{
+	return vlab_memory(lab, addr, buf, len, VLAB_MEMORY_WRITE);
+}
+
 int vlab_set_config(struct vlab *lab, uint32_t offset, const void *data,
 		    uint32_t len, uint32_t flags)
 {

@@ -16,6 +16,10 @@
 
 #include "virtio_lab.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 struct vlab {
 	int fd;
 	struct vlab_event *ev;	/* the last event vlab_next() returned */
@@ -56,6 +60,10 @@ int vlab_complete(struct vlab *lab, uint32_t queue, uint32_t id,
  */
 int vlab_rewrite(struct vlab *lab, uint32_t queue, uint32_t offset,
 		 const void *patterns, uint32_t len);
+/* Read or write len bytes of guest memory at addr (VLAB_IOC_MEMORY). */
+int vlab_memory_read(struct vlab *lab, uint64_t addr, void *buf, uint32_t len);
+int vlab_memory_write(struct vlab *lab, uint64_t addr, const void *buf,
+		      uint32_t len);
 int vlab_set_config(struct vlab *lab, uint32_t offset, const void *data,
 		    uint32_t len, uint32_t flags);
 int vlab_interrupt(struct vlab *lab, uint32_t queue);

@@ -244,7 +244,85 @@ static void media_try_format(struct v4l2_pix_format *fmt)
 	fmt->colorspace = V4L2_COLORSPACE_SRGB;
 }
 
-static int32_t *media_ctrl(struct media_model *m, uint32_t id)
+/* Its controls, in id order, as QUERY_EXT_CTRL describes them. */
+static const struct v4l2_query_ext_ctrl media_ctrls[] = {
+	{
+		.id = V4L2_CID_USER_CLASS,
+		.type = V4L2_CTRL_TYPE_CTRL_CLASS,
+		.name = "User Controls",
+		.flags = V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_WRITE_ONLY,
+		.elem_size = 4,
+		.elems = 1,
+	}, {
+		.id = V4L2_CID_BRIGHTNESS,
+		.type = V4L2_CTRL_TYPE_INTEGER,
+		.name = "Brightness",
+		.maximum = 255,
+		.step = 1,
+		.default_value = MEDIA_MODEL_CTRL_DEFAULT,
+		.elem_size = 4,
+		.elems = 1,
+	}, {
+		.id = V4L2_CID_CONTRAST,
+		.type = V4L2_CTRL_TYPE_INTEGER,
+		.name = "Contrast",
+		.maximum = 255,
+		.step = 1,
+		.default_value = MEDIA_MODEL_CTRL_DEFAULT,
+		.elem_size = 4,
+		.elems = 1,
+	}, {
+		.id = MEDIA_MODEL_CID_TITLE,
+		.type = V4L2_CTRL_TYPE_STRING,
+		.name = "Title",
+		.maximum = MEDIA_MODEL_TITLE_SIZE - 1,
+		.step = 1,
+		.flags = V4L2_CTRL_FLAG_HAS_PAYLOAD,
+		.elem_size = MEDIA_MODEL_TITLE_SIZE,
+		.elems = 1,
+	}, {
+		.id = MEDIA_MODEL_CID_LEVELS,
+		.type = V4L2_CTRL_TYPE_U8,
+		.name = "Levels",
+		.maximum = 255,
+		.step = 1,
+		.flags = V4L2_CTRL_FLAG_HAS_PAYLOAD,
+		.elem_size = 1,
+		.elems = MEDIA_MODEL_LEVELS,
+		.nr_of_dims = 1,
+		.dims = { MEDIA_MODEL_LEVELS },
+	},
+};
+
+#define NEXT_FLAGS (V4L2_CTRL_FLAG_NEXT_CTRL | V4L2_CTRL_FLAG_NEXT_COMPOUND)
+
+static bool media_ctrl_compound(const struct v4l2_query_ext_ctrl *q)
+{
+	return q->nr_of_dims || q->type >= V4L2_CTRL_COMPOUND_TYPES;
+}
+
+/*
+ * The control id names: itself, or with V4L2_CTRL_FLAG_NEXT_* the first
+ * after it of the kinds asked for, as the V4L2 core enumerates them.
+ */
+static const struct v4l2_query_ext_ctrl *media_find_ctrl(uint32_t id)
+{
+	uint32_t next = id & NEXT_FLAGS, i;
+	const struct v4l2_query_ext_ctrl *q;
+
+	for (i = 0; i < ARRAY_SIZE(media_ctrls); i++) {
+		q = &media_ctrls[i];
+		if (!next && q->id == id)
+			return q;
+		if (next && q->id > (id & ~NEXT_FLAGS) &&
+		    (media_ctrl_compound(q) ? next & V4L2_CTRL_FLAG_NEXT_COMPOUND :
+					      next & V4L2_CTRL_FLAG_NEXT_CTRL))
+			return q;
+	}
+	return NULL;
+}
+
+static int32_t *media_ctrl_int(struct media_model *m, uint32_t id)
 {
 	switch (id) {
 	case V4L2_CID_BRIGHTNESS:
@@ -256,60 +334,221 @@ static int32_t *media_ctrl(struct media_model *m, uint32_t id)
 	}
 }
 
-static int media_queryctrl(struct media_model *m, struct v4l2_queryctrl *q)
+static int media_query_ext_ctrl(struct v4l2_query_ext_ctrl *q)
 {
-	uint32_t id = q->id;
+	const struct v4l2_query_ext_ctrl *c = media_find_ctrl(q->id);
 
-	if (!media_ctrl(m, id))
+	if (!c)
+		return -EINVAL;
+	*q = *c;
+	return 0;
+}
+
+/* QUERYCTRL: the same, without what only QUERY_EXT_CTRL can say. */
+static int media_queryctrl(struct v4l2_queryctrl *q)
+{
+	const struct v4l2_query_ext_ctrl *c;
+
+	c = media_find_ctrl(q->id);
+	if (!c)
 		return -EINVAL;
 	memset(q, 0, sizeof(*q));
-	q->id = id;
-	q->type = V4L2_CTRL_TYPE_INTEGER;
-	snprintf((char *)q->name, sizeof(q->name), "%s",
-		 id == V4L2_CID_BRIGHTNESS ? "Brightness" : "Contrast");
-	q->maximum = 255;
-	q->step = 1;
-	q->default_value = MEDIA_MODEL_CTRL_DEFAULT;
+	q->id = c->id;
+	q->type = c->type;
+	q->flags = c->flags;
+	memcpy(q->name, c->name, sizeof(q->name));
+	if (c->type == V4L2_CTRL_TYPE_INTEGER || c->type == V4L2_CTRL_TYPE_STRING) {
+		q->minimum = c->minimum;
+		q->maximum = c->maximum;
+		q->step = c->step;
+		q->default_value = c->default_value;
+	}
 	return 0;
 }
 
 /*
- * G/S/TRY_EXT_CTRLS on cs and the controls after it: integer controls
- * only, all checked before any is set. As in V4L2, only TRY names the
- * failing control; G and S name none (error_idx is count).
+ * A value of its own (string, array) travels in guest memory, size bytes
+ * described by the scatter list's entries from *next on: those entries
+ * are used up. Copy the first len bytes of it to or from buf. 0 or -errno.
+ */
+static int media_sg_copy(struct media_model *m,
+			 const struct virtio_media_sg_entry *sg, uint32_t nsg,
+			 uint32_t *next, uint32_t size, void *buf, uint32_t len,
+			 bool to_guest)
+{
+	uint32_t chunk, entry_len;
+	uint8_t *p = buf;
+	uint64_t start;
+	int err;
+
+	while (size) {
+		if (*next >= nsg)
+			return -EINVAL;
+		start = le64toh(sg[*next].start);
+		entry_len = le32toh(sg[*next].len);
+		(*next)++;
+		if (entry_len > size)
+			entry_len = size;
+		size -= entry_len;
+		chunk = entry_len < len ? entry_len : len;
+		if (!chunk)
+			continue;
+		err = to_guest ? vlab_memory_write(&m->lab, start, p, chunk) :
+				 vlab_memory_read(&m->lab, start, p, chunk);
+		if (err)
+			return err;
+		p += chunk;
+		len -= chunk;
+	}
+	return len ? -EINVAL : 0;
+}
+
+/* Control i's value, taken in for S/TRY: 0 or -errno as V4L2 has it. */
+static int media_ctrl_take(struct media_model *m, struct v4l2_ext_control *c,
+			   const struct v4l2_query_ext_ctrl *q,
+			   const struct virtio_media_sg_entry *sg, uint32_t nsg,
+			   uint32_t *next, uint8_t *value)
+{
+	uint32_t len = c->size;
+	uint8_t scratch[MEDIA_MODEL_TITLE_SIZE];
+	int err;
+
+	if (q->type == V4L2_CTRL_TYPE_INTEGER) {
+		*(int32_t *)value = c->value;
+		return c->value < q->minimum || c->value > q->maximum ? -ERANGE : 0;
+	}
+	if (q->type == V4L2_CTRL_TYPE_STRING) {
+		if (!len)
+			return -ERANGE;
+		if (len > sizeof(scratch))
+			len = sizeof(scratch);
+		err = media_sg_copy(m, sg, nsg, next, c->size, scratch, len,
+				    false);
+		if (err)
+			return err;
+		if (scratch[len - 1] && len == sizeof(scratch))
+			return -ERANGE;
+		scratch[len - 1] = 0;
+		memcpy(value, scratch, len);
+		return 0;
+	}
+	if (len < q->elems * q->elem_size)
+		return -EFAULT;
+	return media_sg_copy(m, sg, nsg, next, c->size, value,
+			     q->elems * q->elem_size, false);
+}
+
+/* Control c's value, given out; 0 or -errno as V4L2 has it. */
+static int media_ctrl_give(struct media_model *m, struct v4l2_ext_control *c,
+			   const struct v4l2_query_ext_ctrl *q,
+			   const struct virtio_media_sg_entry *sg, uint32_t nsg,
+			   uint32_t *next, const uint8_t *value)
+{
+	uint32_t len = q->elems * q->elem_size, size;
+
+	if (q->type == V4L2_CTRL_TYPE_INTEGER) {
+		c->value = *(const int32_t *)value;
+		return 0;
+	}
+	if (q->type == V4L2_CTRL_TYPE_STRING)
+		len = strnlen((const char *)value, q->elem_size) + 1;
+	if (c->size < len) {
+		c->size = q->type == V4L2_CTRL_TYPE_STRING ? q->elem_size : len;
+		return -ENOSPC;
+	}
+	size = c->size;
+	if (q->type != V4L2_CTRL_TYPE_STRING)
+		c->size = len;
+	if (m->lie == MEDIA_LIE_CTRL_SIZE_GROWN)
+		c->size += 16;
+	return media_sg_copy(m, sg, nsg, next, size, (void *)value, len, true);
+}
+
+static uint8_t *media_ctrl_value(struct media_model *m, uint32_t id)
+{
+	switch (id) {
+	case MEDIA_MODEL_CID_TITLE:
+		return (uint8_t *)m->title;
+	case MEDIA_MODEL_CID_LEVELS:
+		return m->levels;
+	default:
+		return (uint8_t *)media_ctrl_int(m, id);
+	}
+}
+
+/*
+ * G/S/TRY_EXT_CTRLS on cs, the controls after it and the scatter list
+ * after them (len bytes in all). All are checked before any is set. As in
+ * V4L2, TRY names the control it refuses (error_idx), G only the one too
+ * small for its value, S none.
  */
 static int media_ext_ctrls(struct media_model *m, uint32_t nr,
-			   struct v4l2_ext_controls *cs)
+			   struct v4l2_ext_controls *cs, uint32_t len)
 {
 	struct v4l2_ext_control *c = (struct v4l2_ext_control *)(cs + 1);
-	bool try = nr == _IOC_NR(VIDIOC_TRY_EXT_CTRLS);
-	uint32_t i;
-	int32_t *v;
+	const struct virtio_media_sg_entry *sg = (const void *)(c + cs->count);
+	bool get = nr == _IOC_NR(VIDIOC_G_EXT_CTRLS);
+	bool def = cs->which == V4L2_CTRL_WHICH_DEF_VAL;
+	uint8_t values[MEDIA_MODEL_MAX_CTRLS][MEDIA_MODEL_TITLE_SIZE];
+	const struct v4l2_query_ext_ctrl *q[MEDIA_MODEL_MAX_CTRLS];
+	uint32_t i, nsg, next = 0;
+	int err;
 
-	if (cs->count > 8)
+	if (cs->count > MEDIA_MODEL_MAX_CTRLS ||
+	    len < sizeof(*cs) + cs->count * sizeof(*c))
+		return -EINVAL;
+	nsg = (len - sizeof(*cs) - cs->count * sizeof(*c)) / sizeof(*sg);
+	if (def && !get)
 		return -EINVAL;
 	for (i = 0; i < cs->count; i++) {
-		v = media_ctrl(m, c[i].id);
-		cs->error_idx = try ? i : cs->count;
-		if (!v || c[i].size)
+		cs->error_idx = nr == _IOC_NR(VIDIOC_TRY_EXT_CTRLS) ? i : cs->count;
+		q[i] = media_find_ctrl(c[i].id);
+		if (!q[i] || c[i].id & NEXT_FLAGS ||
+		    (cs->which && !def && V4L2_CTRL_ID2WHICH(c[i].id) != cs->which))
 			return -EINVAL;
-		if (nr != _IOC_NR(VIDIOC_G_EXT_CTRLS) &&
-		    (c[i].value < 0 || c[i].value > 255))
-			return -ERANGE;
+		if (q[i]->flags & (get ? V4L2_CTRL_FLAG_WRITE_ONLY :
+				   V4L2_CTRL_FLAG_READ_ONLY))
+			return -EACCES;
 	}
 	for (i = 0; i < cs->count; i++) {
-		v = media_ctrl(m, c[i].id);
-		if (nr == _IOC_NR(VIDIOC_G_EXT_CTRLS))
-			c[i].value = *v;
-		else if (nr == _IOC_NR(VIDIOC_S_EXT_CTRLS))
-			*v = c[i].value;
+		cs->error_idx = get || nr == _IOC_NR(VIDIOC_TRY_EXT_CTRLS) ?
+				i : cs->count;
+		if (get) {
+			memset(values[i], 0, sizeof(values[i]));
+			if (!def)
+				memcpy(values[i], media_ctrl_value(m, c[i].id),
+				       q[i]->elems * q[i]->elem_size);
+			else if (q[i]->type == V4L2_CTRL_TYPE_INTEGER)
+				*(int32_t *)values[i] = q[i]->default_value;
+			err = media_ctrl_give(m, &c[i], q[i], sg, nsg, &next,
+					      values[i]);
+		} else {
+			err = media_ctrl_take(m, &c[i], q[i], sg, nsg, &next,
+					      values[i]);
+		}
+		if (err)
+			return err;
+	}
+	if (get)
+		return 0;
+	/* S and TRY give back what they took, as V4L2 does */
+	for (i = 0, next = 0; i < cs->count; i++) {
+		if (nr == _IOC_NR(VIDIOC_S_EXT_CTRLS))
+			memcpy(media_ctrl_value(m, c[i].id), values[i],
+			       q[i]->elems * q[i]->elem_size);
+		err = media_ctrl_give(m, &c[i], q[i], sg, nsg, &next, values[i]);
+		if (err)
+			return err;
 	}
 	return 0;
 }
 
-/* Run ioctl nr of session id on the payload p (in and out); 0 or -errno. */
+/*
+ * Run ioctl nr of session id on the payload p (in and out), of which the
+ * driver wrote len bytes; 0 or -errno.
+ */
 static int media_run_ioctl(struct media_model *m, uint32_t id, uint32_t nr,
-			   void *p)
+			   void *p, uint32_t len)
 {
 	struct v4l2_format *f = p;
 	struct v4l2_fmtdesc *d = p;
@@ -358,10 +597,14 @@ static int media_run_ioctl(struct media_model *m, uint32_t id, uint32_t nr,
 	case _IOC_NR(VIDIOC_S_INPUT):
 		return *index ? -EINVAL : 0;
 	case _IOC_NR(VIDIOC_QUERYCTRL):
-		return media_queryctrl(m, p);
+		return media_queryctrl(p);
+	case _IOC_NR(VIDIOC_QUERY_EXT_CTRL):
+		return media_query_ext_ctrl(p);
 	case _IOC_NR(VIDIOC_G_CTRL):
 	case _IOC_NR(VIDIOC_S_CTRL):
-		v = media_ctrl(m, ctrl->id);
+		if (ctrl->id == V4L2_CID_USER_CLASS)
+			return -EACCES;
+		v = media_ctrl_int(m, ctrl->id);
 		if (!v)
 			return -EINVAL;
 		if (nr == _IOC_NR(VIDIOC_G_CTRL)) {
@@ -375,7 +618,7 @@ static int media_run_ioctl(struct media_model *m, uint32_t id, uint32_t nr,
 	case _IOC_NR(VIDIOC_G_EXT_CTRLS):
 	case _IOC_NR(VIDIOC_S_EXT_CTRLS):
 	case _IOC_NR(VIDIOC_TRY_EXT_CTRLS):
-		return media_ext_ctrls(m, nr, p);
+		return media_ext_ctrls(m, nr, p, len);
 	case _IOC_NR(VIDIOC_REQBUFS):
 		return media_reqbufs(m, id, p);
 	case _IOC_NR(VIDIOC_CREATE_BUFS):
@@ -422,20 +665,23 @@ static uint32_t media_ioctl(struct media_model *m, const uint8_t *out,
 	const struct virtio_media_cmd_ioctl *cmd = (const void *)out;
 	struct virtio_media_resp_ioctl *resp = (void *)answer;
 	uint32_t nr = le32toh(cmd->code), id = le32toh(cmd->session_id);
-	uint32_t payload = 0, status;
+	uint32_t written = 0, payload = 0, status;
 	uint8_t arg[MEDIA_MODEL_MAX_PAYLOAD] = { 0 };
 
-	/* the payload's size: what the driver wrote, or what it can take */
+	/*
+	 * What the driver wrote (a scatter list may follow the structures),
+	 * and what it takes back: the structures alone.
+	 */
 	if (out_len > sizeof(*cmd))
-		payload = out_len - sizeof(*cmd);
-	else if (in_len > sizeof(*resp))
+		written = out_len - sizeof(*cmd);
+	if (in_len > sizeof(*resp))
 		payload = in_len - sizeof(*resp);
-	if (payload > sizeof(arg) || id >= MEDIA_MODEL_MAX_SESSIONS ||
-	    !m->open[id]) {
+	if (written > sizeof(arg) || payload > sizeof(arg) ||
+	    id >= MEDIA_MODEL_MAX_SESSIONS || !m->open[id]) {
 		status = EINVAL;
 	} else {
-		memcpy(arg, out + sizeof(*cmd), out_len - sizeof(*cmd));
-		status = -media_run_ioctl(m, id, nr, arg);
+		memcpy(arg, out + sizeof(*cmd), written);
+		status = -media_run_ioctl(m, id, nr, arg, written);
 	}
 	m->ioctls++;
 	resp->hdr.status = htole32(status);
@@ -576,14 +822,21 @@ static int media_command(struct media_model *m, const struct vlab_event *ev)
 		len = media_munmap(m, ev->data, ev->out_len, answer);
 		break;
 	case VIRTIO_MEDIA_CMD_IOCTL:
-		len = media_ioctl(m, ev->data, ev->out_len, ev->in_len, answer);
-		if (m->lie == MEDIA_LIE_SILENT) {
+		/* run only when answered: it may write guest memory then */
+		if ((m->lie == MEDIA_LIE_SILENT ||
+		     (m->lie == MEDIA_LIE_SILENT_EXT_CTRLS &&
+		      ev->out_len >= sizeof(struct virtio_media_cmd_ioctl) &&
+		      media_error_payload(le32toh(((const struct virtio_media_cmd_ioctl *)
+						   ev->data)->code)))) &&
+		    ev->out_len <= sizeof(m->held_cmd)) {
 			m->held = true;
 			m->held_id = ev->id;
-			memcpy(m->held_answer, answer, len);
-			m->held_len = len;
+			memcpy(m->held_cmd, ev->data, ev->out_len);
+			m->held_out_len = ev->out_len;
+			m->held_in_len = ev->in_len;
 			return 0;
 		}
+		len = media_ioctl(m, ev->data, ev->out_len, ev->in_len, answer);
 		break;
 	default:
 		memset(answer, 0, sizeof(struct virtio_media_resp_header));
@@ -608,6 +861,8 @@ static void media_reset(struct media_model *m)
 	media_default_format(&m->fmt);
 	m->brightness = MEDIA_MODEL_CTRL_DEFAULT;
 	m->contrast = MEDIA_MODEL_CTRL_DEFAULT;
+	memset(m->title, 0, sizeof(m->title));
+	memset(m->levels, 0, sizeof(m->levels));
 }
 
 /* Send len bytes at ev in the oldest event buffer; with the lock held. */
@@ -737,13 +992,19 @@ void media_model_set_lie(struct media_model *m, enum media_lie lie)
 
 int media_model_answer_held(struct media_model *m)
 {
+	uint8_t answer[sizeof(struct virtio_media_resp_ioctl) + MEDIA_MODEL_MAX_PAYLOAD];
 	int err = -ENOENT;
+	uint32_t len;
 
 	pthread_mutex_lock(&m->lock);
 	if (m->held) {
 		m->held = false;
+		len = media_ioctl(m, m->held_cmd, m->held_out_len, m->held_in_len,
+				  answer);
+		if (len > m->held_in_len)
+			len = m->held_in_len;
 		err = vlab_complete(&m->lab, VIRTIO_MEDIA_VQ_COMMAND, m->held_id,
-				    m->held_answer, m->held_len, m->held_len, 0);
+				    answer, len, len, 0);
 	}
 	pthread_mutex_unlock(&m->lock);
 	return err;

@@ -16,11 +16,24 @@
 #include "libvlab.h"
 
 #define MEDIA_MODEL_CARD "vx test pattern"
-/* Its controls: V4L2_CID_BRIGHTNESS and V4L2_CID_CONTRAST, 0 to 255. */
+/*
+ * Its controls: V4L2_CID_BRIGHTNESS and V4L2_CID_CONTRAST, 0 to 255;
+ * a string (Title, up to 31 characters) and an array of MEDIA_MODEL_LEVELS
+ * bytes (Levels), values of their own that travel in scatter lists.
+ */
 #define MEDIA_MODEL_CTRL_DEFAULT 128
+#define MEDIA_MODEL_CID_TITLE (V4L2_CID_USER_BASE | 0xf001)
+#define MEDIA_MODEL_CID_LEVELS (V4L2_CID_USER_BASE | 0xf002)
+#define MEDIA_MODEL_TITLE_SIZE 32
+#define MEDIA_MODEL_LEVELS 16
+/* Controls one extended control ioctl may name. */
+#define MEDIA_MODEL_MAX_CTRLS 8
 #define MEDIA_MODEL_MAX_SESSIONS 256
-/* The largest ioctl payload it takes: G/S/TRY_EXT_CTRLS of 8 controls. */
-#define MEDIA_MODEL_MAX_PAYLOAD 512
+/*
+ * The largest ioctl payload it takes: G/S/TRY_EXT_CTRLS of 8 controls and
+ * their scatter lists.
+ */
+#define MEDIA_MODEL_MAX_PAYLOAD 1024
 /* Event buffers the model keeps for events to send. */
 #define MEDIA_MODEL_EVENT_BUFS 16
 /* Shared memory region 0, where its buffers live. */
@@ -49,8 +62,13 @@ enum media_lie {
 	MEDIA_LIE_ERROR_WITH_PAYLOAD,
 	/* a failed extended control ioctl answers without its payload */
 	MEDIA_LIE_ERROR_WITHOUT_PAYLOAD,
-	/* ioctls get no answer until media_model_answer_held() */
+	/*
+	 * ioctls get no answer until media_model_answer_held(), which runs
+	 * the one held
+	 */
 	MEDIA_LIE_SILENT,
+	/* the same, for G/S/TRY_EXT_CTRLS only */
+	MEDIA_LIE_SILENT_EXT_CTRLS,
 	/* a frame is returned for a buffer index beyond those allocated */
 	MEDIA_LIE_DQBUF_UNKNOWN_BUFFER,
 	/* a frame is returned with more bytes than its buffer holds */
@@ -59,6 +77,8 @@ enum media_lie {
 	MEDIA_LIE_DQBUF_USERPTR,
 	/* MMAP places a buffer beyond the end of the region */
 	MEDIA_LIE_MMAP_OUTSIDE,
+	/* a control's value comes back larger than the memory it was given */
+	MEDIA_LIE_CTRL_SIZE_GROWN,
 };
 
 /* One MMAP buffer: length bytes at offset in the region. */
@@ -75,6 +95,8 @@ struct media_model {
 	enum media_lie lie;
 	struct v4l2_pix_format fmt;
 	int32_t brightness, contrast;
+	char title[MEDIA_MODEL_TITLE_SIZE];
+	uint8_t levels[MEDIA_MODEL_LEVELS];
 	bool open[MEDIA_MODEL_MAX_SESSIONS];	/* by session id */
 	unsigned int sessions;	/* open now */
 	uint32_t last_opened;
@@ -85,8 +107,8 @@ struct media_model {
 	/* the ioctl a silent device holds */
 	bool held;
 	uint32_t held_id;
-	uint8_t held_answer[8 + MEDIA_MODEL_MAX_PAYLOAD];
-	uint32_t held_len;
+	uint8_t held_cmd[16 + MEDIA_MODEL_MAX_PAYLOAD];
+	uint32_t held_out_len, held_in_len;
 	/* buffers: one session owns them, as vb2 has it */
 	uint8_t *shm;
 	uint32_t owner;		/* session id, 0 for none */
@@ -110,7 +132,7 @@ int media_model_serve(struct media_model *m);
 void media_model_stop(struct media_model *m);
 void media_model_set_lie(struct media_model *m, enum media_lie lie);
 
-/* Answer the ioctl a silent device held; 0, or -ENOENT if none. */
+/* Run and answer the ioctl a silent device held; 0, or -ENOENT if none. */
 int media_model_answer_held(struct media_model *m);
 
 /*

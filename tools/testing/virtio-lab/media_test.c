@@ -249,10 +249,144 @@ TEST_F(media, controls)
 	ASSERT_EQ(0, xioctl(fd, VIDIOC_G_EXT_CTRLS, &cs));
 	EXPECT_EQ(10, ctrls[0].value);
 	EXPECT_EQ(20, ctrls[1].value);
-	/* a control with a payload of its own: not relayed */
+	/* a size on a control without a value of its own changes nothing */
 	ctrls[1].size = 4;
-	EXPECT_EQ(EINVAL, xioctl(fd, VIDIOC_S_EXT_CTRLS, &cs));
-	EXPECT_EQ(1u, cs.error_idx);
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_G_EXT_CTRLS, &cs));
+	EXPECT_EQ(20, ctrls[1].value);
+	close(fd);
+}
+
+/* The string and the array control of the model, in one call. */
+struct value_ctrls {
+	char title[64];
+	uint8_t levels[MEDIA_MODEL_LEVELS];
+	struct v4l2_ext_control c[2];
+	struct v4l2_ext_controls cs;
+};
+
+static void value_ctrls_init(struct value_ctrls *v, unsigned int count)
+{
+	memset(v, 0, sizeof(*v));
+	v->c[0].id = MEDIA_MODEL_CID_TITLE;
+	v->c[0].size = MEDIA_MODEL_TITLE_SIZE;
+	v->c[0].string = v->title;
+	v->c[1].id = MEDIA_MODEL_CID_LEVELS;
+	v->c[1].size = sizeof(v->levels);
+	v->c[1].p_u8 = v->levels;
+	v->cs.which = V4L2_CTRL_WHICH_CUR_VAL;
+	v->cs.count = count;
+	v->cs.controls = v->c;
+}
+
+/*
+ * Strings and arrays: their values travel in scatter lists, both ways,
+ * with V4L2's rules on sizes; the user's pointers come back unchanged.
+ */
+TEST_F(media, value_controls)
+{
+	struct v4l2_query_ext_ctrl q = { .id = MEDIA_MODEL_CID_TITLE };
+	struct value_ctrls v;
+	unsigned int i;
+	int fd = open_node(&self->e);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_QUERY_EXT_CTRL, &q));
+	EXPECT_NE(0u, q.flags & V4L2_CTRL_FLAG_HAS_PAYLOAD);
+	EXPECT_EQ((uint32_t)MEDIA_MODEL_TITLE_SIZE, q.elem_size);
+
+	value_ctrls_init(&v, 2);
+	snprintf(v.title, sizeof(v.title), "seen through the lab");
+	for (i = 0; i < MEDIA_MODEL_LEVELS; i++)
+		v.levels[i] = 7 * i;
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_S_EXT_CTRLS, &v.cs));
+	EXPECT_TRUE(v.c[0].string == v.title);
+	EXPECT_TRUE(v.c[1].p_u8 == v.levels);
+
+	/* what the device does not write comes back as it went */
+	value_ctrls_init(&v, 2);
+	memset(v.title, 'x', sizeof(v.title));
+	v.c[0].size = sizeof(v.title);
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_G_EXT_CTRLS, &v.cs));
+	EXPECT_STREQ("seen through the lab", v.title);
+	EXPECT_EQ('x', v.title[strlen("seen through the lab") + 1]);
+	EXPECT_EQ(sizeof(v.title), v.c[0].size);
+	EXPECT_TRUE(v.c[0].string == v.title);
+	for (i = 0; i < MEDIA_MODEL_LEVELS; i++)
+		EXPECT_EQ(7 * i, v.levels[i]);
+	EXPECT_EQ((uint32_t)MEDIA_MODEL_LEVELS, v.c[1].size);
+
+	/* too small: ENOSPC with the size it needs */
+	value_ctrls_init(&v, 1);
+	v.c[0].size = 4;
+	EXPECT_EQ(ENOSPC, xioctl(fd, VIDIOC_G_EXT_CTRLS, &v.cs));
+	EXPECT_EQ((uint32_t)MEDIA_MODEL_TITLE_SIZE, v.c[0].size);
+	EXPECT_EQ(0u, v.cs.error_idx);
+	EXPECT_TRUE(v.c[0].string == v.title);
+
+	/* longer than the control takes */
+	value_ctrls_init(&v, 1);
+	memset(v.title, 'y', 40);
+	v.c[0].size = 41;
+	EXPECT_EQ(ERANGE, xioctl(fd, VIDIOC_TRY_EXT_CTRLS, &v.cs));
+
+	/* memory the user does not have, or more than a call carries */
+	value_ctrls_init(&v, 2);
+	v.c[1].p_u8 = (uint8_t *)8;
+	EXPECT_EQ(EFAULT, xioctl(fd, VIDIOC_S_EXT_CTRLS, &v.cs));
+	value_ctrls_init(&v, 1);
+	v.c[0].size = 2 << 20;
+	EXPECT_EQ(ENOMEM, xioctl(fd, VIDIOC_S_EXT_CTRLS, &v.cs));
+	EXPECT_EQ(0u, v.cs.error_idx);
+
+	value_ctrls_init(&v, 1);
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_G_EXT_CTRLS, &v.cs));
+	EXPECT_STREQ("seen through the lab", v.title);
+	close(fd);
+}
+
+/* A value that comes back larger than the memory it had is a lie. */
+TEST_F(media, value_control_size_lie)
+{
+	struct value_ctrls v;
+	int fd = open_node(&self->e);
+
+	ASSERT_LE(0, fd);
+	value_ctrls_init(&v, 1);
+	media_model_set_lie(&self->e.m, MEDIA_LIE_CTRL_SIZE_GROWN);
+	EXPECT_EQ(EIO, xioctl(fd, VIDIOC_G_EXT_CTRLS, &v.cs));
+	EXPECT_TRUE(logged(&self->e, "answered with 48 bytes, more than 32"));
+	EXPECT_EQ((uint32_t)MEDIA_MODEL_TITLE_SIZE, v.c[0].size);
+	EXPECT_TRUE(v.c[0].string == v.title);
+	media_model_set_lie(&self->e.m, MEDIA_HONEST);
+	EXPECT_EQ(0, xioctl(fd, VIDIOC_G_EXT_CTRLS, &v.cs));
+	close(fd);
+}
+
+/*
+ * A device that answers a value control late writes the value's memory
+ * then: the driver keeps that memory until the answer (a use after free
+ * on the debug kernel otherwise), and frees it after (kmemleak).
+ */
+TEST_F(media, silent_device_keeps_value_memory)
+{
+	struct value_ctrls v;
+	int fd = open_node(&self->e);
+
+	ASSERT_LE(0, fd);
+	value_ctrls_init(&v, 2);
+	snprintf(v.title, sizeof(v.title), "late");
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_S_EXT_CTRLS, &v.cs));
+	ASSERT_EQ(0, sysfs_write(ANSWER_MS_PARAM, "300"));
+	media_model_set_lie(&self->e.m, MEDIA_LIE_SILENT_EXT_CTRLS);
+	value_ctrls_init(&v, 2);
+	EXPECT_EQ(ETIMEDOUT, xioctl(fd, VIDIOC_G_EXT_CTRLS, &v.cs));
+	EXPECT_TRUE(v.c[0].string == v.title);
+	EXPECT_STREQ("", v.title);
+	media_model_set_lie(&self->e.m, MEDIA_HONEST);
+	ASSERT_EQ(0, media_model_answer_held(&self->e.m));
+	value_ctrls_init(&v, 2);
+	EXPECT_TRUE(WAIT_UNTIL(xioctl(fd, VIDIOC_G_EXT_CTRLS, &v.cs) == 0, 2000));
+	EXPECT_STREQ("late", v.title);
 	close(fd);
 }
 

@@ -186,6 +186,27 @@ struct vlab_rewrite {
 	__u64 data;
 };
 
+/* vlab_memory.flags: write the bytes into guest memory, else read them. */
+#define VLAB_MEMORY_WRITE _BITUL(0)
+
+/**
+ * struct vlab_memory - reach guest memory by address (VLAB_IOC_MEMORY)
+ * @addr: guest-physical address, as drivers give them in scatter lists.
+ * @len: bytes, at most VLAB_MAX_CHAIN_OUT.
+ * @flags: VLAB_MEMORY_*.
+ * @data: user address of the bytes.
+ *
+ * What a device with DMA can do. Only RAM the kernel has allocated is
+ * reached: free pages, reserved pages (the kernel image) and what is not
+ * RAM are refused with EFAULT.
+ */
+struct vlab_memory {
+	__u64 addr;
+	__u32 len;
+	__u32 flags;
+	__u64 data;
+};
+
 #define VLAB_IOC_MAGIC 0xb7
 #define VLAB_IOC_CREATE _IOW(VLAB_IOC_MAGIC, 0, struct vlab_create)
 #define VLAB_IOC_COMPLETE _IOW(VLAB_IOC_MAGIC, 1, struct vlab_complete)
@@ -196,5 +217,6 @@ struct vlab_rewrite {
 #define VLAB_IOC_REMOVE _IOW(VLAB_IOC_MAGIC, 4, __u32)
 #define VLAB_IOC_INFO _IOR(VLAB_IOC_MAGIC, 5, struct vlab_info)
 #define VLAB_IOC_REWRITE _IOW(VLAB_IOC_MAGIC, 6, struct vlab_rewrite)
+#define VLAB_IOC_MEMORY _IOW(VLAB_IOC_MAGIC, 7, struct vlab_memory)
 
 #endif /* _VIRTIO_LAB_H */

@@ -49,7 +49,6 @@
 
 #include "watchdog_model.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT_ULL(n) (1ULL << (n))
 /* The device-specific feature bits, 0 to 23. */
 #define DEVICE_FEATURES 0xffffffULL

@@ -19,7 +19,6 @@
 
 #include "watchdog_model.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT_ULL(n) (1ULL << (n))
 
 #define REQ_SIZE sizeof(struct virtio_watchdog_ctrl_req)
