@@ -20,6 +20,7 @@
 #include <linux/virtio_extra/virtio_media.h>
 
 #include "media_model.h"
+#include "media_sg.h"
 
 #define QUEUE_SIZE 64
 #define MIN_SIZE 16
@@ -366,43 +367,6 @@ static int media_queryctrl(struct v4l2_queryctrl *q)
 	return 0;
 }
 
-/*
- * A value of its own (string, array) travels in guest memory, size bytes
- * described by the scatter list's entries from *next on: those entries
- * are used up. Copy the first len bytes of it to or from buf. 0 or -errno.
- */
-static int media_sg_copy(struct media_model *m,
-			 const struct virtio_media_sg_entry *sg, uint32_t nsg,
-			 uint32_t *next, uint32_t size, void *buf, uint32_t len,
-			 bool to_guest)
-{
-	uint32_t chunk, entry_len;
-	uint8_t *p = buf;
-	uint64_t start;
-	int err;
-
-	while (size) {
-		if (*next >= nsg)
-			return -EINVAL;
-		start = le64toh(sg[*next].start);
-		entry_len = le32toh(sg[*next].len);
-		(*next)++;
-		if (entry_len > size)
-			entry_len = size;
-		size -= entry_len;
-		chunk = entry_len < len ? entry_len : len;
-		if (!chunk)
-			continue;
-		err = to_guest ? vlab_memory_write(&m->lab, start, p, chunk) :
-				 vlab_memory_read(&m->lab, start, p, chunk);
-		if (err)
-			return err;
-		p += chunk;
-		len -= chunk;
-	}
-	return len ? -EINVAL : 0;
-}
-
 /* Control i's value, taken in for S/TRY: 0 or -errno as V4L2 has it. */
 static int media_ctrl_take(struct media_model *m, struct v4l2_ext_control *c,
 			   const struct v4l2_query_ext_ctrl *q,
@@ -422,7 +386,7 @@ static int media_ctrl_take(struct media_model *m, struct v4l2_ext_control *c,
 			return -ERANGE;
 		if (len > sizeof(scratch))
 			len = sizeof(scratch);
-		err = media_sg_copy(m, sg, nsg, next, c->size, scratch, len,
+		err = media_sg_copy(&m->lab, sg, nsg, next, c->size, scratch, len,
 				    false);
 		if (err)
 			return err;
@@ -434,7 +398,7 @@ static int media_ctrl_take(struct media_model *m, struct v4l2_ext_control *c,
 	}
 	if (len < q->elems * q->elem_size)
 		return -EFAULT;
-	return media_sg_copy(m, sg, nsg, next, c->size, value,
+	return media_sg_copy(&m->lab, sg, nsg, next, c->size, value,
 			     q->elems * q->elem_size, false);
 }
 
@@ -461,7 +425,7 @@ static int media_ctrl_give(struct media_model *m, struct v4l2_ext_control *c,
 		c->size = len;
 	if (m->lie == MEDIA_LIE_CTRL_SIZE_GROWN)
 		c->size += 16;
-	return media_sg_copy(m, sg, nsg, next, size, (void *)value, len, true);
+	return media_sg_copy(&m->lab, sg, nsg, next, size, (void *)value, len, true);
 }
 
 static uint8_t *media_ctrl_value(struct media_model *m, uint32_t id)
