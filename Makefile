@@ -140,7 +140,7 @@ build/tests/watchdog_test: $(LAB)/watchdog_test.c $(WATCHDOG_LIB) $(LAB_LIB) $(L
 	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests \
 		$< $(WATCHDOG_LIB) $(LAB_LIB) -lpthread -o $@
 
-MEDIA_LIB := $(LAB)/media_model.c
+MEDIA_LIB := $(LAB)/media_model.c $(LAB)/media_proxy.c $(LAB)/media_device.c
 build/tests/vlab-media: build/tests/%: $(LAB)/%.c $(MEDIA_LIB) $(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) $< $(MEDIA_LIB) $(LAB_LIB) -lpthread -o $@

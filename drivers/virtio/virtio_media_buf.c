@@ -21,10 +21,13 @@ static_assert(sizeof(struct v4l2_plane) * VIRTIO_MEDIA_MAX_PLANES ==
 static_assert(VIDEO_MAX_PLANES == VIRTIO_MEDIA_MAX_PLANES);
 
 /*
- * The buffer capabilities the driver relays: MMAP memory only, and no
- * cache hints (so no V4L2_MEMORY_FLAG_NON_COHERENT).
+ * The buffer capabilities the driver relays: MMAP memory only, no cache
+ * hints (so no V4L2_MEMORY_FLAG_NON_COHERENT), and whether the device
+ * frees buffers that are still mapped (their mappings stay until MUNMAP,
+ * as the specification has it) or refuses to (EBUSY).
  */
-#define VMEDIA_BUF_CAPS V4L2_BUF_CAP_SUPPORTS_MMAP
+#define VMEDIA_BUF_CAPS (V4L2_BUF_CAP_SUPPORTS_MMAP | \
+			 V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS)
 
 static bool vmedia_video_type(u32 type)
 {
@@ -335,8 +338,8 @@ int vmedia_create_bufs(struct file *file, void *fh,
 	err = vmedia_ioctl(s, VIDIOC_CREATE_BUFS, cb, sizeof(*cb));
 	if (err)
 		return err;
-	if (cb->format.type != type || cb->count > count ||
-	    cb->index > VIDEO_MAX_FRAME ||
+	/* vb2 may grant more than asked for, to reach its minimum */
+	if (cb->format.type != type || cb->index > VIDEO_MAX_FRAME ||
 	    cb->count > VIDEO_MAX_FRAME - cb->index) {
 		vmedia_complain(s->vm, "CREATE_BUFS answered %u+%u of type %u, for %u of type %u\n",
 				cb->index, cb->count, cb->format.type, count,

@@ -652,6 +652,13 @@ static void vmedia_teardown_vqs(struct vmedia *vm)
 }
 
 /* Read and check the configuration: what kind of node, and its name. */
+/* The capabilities of a device the driver relays. */
+#define VMEDIA_DEVICE_CAPS (V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_OUTPUT | \
+			    V4L2_CAP_VIDEO_CAPTURE_MPLANE |			\
+			    V4L2_CAP_VIDEO_OUTPUT_MPLANE |			\
+			    V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE |	\
+			    V4L2_CAP_STREAMING | V4L2_CAP_EXT_PIX_FORMAT)
+
 static int vmedia_read_config(struct vmedia *vm)
 {
 	struct virtio_device *vdev = vm->vdev;
@@ -676,8 +683,8 @@ static int vmedia_read_config(struct vmedia *vm)
 			caps);
 		return -EINVAL;
 	}
-	/* the V4L2 core sets it; read() is not relayed */
-	vm->device_caps = caps & ~(V4L2_CAP_DEVICE_CAPS | V4L2_CAP_READWRITE);
+	/* what is relayed: no read(), overlay, VBI, radio, metadata... */
+	vm->device_caps = caps & VMEDIA_DEVICE_CAPS;
 	vm->guest_phys = !virtio_has_feature(vdev, VIRTIO_F_ACCESS_PLATFORM);
 	if (!vm->card[0])
 		strscpy(vm->card, "virtio-media", sizeof(vm->card));

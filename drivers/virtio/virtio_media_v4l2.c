@@ -120,8 +120,6 @@ VMEDIA_RELAY(enum_input, VIDIOC_ENUMINPUT, struct v4l2_input *)
 VMEDIA_RELAY(enum_output, VIDIOC_ENUMOUTPUT, struct v4l2_output *)
 VMEDIA_RELAY(g_input, VIDIOC_G_INPUT, unsigned int *)
 VMEDIA_RELAY(g_output, VIDIOC_G_OUTPUT, unsigned int *)
-VMEDIA_RELAY(g_parm, VIDIOC_G_PARM, struct v4l2_streamparm *)
-VMEDIA_RELAY(s_parm, VIDIOC_S_PARM, struct v4l2_streamparm *)
 VMEDIA_RELAY(enum_framesizes, VIDIOC_ENUM_FRAMESIZES, struct v4l2_frmsizeenum *)
 VMEDIA_RELAY(enum_frameintervals, VIDIOC_ENUM_FRAMEINTERVALS,
 	     struct v4l2_frmivalenum *)
@@ -132,6 +130,33 @@ VMEDIA_RELAY(query_ext_ctrl, VIDIOC_QUERY_EXT_CTRL, struct v4l2_query_ext_ctrl *
 VMEDIA_RELAY(querymenu, VIDIOC_QUERYMENU, struct v4l2_querymenu *)
 VMEDIA_RELAY(g_ctrl, VIDIOC_G_CTRL, struct v4l2_control *)
 VMEDIA_RELAY(s_ctrl, VIDIOC_S_CTRL, struct v4l2_control *)
+
+/* read() and write() are not relayed: no buffers for them. */
+static int vmedia_stream_params(struct vmedia_session *s, unsigned int cmd,
+				struct v4l2_streamparm *sp)
+{
+	int err = vmedia_ioctl(s, cmd, sp, sizeof(*sp));
+
+	if (err)
+		return err;
+	if (V4L2_TYPE_IS_OUTPUT(sp->type))
+		sp->parm.output.writebuffers = 0;
+	else
+		sp->parm.capture.readbuffers = 0;
+	return 0;
+}
+
+static int vmedia_g_stream_params(struct file *file, void *fh,
+				  struct v4l2_streamparm *sp)
+{
+	return vmedia_stream_params(vmedia_session(fh), VIDIOC_G_PARM, sp);
+}
+
+static int vmedia_s_stream_params(struct file *file, void *fh,
+				  struct v4l2_streamparm *sp)
+{
+	return vmedia_stream_params(vmedia_session(fh), VIDIOC_S_PARM, sp);
+}
 
 /*
  * The device decides which events it sends; the V4L2 core keeps the
@@ -215,8 +240,8 @@ static const struct v4l2_ioctl_ops vmedia_ioctl_ops = {
 	.vidioc_g_output = vmedia_g_output,
 	.vidioc_s_output = vmedia_s_output,
 
-	.vidioc_g_parm = vmedia_g_parm,
-	.vidioc_s_parm = vmedia_s_parm,
+	.vidioc_g_parm = vmedia_g_stream_params,
+	.vidioc_s_parm = vmedia_s_stream_params,
 	.vidioc_enum_framesizes = vmedia_enum_framesizes,
 	.vidioc_enum_frameintervals = vmedia_enum_frameintervals,
 	.vidioc_g_selection = vmedia_g_selection,

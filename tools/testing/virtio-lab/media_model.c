@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,32 +42,12 @@ int media_model_create(struct media_model *m)
 		.device_type = htole32(0),
 		.card = MEDIA_MODEL_CARD,
 	};
-	struct vlab_create create = {
-		.device_id = VIRTIO_ID_MEDIA,
-		.features = 1ULL << VIRTIO_F_VERSION_1,
-		.num_queues = VIRTIO_MEDIA_VQ_MAX_CNT,
-		.config_size = sizeof(config),
-		.config = (uintptr_t)&config,
-		.queue_size = { QUEUE_SIZE, QUEUE_SIZE },
-		.num_shm = 1,
-		.shm_size = { MEDIA_MODEL_SHM_SIZE },
-	};
-	int err;
 
 	memset(m, 0, sizeof(*m));
-	pthread_mutex_init(&m->lock, NULL);
 	media_default_format(&m->fmt);
 	m->brightness = MEDIA_MODEL_CTRL_DEFAULT;
 	m->contrast = MEDIA_MODEL_CTRL_DEFAULT;
-	err = vlab_start(&m->lab, &create);
-	if (err)
-		return err;
-	m->shm = vlab_map_shm(&m->lab, VIRTIO_MEDIA_SHM_MMAP, MEDIA_MODEL_SHM_SIZE);
-	if (!m->shm) {
-		err = -errno;
-		vlab_close(&m->lab);
-	}
-	return err;
+	return media_device_start(&m->dev, &config, MEDIA_MODEL_SHM_SIZE);
 }
 
 static int64_t now_ms(void)
@@ -366,43 +345,6 @@ static int media_queryctrl(struct v4l2_queryctrl *q)
 	return 0;
 }
 
-/*
- * A value of its own (string, array) travels in guest memory, size bytes
- * described by the scatter list's entries from *next on: those entries
- * are used up. Copy the first len bytes of it to or from buf. 0 or -errno.
- */
-static int media_sg_copy(struct media_model *m,
-			 const struct virtio_media_sg_entry *sg, uint32_t nsg,
-			 uint32_t *next, uint32_t size, void *buf, uint32_t len,
-			 bool to_guest)
-{
-	uint32_t chunk, entry_len;
-	uint8_t *p = buf;
-	uint64_t start;
-	int err;
-
-	while (size) {
-		if (*next >= nsg)
-			return -EINVAL;
-		start = le64toh(sg[*next].start);
-		entry_len = le32toh(sg[*next].len);
-		(*next)++;
-		if (entry_len > size)
-			entry_len = size;
-		size -= entry_len;
-		chunk = entry_len < len ? entry_len : len;
-		if (!chunk)
-			continue;
-		err = to_guest ? vlab_memory_write(&m->lab, start, p, chunk) :
-				 vlab_memory_read(&m->lab, start, p, chunk);
-		if (err)
-			return err;
-		p += chunk;
-		len -= chunk;
-	}
-	return len ? -EINVAL : 0;
-}
-
 /* Control i's value, taken in for S/TRY: 0 or -errno as V4L2 has it. */
 static int media_ctrl_take(struct media_model *m, struct v4l2_ext_control *c,
 			   const struct v4l2_query_ext_ctrl *q,
@@ -422,7 +364,7 @@ static int media_ctrl_take(struct media_model *m, struct v4l2_ext_control *c,
 			return -ERANGE;
 		if (len > sizeof(scratch))
 			len = sizeof(scratch);
-		err = media_sg_copy(m, sg, nsg, next, c->size, scratch, len,
+		err = media_sg_copy(&m->dev.lab, sg, nsg, next, c->size, scratch, len,
 				    false);
 		if (err)
 			return err;
@@ -434,7 +376,7 @@ static int media_ctrl_take(struct media_model *m, struct v4l2_ext_control *c,
 	}
 	if (len < q->elems * q->elem_size)
 		return -EFAULT;
-	return media_sg_copy(m, sg, nsg, next, c->size, value,
+	return media_sg_copy(&m->dev.lab, sg, nsg, next, c->size, value,
 			     q->elems * q->elem_size, false);
 }
 
@@ -461,7 +403,7 @@ static int media_ctrl_give(struct media_model *m, struct v4l2_ext_control *c,
 		c->size = len;
 	if (m->lie == MEDIA_LIE_CTRL_SIZE_GROWN)
 		c->size += 16;
-	return media_sg_copy(m, sg, nsg, next, size, (void *)value, len, true);
+	return media_sg_copy(&m->dev.lab, sg, nsg, next, size, (void *)value, len, true);
 }
 
 static uint8_t *media_ctrl_value(struct media_model *m, uint32_t id)
@@ -647,92 +589,91 @@ static int media_run_ioctl(struct media_model *m, uint32_t id, uint32_t nr,
 	}
 }
 
-/* As V4L2 returns them: extended controls name the failing one. */
-static bool media_error_payload(uint32_t nr)
-{
-	return nr == _IOC_NR(VIDIOC_G_EXT_CTRLS) ||
-	       nr == _IOC_NR(VIDIOC_S_EXT_CTRLS) ||
-	       nr == _IOC_NR(VIDIOC_TRY_EXT_CTRLS);
-}
-
 /*
- * Answer an ioctl in answer (header, then the payload of a read ioctl);
- * its length.
+ * Answer an ioctl (out_len bytes at out, in_len of room) in answer, the
+ * header and the payload of a read ioctl, as the lie has it; its length.
  */
-static uint32_t media_ioctl(struct media_model *m, const uint8_t *out,
-			    uint32_t out_len, uint32_t in_len, uint8_t *answer)
+static uint32_t media_ioctl_run(struct media_model *m, const uint8_t *out,
+				uint32_t out_len, uint32_t in_len,
+				uint8_t *answer)
 {
-	const struct virtio_media_cmd_ioctl *cmd = (const void *)out;
-	struct virtio_media_resp_ioctl *resp = (void *)answer;
-	uint32_t nr = le32toh(cmd->code), id = le32toh(cmd->session_id);
-	uint32_t written = 0, payload = 0, status;
 	uint8_t arg[MEDIA_MODEL_MAX_PAYLOAD] = { 0 };
+	uint32_t hdr = sizeof(struct virtio_media_resp_ioctl);
+	struct media_ioctl_req r;
+	int err;
 
-	/*
-	 * What the driver wrote (a scatter list may follow the structures),
-	 * and what it takes back: the structures alone.
-	 */
-	if (out_len > sizeof(*cmd))
-		written = out_len - sizeof(*cmd);
-	if (in_len > sizeof(*resp))
-		payload = in_len - sizeof(*resp);
-	if (written > sizeof(arg) || payload > sizeof(arg) ||
-	    id >= MEDIA_MODEL_MAX_SESSIONS || !m->open[id]) {
-		status = EINVAL;
-	} else {
-		memcpy(arg, out + sizeof(*cmd), written);
-		status = -media_run_ioctl(m, id, nr, arg, written);
+	err = media_ioctl_parse(out, out_len, in_len, sizeof(arg), &r);
+	if (!err && (r.session >= MEDIA_MODEL_MAX_SESSIONS || !m->open[r.session]))
+		err = -EINVAL;
+	if (!err) {
+		memcpy(arg, out + sizeof(struct virtio_media_cmd_ioctl), r.written);
+		err = media_run_ioctl(m, r.session, r.nr, arg, r.written);
 	}
 	m->ioctls++;
-	resp->hdr.status = htole32(status);
-	resp->hdr.reserved = 0;
-	if (in_len <= sizeof(*resp))
-		return sizeof(*resp);
-	if (m->lie == MEDIA_LIE_ERROR_WITH_PAYLOAD && status) {
-		memset(answer + sizeof(*resp), 0x5a, payload);
-		return sizeof(*resp) + payload;
+	if (m->lie == MEDIA_LIE_ERROR_WITH_PAYLOAD && err && r.payload) {
+		media_ioctl_answer(answer, &r, err, arg);
+		memset(answer + hdr, 0x5a, r.payload);
+		return hdr + r.payload;
 	}
-	if (status && (m->lie == MEDIA_LIE_ERROR_WITHOUT_PAYLOAD ||
-		       !media_error_payload(nr)))
-		return sizeof(*resp);
-	memcpy(answer + sizeof(*resp), arg, payload);
-	if (m->lie == MEDIA_LIE_PAYLOAD_SHORT)
-		return sizeof(*resp) + payload / 2;
-	return sizeof(*resp) + payload;
+	if (m->lie == MEDIA_LIE_ERROR_WITHOUT_PAYLOAD && err)
+		r.payload = 0;
+	if (m->lie == MEDIA_LIE_PAYLOAD_SHORT && !err)
+		r.payload /= 2;
+	return media_ioctl_answer(answer, &r, err, arg);
 }
 
-static uint32_t media_open(struct media_model *m, uint8_t *answer)
+/* Whether a silent device holds this ioctl rather than answer it. */
+static bool media_holds(struct media_model *m, const struct vlab_event *ev)
 {
-	struct virtio_media_resp_open *resp = (void *)answer;
+	const struct virtio_media_cmd_ioctl *cmd = (const void *)ev->data;
+
+	if (ev->out_len > sizeof(m->held_cmd))
+		return false;
+	return m->lie == MEDIA_LIE_SILENT ||
+	       (m->lie == MEDIA_LIE_SILENT_EXT_CTRLS &&
+		media_error_payload(le32toh(cmd->code)));
+}
+
+static uint32_t media_ioctl(void *dev, const struct vlab_event *ev,
+			    uint8_t *answer)
+{
+	struct media_model *m = dev;
+
+	/* run only when answered: it may write guest memory then */
+	if (media_holds(m, ev)) {
+		m->held = true;
+		m->held_id = ev->id;
+		memcpy(m->held_cmd, ev->data, ev->out_len);
+		m->held_out_len = ev->out_len;
+		m->held_in_len = ev->in_len;
+		return 0;
+	}
+	return media_ioctl_run(m, ev->data, ev->out_len, ev->in_len, answer);
+}
+
+static int media_open(void *dev)
+{
+	struct media_model *m = dev;
 	uint32_t id;
 
-	memset(resp, 0, sizeof(*resp));
 	for (id = 1; id < MEDIA_MODEL_MAX_SESSIONS && m->open[id]; id++)
 		;
 	if (m->lie == MEDIA_LIE_SESSION_REUSED && m->sessions)
 		id = m->last_opened;
-	if (id == MEDIA_MODEL_MAX_SESSIONS) {
-		resp->hdr.status = htole32(EBUSY);
-		return sizeof(resp->hdr);
-	}
+	if (id == MEDIA_MODEL_MAX_SESSIONS)
+		return -EBUSY;
 	if (!m->open[id])
 		m->sessions++;
 	m->open[id] = true;
 	m->last_opened = id;
 	m->opens++;
-	resp->session_id = htole32(id);
-	return sizeof(*resp);
+	return id;
 }
 
-static void media_close(struct media_model *m, const uint8_t *out,
-			uint32_t out_len)
+static void media_close(void *dev, uint32_t id)
 {
-	const struct virtio_media_cmd_close *cmd = (const void *)out;
-	uint32_t id;
+	struct media_model *m = dev;
 
-	if (out_len < sizeof(*cmd))
-		return;
-	id = le32toh(cmd->session_id);
 	if (id < MEDIA_MODEL_MAX_SESSIONS && m->open[id]) {
 		m->open[id] = false;
 		m->sessions--;
@@ -745,116 +686,49 @@ static void media_close(struct media_model *m, const uint8_t *out,
 	m->closes++;
 }
 
-static uint32_t media_mmap(struct media_model *m, const uint8_t *out,
-			   uint32_t out_len, uint8_t *answer)
+static int media_mmap(void *dev, uint32_t session, uint32_t flags,
+		      uint32_t offset, uint64_t *driver_addr, uint64_t *len)
 {
-	const struct virtio_media_cmd_mmap *cmd = (const void *)out;
-	struct virtio_media_resp_mmap *resp = (void *)answer;
-	uint32_t offset, i;
-
-	memset(resp, 0, sizeof(*resp));
-	if (out_len < sizeof(*cmd)) {
-		resp->hdr.status = htole32(EINVAL);
-		return sizeof(resp->hdr);
-	}
-	offset = le32toh(cmd->offset);
-	for (i = 0; i < m->nbufs && m->bufs[i].offset != offset; i++)
-		;
-	if (le32toh(cmd->session_id) != m->owner || !m->owner ||
-	    i == m->nbufs) {
-		resp->hdr.status = htole32(EINVAL);
-		return sizeof(resp->hdr);
-	}
-	m->bufs[i].mapped++;
-	m->mmaps++;
-	resp->driver_addr = htole64(offset);
-	if (m->lie == MEDIA_LIE_MMAP_OUTSIDE)
-		resp->driver_addr = htole64(offset + MEDIA_MODEL_SHM_SIZE);
-	resp->len = htole64(m->bufs[i].length);
-	return sizeof(*resp);
-}
-
-static uint32_t media_munmap(struct media_model *m, const uint8_t *out,
-			     uint32_t out_len, uint8_t *answer)
-{
-	const struct virtio_media_cmd_munmap *cmd = (const void *)out;
-	struct virtio_media_resp_munmap *resp = (void *)answer;
-	uint64_t addr;
+	struct media_model *m = dev;
 	uint32_t i;
 
-	memset(resp, 0, sizeof(*resp));
-	resp->hdr.status = htole32(EINVAL);
-	if (out_len < sizeof(*cmd))
-		return sizeof(*resp);
+	for (i = 0; i < m->nbufs && m->bufs[i].offset != offset; i++)
+		;
+	if (session != m->owner || !m->owner || i == m->nbufs)
+		return -EINVAL;
+	m->bufs[i].mapped++;
+	m->mmaps++;
+	*driver_addr = offset;
+	if (m->lie == MEDIA_LIE_MMAP_OUTSIDE)
+		*driver_addr = offset + MEDIA_MODEL_SHM_SIZE;
+	*len = m->bufs[i].length;
+	return 0;
+}
+
+static int media_munmap(void *dev, uint64_t driver_addr)
+{
+	struct media_model *m = dev;
 	/* the lie's addresses too: the model knows where it put them */
-	addr = le64toh(cmd->driver_addr) % MEDIA_MODEL_SHM_SIZE;
+	uint64_t addr = driver_addr % MEDIA_MODEL_SHM_SIZE;
+	uint32_t i;
+
 	for (i = 0; i < MEDIA_MODEL_MAX_BUFFERS; i++)
 		if (m->bufs[i].mapped && m->bufs[i].offset == addr)
 			break;
 	if (i == MEDIA_MODEL_MAX_BUFFERS)
-		return sizeof(*resp);
+		return -EINVAL;
 	m->bufs[i].mapped--;
 	m->munmaps++;
-	resp->hdr.status = 0;
-	return sizeof(*resp);
-}
-
-/* A command chain; with the lock held. */
-static int media_command(struct media_model *m, const struct vlab_event *ev)
-{
-	const struct virtio_media_cmd_header *hdr = (const void *)ev->data;
-	uint8_t answer[sizeof(struct virtio_media_resp_ioctl) + MEDIA_MODEL_MAX_PAYLOAD];
-	uint32_t len = 0;
-
-	if (ev->out_len < sizeof(*hdr))
-		return vlab_complete(&m->lab, ev->queue, ev->id, NULL, 0, 0, 0);
-	switch (le32toh(hdr->cmd)) {
-	case VIRTIO_MEDIA_CMD_OPEN:
-		len = media_open(m, answer);
-		break;
-	case VIRTIO_MEDIA_CMD_CLOSE:
-		media_close(m, ev->data, ev->out_len);
-		break;
-	case VIRTIO_MEDIA_CMD_MMAP:
-		len = media_mmap(m, ev->data, ev->out_len, answer);
-		break;
-	case VIRTIO_MEDIA_CMD_MUNMAP:
-		len = media_munmap(m, ev->data, ev->out_len, answer);
-		break;
-	case VIRTIO_MEDIA_CMD_IOCTL:
-		/* run only when answered: it may write guest memory then */
-		if ((m->lie == MEDIA_LIE_SILENT ||
-		     (m->lie == MEDIA_LIE_SILENT_EXT_CTRLS &&
-		      ev->out_len >= sizeof(struct virtio_media_cmd_ioctl) &&
-		      media_error_payload(le32toh(((const struct virtio_media_cmd_ioctl *)
-						   ev->data)->code)))) &&
-		    ev->out_len <= sizeof(m->held_cmd)) {
-			m->held = true;
-			m->held_id = ev->id;
-			memcpy(m->held_cmd, ev->data, ev->out_len);
-			m->held_out_len = ev->out_len;
-			m->held_in_len = ev->in_len;
-			return 0;
-		}
-		len = media_ioctl(m, ev->data, ev->out_len, ev->in_len, answer);
-		break;
-	default:
-		memset(answer, 0, sizeof(struct virtio_media_resp_header));
-		((struct virtio_media_resp_header *)answer)->status = htole32(ENOTTY);
-		len = sizeof(struct virtio_media_resp_header);
-		break;
-	}
-	if (len > ev->in_len)
-		len = ev->in_len;
-	return vlab_complete(&m->lab, ev->queue, ev->id, answer, len, len, 0);
+	return 0;
 }
 
 /* A reset forgets sessions and every chain. */
-static void media_reset(struct media_model *m)
+static void media_reset(void *dev)
 {
+	struct media_model *m = dev;
+
 	memset(m->open, 0, sizeof(m->open));
 	m->sessions = 0;
-	m->nevents = 0;
 	m->held = false;
 	media_free_buffers(m);
 	memset(m->bufs, 0, sizeof(m->bufs));
@@ -863,19 +737,6 @@ static void media_reset(struct media_model *m)
 	m->contrast = MEDIA_MODEL_CTRL_DEFAULT;
 	memset(m->title, 0, sizeof(m->title));
 	memset(m->levels, 0, sizeof(m->levels));
-}
-
-/* Send len bytes at ev in the oldest event buffer; with the lock held. */
-static int media_event(struct media_model *m, const void *ev, uint32_t len)
-{
-	uint32_t id;
-
-	if (!m->nevents)
-		return -ENOBUFS;
-	id = m->event_ids[0];
-	memmove(m->event_ids, m->event_ids + 1,
-		--m->nevents * sizeof(m->event_ids[0]));
-	return vlab_complete(&m->lab, VIRTIO_MEDIA_VQ_EVENT, id, ev, len, len, 0);
 }
 
 static void media_fill_pattern(uint8_t *p, uint32_t len, uint32_t sequence)
@@ -905,14 +766,14 @@ static int media_produce(struct media_model *m)
 	struct timespec ts;
 	uint32_t i;
 
-	if (!m->streaming || !m->nqueued || !m->nevents ||
+	if (!m->streaming || !m->nqueued || !m->dev.events.n ||
 	    now_ms() < m->next_frame_ms)
 		return 0;
 	m->next_frame_ms = now_ms() + MEDIA_MODEL_FRAME_MS;
 	i = m->order[0];
 	memmove(m->order, m->order + 1, --m->nqueued * sizeof(m->order[0]));
 	m->bufs[i].queued = false;
-	media_fill_pattern(m->shm + m->bufs[i].offset, m->fmt.sizeimage,
+	media_fill_pattern(m->dev.shm + m->bufs[i].offset, m->fmt.sizeimage,
 			   m->sequence);
 	media_describe(m, i, &b);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -928,85 +789,77 @@ static int media_produce(struct media_model *m)
 		b.memory = V4L2_MEMORY_USERPTR;
 	memcpy(ev.buffer, &b, sizeof(b));
 	m->frames++;
-	return media_event(m, &ev, sizeof(ev));
+	return media_events_send(&m->dev.lab, &m->dev.events, &ev, sizeof(ev));
 }
+
+static const struct media_device_ops media_model_ops = {
+	.open = media_open,
+	.close = media_close,
+	.mmap = media_mmap,
+	.munmap = media_munmap,
+	.ioctl = media_ioctl,
+	.reset = media_reset,
+};
 
 int media_model_serve(struct media_model *m)
 {
 	struct vlab_event *ev;
-	bool streaming;
-	int err = 0;
+	bool streaming, stop;
+	int err;
 
 	for (;;) {
-		pthread_mutex_lock(&m->lock);
-		if (m->stop) {
-			pthread_mutex_unlock(&m->lock);
-			return 0;
-		}
-		err = media_produce(m);
+		pthread_mutex_lock(&m->dev.lock);
+		stop = m->dev.stop;
+		err = stop ? 0 : media_produce(m);
 		streaming = m->streaming;
-		pthread_mutex_unlock(&m->lock);
-		if (err == -ENODEV)
-			return 0;
-		if (err && err != -ESTALE)
-			return err;
-		ev = vlab_next(&m->lab, streaming ? MEDIA_MODEL_FRAME_MS / 4 : 100);
+		pthread_mutex_unlock(&m->dev.lock);
+		err = media_device_verdict(err);
+		if (stop || err)
+			return err > 0 ? 0 : err;
+		ev = vlab_next(&m->dev.lab, streaming ? MEDIA_MODEL_FRAME_MS / 4 : 100);
 		if (!ev) {
 			if (errno == ETIMEDOUT)
 				continue;
 			return errno == ENODEV ? 0 : -errno;
 		}
-		pthread_mutex_lock(&m->lock);
-		if (ev->type == VLAB_EVENT_RESET) {
-			media_reset(m);
-		} else if (ev->type == VLAB_EVENT_CHAIN &&
-			   ev->queue == VIRTIO_MEDIA_VQ_EVENT) {
-			if (m->nevents < MEDIA_MODEL_EVENT_BUFS)
-				m->event_ids[m->nevents++] = ev->id;
-		} else if (ev->type == VLAB_EVENT_CHAIN) {
-			err = media_command(m, ev);
-		}
-		pthread_mutex_unlock(&m->lock);
-		/* a reset voids the chain; a removal ends the service */
-		if (err == -ENODEV)
-			return 0;
-		if (err && err != -ESTALE)
-			return err;
-		err = 0;
+		pthread_mutex_lock(&m->dev.lock);
+		err = media_device_handle(&m->dev, &media_model_ops, m, ev,
+					  m->answer);
+		pthread_mutex_unlock(&m->dev.lock);
+		err = media_device_verdict(err);
+		if (err)
+			return err > 0 ? 0 : err;
 	}
 }
 
 void media_model_stop(struct media_model *m)
 {
-	pthread_mutex_lock(&m->lock);
-	m->stop = true;
-	pthread_mutex_unlock(&m->lock);
+	media_device_stop(&m->dev);
 }
 
 void media_model_set_lie(struct media_model *m, enum media_lie lie)
 {
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->dev.lock);
 	m->lie = lie;
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->dev.lock);
 }
 
 int media_model_answer_held(struct media_model *m)
 {
-	uint8_t answer[sizeof(struct virtio_media_resp_ioctl) + MEDIA_MODEL_MAX_PAYLOAD];
 	int err = -ENOENT;
 	uint32_t len;
 
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->dev.lock);
 	if (m->held) {
 		m->held = false;
-		len = media_ioctl(m, m->held_cmd, m->held_out_len, m->held_in_len,
-				  answer);
+		len = media_ioctl_run(m, m->held_cmd, m->held_out_len,
+				      m->held_in_len, m->answer);
 		if (len > m->held_in_len)
 			len = m->held_in_len;
-		err = vlab_complete(&m->lab, VIRTIO_MEDIA_VQ_COMMAND, m->held_id,
-				    answer, len, len, 0);
+		err = vlab_complete(&m->dev.lab, VIRTIO_MEDIA_VQ_COMMAND, m->held_id,
+				    m->answer, len, len, 0);
 	}
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->dev.lock);
 	return err;
 }
 
@@ -1014,15 +867,13 @@ int media_model_send_event(struct media_model *m, const void *ev, uint32_t len)
 {
 	int err;
 
-	pthread_mutex_lock(&m->lock);
-	err = media_event(m, ev, len);
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_lock(&m->dev.lock);
+	err = media_events_send(&m->dev.lab, &m->dev.events, ev, len);
+	pthread_mutex_unlock(&m->dev.lock);
 	return err;
 }
 
 void media_model_destroy(struct media_model *m)
 {
-	munmap(m->shm, MEDIA_MODEL_SHM_SIZE);
-	vlab_close(&m->lab);
-	pthread_mutex_destroy(&m->lock);
+	media_device_destroy(&m->dev);
 }

@@ -7,13 +7,13 @@
 #ifndef MEDIA_MODEL_H
 #define MEDIA_MODEL_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <linux/videodev2.h>
 
 #include "libvlab.h"
+#include "media_device.h"
 
 #define MEDIA_MODEL_CARD "vx test pattern"
 /*
@@ -34,8 +34,6 @@
  * their scatter lists.
  */
 #define MEDIA_MODEL_MAX_PAYLOAD 1024
-/* Event buffers the model keeps for events to send. */
-#define MEDIA_MODEL_EVENT_BUFS 16
 /* Shared memory region 0, where its buffers live. */
 #define MEDIA_MODEL_SHM_SIZE 0x400000
 #define MEDIA_MODEL_MAX_BUFFERS 8
@@ -89,9 +87,7 @@ struct media_buffer {
 };
 
 struct media_model {
-	struct vlab lab;
-	pthread_mutex_t lock;	/* everything below, against the test */
-	bool stop;
+	struct media_device dev;	/* its lock guards everything below */
 	enum media_lie lie;
 	struct v4l2_pix_format fmt;
 	int32_t brightness, contrast;
@@ -102,15 +98,14 @@ struct media_model {
 	uint32_t last_opened;
 	unsigned int opens, closes, ioctls;
 	/* event buffers the driver posted, to send events in */
-	uint32_t event_ids[MEDIA_MODEL_EVENT_BUFS];
-	unsigned int nevents;
 	/* the ioctl a silent device holds */
 	bool held;
 	uint32_t held_id;
 	uint8_t held_cmd[16 + MEDIA_MODEL_MAX_PAYLOAD];
+	/* the answer of the command being served */
+	uint8_t answer[MEDIA_ANSWER_SIZE(MEDIA_MODEL_MAX_PAYLOAD)];
 	uint32_t held_out_len, held_in_len;
 	/* buffers: one session owns them, as vb2 has it */
-	uint8_t *shm;
 	uint32_t owner;		/* session id, 0 for none */
 	unsigned int nbufs;
 	uint32_t region_used;	/* bytes of the region the buffers take */

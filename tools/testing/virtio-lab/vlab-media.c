@@ -40,7 +40,7 @@ int main(void)
 
 	err = media_model_create(&m);
 	if (!err)
-		err = vlab_info(&m.lab, &info);
+		err = vlab_info(&m.dev.lab, &info);
 	if (err) {
 		fprintf(stderr, "vlab-media: no device: %s\n", strerror(-err));
 		return 1;
