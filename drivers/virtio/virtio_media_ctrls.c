@@ -122,7 +122,7 @@ static int vmedia_ctrl_values_get(struct vmedia_session *s,
 		if (!v->ctrl) {
 			v->ctrl = kcalloc(cs->count, sizeof(*v->ctrl), GFP_KERNEL);
 			if (!v->ctrl)
-				return -ENOMEM;
+				goto nomem;
 		}
 		val = &v->ctrl[i];
 		val->user = c[i].ptr;
@@ -146,7 +146,7 @@ static int vmedia_ctrl_values_get(struct vmedia_session *s,
 	v->sg = kcalloc(pieces, sizeof(*v->sg), GFP_KERNEL);
 	*shared = mem;
 	if (!mem || !v->sg)
-		return -ENOMEM;
+		goto nomem;
 	for (i = 0; i < cs->count; i++) {
 		val = &v->ctrl[i];
 		if (!val->len)
@@ -160,6 +160,10 @@ static int vmedia_ctrl_values_get(struct vmedia_session *s,
 		c[i].ptr = NULL;
 	}
 	return 0;
+nomem:
+	/* no control is to blame */
+	cs->error_idx = cs->count;
+	return -ENOMEM;
 }
 
 /*
