@@ -1293,7 +1293,12 @@ static int vlab_memory_page(unsigned long pfn, unsigned int off,
 		return -EFAULT;
 	page = pfn_to_page(pfn);
 	folio = page_folio(page);
-	if (PageReserved(page) || !folio_try_get(folio))
+	/*
+	 * Reserved pages are the kernel's own (its image), but for the slab
+	 * objects KFENCE serves from its boot-time pool.
+	 */
+	if ((PageReserved(page) && !folio_test_slab(folio)) ||
+	    !folio_try_get(folio))
 		return -EFAULT;
 	if (page_folio(page) != folio) {
 		folio_put(folio);

@@ -197,8 +197,8 @@ struct vlab_rewrite {
  * @data: user address of the bytes.
  *
  * What a device with DMA can do. Only RAM the kernel has allocated is
- * reached: free pages, reserved pages (the kernel image) and what is not
- * RAM are refused with EFAULT.
+ * reached: free pages, reserved pages (the kernel image; KFENCE's slab
+ * objects are allowed) and what is not RAM are refused with EFAULT.
  */
 struct vlab_memory {
 	__u64 addr;
