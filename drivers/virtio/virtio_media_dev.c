@@ -99,16 +99,16 @@ static int vmedia_status(struct vmedia *vm, u32 type,
 
 /*
  * Check the answer the device gave cmd: its header alone, or every piece
- * of in (none when in_count is 0). The header is copied into in[0]; the other
+ * of in, in_len bytes in all (none when in_count is 0). The header is copied into in[0]; the other
  * pieces only when the whole answer came and it is a success, or
  * error_payload takes the payload of an error too.
  */
 static int vmedia_answer(struct vmedia *vm, struct vmedia_cmd *cmd, u32 type,
 			 const struct kvec *in, unsigned int in_count,
-			 bool error_payload, unsigned int *used)
+			 size_t in_len, bool error_payload, unsigned int *used)
 {
-	size_t in_len = vmedia_kvec_len(in, in_count), off;
 	unsigned int i;
+	size_t off;
 	int err;
 
 	err = cmd->req.status;
@@ -202,7 +202,8 @@ static int vmedia_command(struct vmedia *vm, const struct kvec *out,
 		err = -ETIMEDOUT;
 		goto keep;
 	}
-	err = vmedia_answer(vm, cmd, type, in, in_count, error_payload, used);
+	err = vmedia_answer(vm, cmd, type, in, in_count, in_len, error_payload,
+			    used);
 	/* answered or given back: the device holds nothing any more */
 	cmd->shared = NULL;
 	vmedia_cmd_release(&cmd->req);
@@ -651,7 +652,6 @@ static void vmedia_teardown_vqs(struct vmedia *vm)
 	vm->vdev->config->del_vqs(vm->vdev);
 }
 
-/* Read and check the configuration: what kind of node, and its name. */
 /* The capabilities of a device the driver relays. */
 #define VMEDIA_DEVICE_CAPS (V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_OUTPUT | \
 			    V4L2_CAP_VIDEO_CAPTURE_MPLANE |			\
@@ -659,6 +659,7 @@ static void vmedia_teardown_vqs(struct vmedia *vm)
 			    V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE |	\
 			    V4L2_CAP_STREAMING | V4L2_CAP_EXT_PIX_FORMAT)
 
+/* Read and check the configuration: what kind of node, and its name. */
 static int vmedia_read_config(struct vmedia *vm)
 {
 	struct virtio_device *vdev = vm->vdev;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linux/videodev2.h>
 #include <linux/virtio_extra/virtio_media.h>
 
 #include "libvlab.h"
@@ -131,6 +132,10 @@ struct media_ioctl_req {
  */
 int media_ioctl_parse(const uint8_t *out, uint32_t out_len, uint32_t in_len,
 		      uint32_t max, struct media_ioctl_req *r);
+
+/* The flags of a control id that ask for the next control of a kind. */
+#define MEDIA_CTRL_NEXT_FLAGS \
+	(V4L2_CTRL_FLAG_NEXT_CTRL | V4L2_CTRL_FLAG_NEXT_COMPOUND)
 
 /* As V4L2 returns them: the extended controls' ioctls name the failing one. */
 bool media_error_payload(uint32_t nr);

@@ -273,8 +273,6 @@ static const struct v4l2_query_ext_ctrl media_ctrls[] = {
 	},
 };
 
-#define NEXT_FLAGS (V4L2_CTRL_FLAG_NEXT_CTRL | V4L2_CTRL_FLAG_NEXT_COMPOUND)
-
 static bool media_ctrl_compound(const struct v4l2_query_ext_ctrl *q)
 {
 	return q->nr_of_dims || q->type >= V4L2_CTRL_COMPOUND_TYPES;
@@ -286,14 +284,14 @@ static bool media_ctrl_compound(const struct v4l2_query_ext_ctrl *q)
  */
 static const struct v4l2_query_ext_ctrl *media_find_ctrl(uint32_t id)
 {
-	uint32_t next = id & NEXT_FLAGS, i;
+	uint32_t next = id & MEDIA_CTRL_NEXT_FLAGS, i;
 	const struct v4l2_query_ext_ctrl *q;
 
 	for (i = 0; i < ARRAY_SIZE(media_ctrls); i++) {
 		q = &media_ctrls[i];
 		if (!next && q->id == id)
 			return q;
-		if (next && q->id > (id & ~NEXT_FLAGS) &&
+		if (next && q->id > (id & ~MEDIA_CTRL_NEXT_FLAGS) &&
 		    (media_ctrl_compound(q) ? next & V4L2_CTRL_FLAG_NEXT_COMPOUND :
 					      next & V4L2_CTRL_FLAG_NEXT_CTRL))
 			return q;
@@ -445,7 +443,7 @@ static int media_ext_ctrls(struct media_model *m, uint32_t nr,
 	for (i = 0; i < cs->count; i++) {
 		cs->error_idx = nr == _IOC_NR(VIDIOC_TRY_EXT_CTRLS) ? i : cs->count;
 		q[i] = media_find_ctrl(c[i].id);
-		if (!q[i] || c[i].id & NEXT_FLAGS ||
+		if (!q[i] || c[i].id & MEDIA_CTRL_NEXT_FLAGS ||
 		    (cs->which && !def && V4L2_CTRL_ID2WHICH(c[i].id) != cs->which))
 			return -EINVAL;
 		if (q[i]->flags & (get ? V4L2_CTRL_FLAG_WRITE_ONLY :

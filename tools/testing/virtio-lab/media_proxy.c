@@ -86,13 +86,19 @@ static struct proxy_session *proxy_session(struct media_proxy *p, uint32_t id)
 	return &p->sessions[id];
 }
 
-/* Whether any session has buffers: the slots may start over if none. */
-static bool proxy_buffers_exist(struct media_proxy *p)
+/*
+ * Whether a session has buffers or the guest maps a slot: the slots may
+ * start over if neither.
+ */
+static bool proxy_slots_in_use(struct media_proxy *p)
 {
 	unsigned int i;
 
 	for (i = 0; i < MEDIA_PROXY_MAX_SESSIONS; i++)
 		if (p->sessions[i].nbufs)
+			return true;
+	for (i = 0; i < ARRAY_SIZE(p->slot_maps); i++)
+		if (p->slot_maps[i])
 			return true;
 	return false;
 }
@@ -123,7 +129,7 @@ static int proxy_add_buffers(struct media_proxy *p, struct proxy_session *s,
 	struct v4l2_buffer b;
 	int err;
 
-	if (!s->nbufs && !proxy_buffers_exist(p) && !p->mapped)
+	if (!proxy_slots_in_use(p))
 		p->region_used = 0;
 	for (i = first; i < first + count; i++) {
 		if (i >= VIDEO_MAX_FRAME)
@@ -306,11 +312,10 @@ static int proxy_ext_ctrls(struct media_proxy *p, struct proxy_session *s,
  * the relay. The proxy hides them.
  */
 #define VIVID_CLASS 0x00f00000
-#define NEXT_FLAGS (V4L2_CTRL_FLAG_NEXT_CTRL | V4L2_CTRL_FLAG_NEXT_COMPOUND)
 
 static bool proxy_hidden(uint32_t id)
 {
-	return V4L2_CTRL_ID2WHICH(id & ~NEXT_FLAGS) == VIVID_CLASS;
+	return V4L2_CTRL_ID2WHICH(id & ~MEDIA_CTRL_NEXT_FLAGS) == VIVID_CLASS;
 }
 
 /*
@@ -320,7 +325,7 @@ static bool proxy_hidden(uint32_t id)
 static int proxy_query_ctrl(struct proxy_session *s, unsigned long cmd,
 			    uint32_t *arg)
 {
-	uint32_t flags = *arg & NEXT_FLAGS;
+	uint32_t flags = *arg & MEDIA_CTRL_NEXT_FLAGS;
 	int err;
 
 	if (!flags && proxy_hidden(*arg))
@@ -468,7 +473,6 @@ static int proxy_mmap(void *dev, uint32_t session, uint32_t flags,
 	if (!s || i == s->nbufs)
 		return -EINVAL;
 	p->slot_maps[s->bufs[i].slot / MEDIA_PROXY_PAGE]++;
-	p->mapped++;
 	*driver_addr = s->bufs[i].slot;
 	*len = (s->bufs[i].length + page - 1) & ~(page - 1);
 	return 0;
@@ -481,7 +485,6 @@ static int proxy_munmap(void *dev, uint64_t addr)
 	if (addr >= MEDIA_PROXY_SHM_SIZE || !p->slot_maps[addr / MEDIA_PROXY_PAGE])
 		return -EINVAL;
 	p->slot_maps[addr / MEDIA_PROXY_PAGE]--;
-	p->mapped--;
 	return 0;
 }
 
@@ -494,7 +497,6 @@ static void proxy_reset(void *dev)
 	for (i = 0; i < MEDIA_PROXY_MAX_SESSIONS; i++)
 		if (p->sessions[i].fd >= 0)
 			proxy_close_session(&p->sessions[i]);
-	p->mapped = 0;
 	p->region_used = 0;
 	memset(p->slot_maps, 0, sizeof(p->slot_maps));
 }

@@ -50,7 +50,6 @@ struct media_proxy {
 	const char *node;	/* the real device */
 	struct proxy_session sessions[MEDIA_PROXY_MAX_SESSIONS];	/* by id */
 	uint32_t region_used;	/* bytes of region 0 the slots take */
-	unsigned int mapped;	/* MMAPs without their MUNMAP */
 	/* the guest's mappings of the slot at each page of region 0 */
 	uint16_t slot_maps[MEDIA_PROXY_SHM_SIZE / MEDIA_PROXY_PAGE];
 	unsigned int frames;	/* buffers returned */
