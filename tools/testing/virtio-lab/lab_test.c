@@ -498,4 +498,61 @@ TEST(shared_memory)
 	vlab_close(&lab);
 }
 
+/* More than half of the 64 MiB vm-run reserves for regions over 4 MiB. */
+#define RESERVED_REGION (40ULL << 20)
+
+/* The index of the first byte of p that is not 0, or size. */
+static uint64_t first_nonzero(const uint8_t *p, uint64_t size)
+{
+	uint64_t i;
+
+	for (i = 0; i < size && !p[i]; i++)
+		;
+	return i;
+}
+
+/*
+ * Regions over 4 MiB come from the RAM reserved at boot: zeroed for each
+ * device, held until the last mapping goes, and ENOSPC when the reserve
+ * has no room.
+ */
+TEST(reserved_shared_memory)
+{
+	struct vlab_create c = {
+		.device_id = 0xfff0,	/* no driver binds to it */
+		.num_shm = 1,
+		.shm_size = { RESERVED_REGION },
+	};
+	struct vlab first, second;
+	uint8_t *p;
+
+	ASSERT_EQ(0, vlab_open(&first));
+	ASSERT_EQ(0, vlab_open(&second));
+	ASSERT_EQ(0, vlab_create(&first, &c));
+	p = vlab_map_shm(&first, 0, RESERVED_REGION);
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(RESERVED_REGION, first_nonzero(p, RESERVED_REGION));
+	memset(p, 0xa5, RESERVED_REGION);
+	EXPECT_EQ(-ENOSPC, vlab_create(&second, &c));
+	vlab_close(&first);
+	/* the device is gone, its region is still mapped */
+	EXPECT_EQ(-ENOSPC, vlab_create(&second, &c));
+	EXPECT_EQ(0xa5, p[RESERVED_REGION - 1]);
+	munmap(p, RESERVED_REGION);
+
+	ASSERT_EQ(0, vlab_create(&second, &c));
+	p = vlab_map_shm(&second, 0, RESERVED_REGION);
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(RESERVED_REGION, first_nonzero(p, RESERVED_REGION));
+	munmap(p, RESERVED_REGION);
+	vlab_close(&second);
+
+	c.shm_size[0] = VLAB_MAX_SHM_SIZE;
+	ASSERT_EQ(0, vlab_open(&first));
+	EXPECT_EQ(-ENOSPC, vlab_create(&first, &c));
+	c.shm_size[0] = VLAB_MAX_SHM_SIZE + 4096;
+	EXPECT_EQ(-EINVAL, vlab_create(&first, &c));
+	vlab_close(&first);
+}
+
 TEST_HARNESS_MAIN

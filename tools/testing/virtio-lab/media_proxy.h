@@ -20,8 +20,11 @@
 #include "media_device.h"
 
 #define MEDIA_PROXY_MAX_SESSIONS 256
-/* Shared memory region 0: the lab's largest. */
-#define MEDIA_PROXY_SHM_SIZE VLAB_MAX_SHM_SIZE
+/*
+ * Shared memory region 0: all the RAM vm-run reserves for the lab, room for
+ * fifteen 1920x1080 YUYV buffers.
+ */
+#define MEDIA_PROXY_SHM_SIZE (64U << 20)
 #define MEDIA_PROXY_PAGE 4096
 /* The largest ioctl payload relayed: extended controls and their lists. */
 #define MEDIA_PROXY_MAX_PAYLOAD 16384

@@ -20,7 +20,7 @@
 #define VLAB_MAX_QUEUE_SIZE 1024
 #define VLAB_MAX_CONFIG 4096
 #define VLAB_MAX_SHM 4
-#define VLAB_MAX_SHM_SIZE 0x400000
+#define VLAB_MAX_SHM_SIZE 0x40000000
 /* Most driver-written bytes one chain may carry to the process. */
 #define VLAB_MAX_CHAIN_OUT 0x100000
 /* mmap() offset of shared memory region i: i * VLAB_SHM_MMAP_STRIDE. */
@@ -40,7 +40,9 @@
  * @num_shm: number of shared memory regions, at most VLAB_MAX_SHM.
  * @reserved: 0.
  * @shm_size: size of each region, a multiple of the page size up to
- *	VLAB_MAX_SHM_SIZE; region i has shmid i.
+ *	VLAB_MAX_SHM_SIZE; region i has shmid i. Regions over 4 MiB come
+ *	from the RAM given to the module with reserved_memory=SIZE@ADDR,
+ *	reserved at boot: ENOSPC when it has no room for them.
  */
 struct vlab_create {
 	__u32 device_id;

@@ -697,7 +697,7 @@ TEST_F(wdt, removal_with_command_outstanding)
 	pthread_join(t, NULL);
 	/*
 	 * The lab's dying device answers the chains it holds with nothing
-	 * before the queues break (tools/testing/modules/virtio_lab.c,
+	 * before the queues break (tools/testing/modules/virtio_lab_core.c,
 	 * vlab_remove()): when that answer wins the race, the ping fails with
 	 * EIO, as for any empty answer. Either way at once.
 	 */

@@ -27,7 +27,6 @@
 #include <linux/highmem.h>
 #include <linux/ioport.h>
 #include <linux/interrupt.h>
-#include <linux/kref.h>
 #include <linux/kthread.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -41,6 +40,7 @@
 #include <linux/workqueue.h>
 
 #include "virtio_lab.h"
+#include "virtio_lab_shm.h"
 
 /* Events not yet read may hold this much before the lab stops pulling. */
 #define VLAB_MAX_PENDING (16U << 20)
@@ -85,19 +85,6 @@ struct vlab_rewriter {
 struct vlab_pending {
 	struct list_head node;
 	struct vlab_event ev;		/* followed by ev.out_len bytes */
-};
-
-/**
- * struct vlab_shm - one shared memory region
- * @ref: the device holds one reference, and each of the process's
- *	mappings one: pages a process maps outlive the device.
- * @mem: the region's pages.
- * @size: its size.
- */
-struct vlab_shm {
-	struct kref ref;
-	void *mem;
-	u64 size;
 };
 
 /**
@@ -808,53 +795,6 @@ static const char *vlab_bus_name(struct virtio_device *vdev)
 
 /* --- shared memory regions --- */
 
-static struct vlab_shm *vlab_shm_alloc(u64 size)
-{
-	struct vlab_shm *shm = kzalloc(sizeof(*shm), GFP_KERNEL);
-
-	if (!shm)
-		return NULL;
-	shm->mem = alloc_pages_exact(size, GFP_KERNEL | __GFP_ZERO);
-	if (!shm->mem) {
-		kfree(shm);
-		return NULL;
-	}
-	kref_init(&shm->ref);
-	shm->size = size;
-	return shm;
-}
-
-static void vlab_shm_free(struct kref *ref)
-{
-	struct vlab_shm *shm = container_of(ref, struct vlab_shm, ref);
-
-	free_pages_exact(shm->mem, shm->size);
-	kfree(shm);
-}
-
-static void vlab_shm_put(struct vlab_shm *shm)
-{
-	kref_put(&shm->ref, vlab_shm_free);
-}
-
-/* A process's mapping was copied (fork) or split: one more reference. */
-static void vlab_shm_vm_open(struct vm_area_struct *vma)
-{
-	struct vlab_shm *shm = vma->vm_private_data;
-
-	kref_get(&shm->ref);
-}
-
-static void vlab_shm_vm_close(struct vm_area_struct *vma)
-{
-	vlab_shm_put(vma->vm_private_data);
-}
-
-static const struct vm_operations_struct vlab_shm_vm_ops = {
-	.open = vlab_shm_vm_open,
-	.close = vlab_shm_vm_close,
-};
-
 static bool vlab_get_shm_region(struct virtio_device *vdev,
 				struct virtio_shm_region *region, u8 id)
 {
@@ -862,7 +802,7 @@ static bool vlab_get_shm_region(struct virtio_device *vdev,
 
 	if (id >= dev->num_shm)
 		return false;
-	region->addr = virt_to_phys(dev->shm[id]->mem);
+	region->addr = dev->shm[id]->phys;
 	region->len = dev->shm[id]->size;
 	return true;
 }
@@ -1059,6 +999,7 @@ static int vlab_check_create(const struct vlab_create *c)
 static long vlab_create(struct vlab_file *f, void __user *arg)
 {
 	struct vlab_create c;
+	struct vlab_shm *shm;
 	struct vlab_dev *dev;
 	u32 i;
 	int err;
@@ -1100,12 +1041,12 @@ static long vlab_create(struct vlab_file *f, void __user *arg)
 		goto free;
 	}
 	for (i = 0; i < c.num_shm; i++) {
-		dev->shm[i] = vlab_shm_alloc(c.shm_size[i]);
-		if (!dev->shm[i]) {
-			err = -ENOMEM;
+		shm = vlab_shm_alloc(c.shm_size[i]);
+		if (IS_ERR(shm)) {
+			err = PTR_ERR(shm);
 			goto free;
 		}
-		dev->num_shm++;
+		dev->shm[dev->num_shm++] = shm;
 	}
 
 	dev->vdev.id.device = c.device_id;
@@ -1494,24 +1435,10 @@ static int vlab_mmap(struct file *file, struct vm_area_struct *vma)
 	struct vlab_dev *dev = READ_ONCE(f->dev);
 	u64 offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	u64 id = offset / VLAB_SHM_MMAP_STRIDE;
-	u64 len = vma->vm_end - vma->vm_start;
 
-	struct vlab_shm *shm;
-	int err;
-
-	if (!dev || offset % VLAB_SHM_MMAP_STRIDE || id >= dev->num_shm ||
-	    len > dev->shm[id]->size)
+	if (!dev || offset % VLAB_SHM_MMAP_STRIDE || id >= dev->num_shm)
 		return -EINVAL;
-	shm = dev->shm[id];
-	err = remap_pfn_range(vma, vma->vm_start,
-			      virt_to_phys(shm->mem) >> PAGE_SHIFT, len,
-			      vma->vm_page_prot);
-	if (err)
-		return err;
-	kref_get(&shm->ref);
-	vma->vm_private_data = shm;
-	vma->vm_ops = &vlab_shm_vm_ops;
-	return 0;
+	return vlab_shm_mmap(dev->shm[id], vma);
 }
 
 static int vlab_open(struct inode *inode, struct file *file)
@@ -1560,15 +1487,22 @@ static int __init vlab_init(void)
 {
 	int err;
 
+	err = vlab_shm_init();
+	if (err)
+		return err;
 	vlab_parent = root_device_register("virtio-lab");
-	if (IS_ERR(vlab_parent))
+	if (IS_ERR(vlab_parent)) {
+		vlab_shm_exit();
 		return PTR_ERR(vlab_parent);
+	}
 	/* Devices with VIRTIO_F_ACCESS_PLATFORM map through it. */
 	err = dma_coerce_mask_and_coherent(vlab_parent, DMA_BIT_MASK(64));
 	if (!err)
 		err = misc_register(&vlab_misc);
-	if (err)
+	if (err) {
 		root_device_unregister(vlab_parent);
+		vlab_shm_exit();
+	}
 	return err;
 }
 
@@ -1576,6 +1510,7 @@ static void __exit vlab_exit(void)
 {
 	misc_deregister(&vlab_misc);
 	root_device_unregister(vlab_parent);
+	vlab_shm_exit();
 }
 
 module_init(vlab_init);
