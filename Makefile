@@ -10,6 +10,7 @@
 #   make check                                        all tests, all kernels
 #   make demo                                         the modules at work in VMs
 #   make bench-can                                    virtio_can against vcan
+#   make bench-media                                  virtio_media relaying vivid, against vivid
 #   make bench-rng                                    vhost-rng against its peers
 #   make bench-vhost-can                              vhost-can against userspace
 #   make bench-vhost-i2c                              vhost-i2c against the host adapter
@@ -35,7 +36,7 @@ DKMS_SOURCES := Kbuild dkms.conf compat drivers include
 DKMS_DEST ?= /usr/src/virtio-extra-$(PACKAGE_VERSION)
 
 .PHONY: all modules modules_install test-modules upstream-i2c-virtio tree kernel-check \
-	selftests regen regen-check check demo bench-can bench-rng bench-vhost-can bench-vhost-i2c dkms-source dkms-install clean
+	selftests regen regen-check check demo bench-can bench-media bench-rng bench-vhost-can bench-vhost-i2c dkms-source dkms-install clean
 
 all: modules
 
@@ -214,13 +215,15 @@ demo:
 	@scripts/install-deps
 	@scripts/demo
 
-# A benchmark, not a test: in a VM of each installed kernel but the debug
-# kernel, whose checkers would be what it measures.
-bench-can:
+# Benchmarks, not tests: in a VM of each installed kernel but the debug
+# kernel, whose checkers would be what they measure.
+BENCH_bench-can := tools/testing/can/bench-virtio-can
+BENCH_bench-media := tools/testing/virtio-lab/bench-virtio-media
+bench-can bench-media:
 	@scripts/install-deps
 	@. tools/testing/lib/kernels.sh; for k in $$(vx_kernels --bootable --no-debug); do \
 		$(MAKE) -s KVER=$$k modules test-modules selftests && \
-		tools/testing/can/bench-virtio-can $$k | \
+		$(BENCH_$@) $$k | \
 			grep -vE '^\[ *[0-9]+\.[0-9]+\]|^vm-init' || exit 1; \
 	done
 

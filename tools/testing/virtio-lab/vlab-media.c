@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vlab-media: play the lab's test-pattern camera (media_model.c), a
- * virtio-media device, until SIGTERM or SIGINT, then remove it.
+ * vlab-media: play a virtio-media device until SIGTERM or SIGINT, then
+ * remove it: the lab's test-pattern camera (media_model.c), or with
+ * --relay the V4L2 device NODE of the same system (media_proxy.c).
  *
- *	vlab-media
+ *	vlab-media [--relay NODE]
  *
  * Prints "vlab-media: virtioN" once the device is registered, and at the
  * end "vlab-media: N frames".
@@ -14,49 +15,71 @@
 #include <string.h>
 
 #include "media_model.h"
+#include "media_proxy.h"
+
+/* The relayed node, or NULL for the camera. */
+static const char *relay;
+static struct media_model model;
+static struct media_proxy proxy;
 
 static void *serve(void *arg)
 {
-	int err = media_model_serve(arg);
+	int err = relay ? media_proxy_serve(&proxy) : media_model_serve(&model);
 
 	if (err)
 		fprintf(stderr, "vlab-media: serving failed: %s\n", strerror(-err));
 	return NULL;
 }
 
-int main(void)
+static void destroy(void)
 {
-	struct media_model m;
+	if (relay)
+		media_proxy_destroy(&proxy);
+	else
+		media_model_destroy(&model);
+}
+
+int main(int argc, char **argv)
+{
 	struct vlab_info info;
 	pthread_t thread;
 	sigset_t stop;
 	int err, sig;
 
+	if (argc == 3 && !strcmp(argv[1], "--relay")) {
+		relay = argv[2];
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: vlab-media [--relay NODE]\n");
+		return 2;
+	}
 	/* the thread inherits the mask: only sigwait() takes the signals */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
-	err = media_model_create(&m);
+	err = relay ? media_proxy_create(&proxy, relay) : media_model_create(&model);
 	if (!err)
-		err = vlab_info(&m.dev.lab, &info);
+		err = vlab_info(relay ? &proxy.dev.lab : &model.dev.lab, &info);
 	if (err) {
 		fprintf(stderr, "vlab-media: no device: %s\n", strerror(-err));
 		return 1;
 	}
 	printf("vlab-media: %s\n", info.name);
 	fflush(stdout);
-	err = pthread_create(&thread, NULL, serve, &m);
+	err = pthread_create(&thread, NULL, serve, NULL);
 	if (err) {
 		fprintf(stderr, "vlab-media: %s\n", strerror(err));
-		media_model_destroy(&m);
+		destroy();
 		return 1;
 	}
 	sigwait(&stop, &sig);
-	media_model_stop(&m);
+	if (relay)
+		media_proxy_stop(&proxy);
+	else
+		media_model_stop(&model);
 	pthread_join(thread, NULL);
-	printf("vlab-media: %u frames\n", m.frames);
-	media_model_destroy(&m);
+	printf("vlab-media: %u frames\n", relay ? proxy.frames : model.frames);
+	destroy();
 	return 0;
 }
