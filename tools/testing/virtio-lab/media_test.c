@@ -1172,14 +1172,17 @@ TEST_F_TIMEOUT(relay, capture_1080p_as_vivid, 1500)
 {
 	const char *slow = getenv("VX_SLOW_KERNEL");
 	unsigned int frames = slow && !strcmp(slow, "1") ? 100 : 300;
-	const char *stream = "v4l2-ctl -d %s --stream-mmap --stream-count=%u --stream-to=- | split -b %u --filter=sha256sum >%s";
+	const char *stream = "v4l2-ctl -d %s --stream-mmap --stream-count=%u --stream-to=- |%s >%s";
+	char sums[64];
 
-	ASSERT_EQ(0, shell_within_ms(60000, "v4l2-ctl -d %s -v width=1920,height=1080,pixelformat=YUYV -p 30",
-				     self->node));
-	ASSERT_EQ(0, shell_within_ms(600000, stream, self->node, frames,
-				     FRAME_1080P_BYTES, "/tmp/relay.sums"));
-	ASSERT_EQ(0, shell_within_ms(600000, stream, self->real, frames,
-				     FRAME_1080P_BYTES, "/tmp/vivid.sums"));
+	snprintf(sums, sizeof(sums), "split -b %u --filter=sha256sum", FRAME_1080P_BYTES);
+
+	ASSERT_EQ(0, shell_within_ms(60000, "v4l2-ctl -d %s -p 30 -v %s", self->node,
+				     "width=1920,height=1080,pixelformat=YUYV"));
+	ASSERT_EQ(0, shell_within_ms(600000, stream, self->node, frames, sums,
+				     "/tmp/relay.sums"));
+	ASSERT_EQ(0, shell_within_ms(600000, stream, self->real, frames, sums,
+				     "/tmp/vivid.sums"));
 	EXPECT_EQ(0, shell_within_ms(5000, "test $(wc -l </tmp/relay.sums) = %u", frames));
 	EXPECT_EQ(0, shell_within_ms(5000, "cmp /tmp/relay.sums /tmp/vivid.sums"));
 	EXPECT_LE(frames, self->p.frames);
