@@ -99,9 +99,9 @@ static int vmedia_status(struct vmedia *vm, u32 type,
 
 /*
  * Check the answer the device gave cmd: its header alone, or every piece
- * of in, in_len bytes in all (none when in_count is 0). The header is copied into in[0]; the other
- * pieces only when the whole answer came and it is a success, or
- * error_payload takes the payload of an error too.
+ * of in, in_len bytes in all (none when in_count is 0). The header is
+ * copied into in[0]; the other pieces only when the whole answer came and
+ * it is a success, or error_payload takes the payload of an error too.
  */
 static int vmedia_answer(struct vmedia *vm, struct vmedia_cmd *cmd, u32 type,
 			 const struct kvec *in, unsigned int in_count,
