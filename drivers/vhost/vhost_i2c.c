@@ -570,13 +570,20 @@ static unsigned int vhost_i2c_run(struct vhost_i2c *i2c)
 	return done;
 }
 
-/* Answer the group: status, and read data where it succeeded. */
+/*
+ * Answer the group: status, and read data where it succeeded. Last request
+ * first, which the specification allows (the used ring has no order
+ * without VIRTIO_F_IN_ORDER): Linux's i2c-virtio stops waiting at the first
+ * failed request of a transfer and frees them all, so a request completed
+ * after the first's wake-up would complete freed memory; completed in
+ * reverse, the one it waits for first comes last.
+ */
 static int vhost_i2c_answer(struct vhost_i2c *i2c, struct vbe_vq *vq,
 			    unsigned int done)
 {
-	unsigned int i;
+	unsigned int i = i2c->nreq;
 
-	for (i = 0; i < i2c->nreq; i++) {
+	while (i--) {
 		struct vhost_i2c_request *req = &i2c->req[i];
 		struct vbe_chain chain = {
 			.head = req->head,

@@ -134,16 +134,27 @@ test_unload_under_traffic() {
 	[ "$(vbe_workers)" = 0 ] && modprobe vhost_i2c
 }
 
+# Refused two-message transfers, many: Linux's i2c-virtio frees a
+# transfer's requests when it sees the first fail, so a device answering
+# the second after it completes freed memory (KASAN on the debug kernel).
+# The device answers a group last request first.
+test_failed_transfers_free_nothing_early() {
+	local n
+
+	guest_add g0 "$(adapter_named vx-test-i2c)" 0x50 || return 1
+	for n in $(seq 40); do
+		transfer_fails -y "$bus" w1@0x51 0x00 r2 || return 1
+	done
+	echo "# $n refused write-then-read transfers"
+	[ "$(cat /sys/bus/vdpa/devices/g0/statistics/refused)" = 40 ] && vdpa dev del g0
+}
+
 # The host adapter's driver is unbound while the guest reads: the device
-# lets go of it, the guest's transfers fail, nothing hangs. One message a
-# transfer: Linux's i2c-virtio stops waiting at the first failed message of
-# a transfer and frees the requests the device still holds, so the device's
-# answer to the next one completes freed memory (KASAN on the debug kernel;
-# Documentation/vhost/vhost-i2c.rst).
+# lets go of it, the guest's transfers fail, nothing hangs.
 test_adapter_gone_under_traffic() {
 	guest_add g0 "$(adapter_named vx-test-i2c)" 0x50 || return 1
 	echo 2000 >/sys/module/vx_test_i2c/parameters/xfer_delay_us
-	traffic r16@0x50
+	traffic
 	sleep 1
 	timeout 30 sh -c 'echo vx_test_i2c >/sys/bus/platform/drivers/vx_test_i2c/unbind' ||
 		return 1
@@ -156,7 +167,8 @@ test_adapter_gone_under_traffic() {
 
 tests=(
 	listed_by_vdpa_tool i2c_tools at24_eeprom smbus_end_to_end
-	removal_under_traffic unload_under_traffic adapter_gone_under_traffic
+	failed_transfers_free_nothing_early removal_under_traffic
+	unload_under_traffic adapter_gone_under_traffic
 )
 # vhost-i2c.sh [TEST]...: only those
 [ $# = 0 ] || tests=("$@")

@@ -395,6 +395,32 @@ TEST_F(i2c, fail_next)
 	EXPECT_EQ(0x60, check[1].data[0]);
 }
 
+/*
+ * A group comes back last request first: Linux's i2c-virtio frees a
+ * transfer's requests when the first of them fails, so one completed after
+ * that would be freed memory. A group that succeeds and one refused.
+ */
+TEST_F(i2c, group_answered_last_first)
+{
+	struct msg ok[3] = {
+		wr(A7(0x50), 1, (uint8_t[]){ 0x10 }), rd(A7(0x50), 2), rd(A7(0x50), 1),
+	};
+	struct msg refused[2] = { wr(A7(0x51), 1, (uint8_t[]){ 0 }), rd(A7(0x51), 1) };
+	struct { struct msg *m; unsigned int n; } groups[] = { { ok, 3 }, { refused, 2 } };
+	uint32_t id, len;
+	unsigned int g, i;
+
+	for (g = 0; g < ARRAY_SIZE(groups); g++) {
+		for (i = 0; i < groups[g].n; i++)
+			post(&self->e.d, i, &groups[g].m[i], i + 1 < groups[g].n);
+		vd_kick(&self->e.d.ring);
+		for (i = groups[g].n; i--; ) {
+			ASSERT_EQ(1, vd_wait_used(&self->e.d.ring, &id, &len, WAIT_MS));
+			EXPECT_EQ(3 * i, id) TH_LOG("group %u: answer %u", g, groups[g].n - 1 - i);
+		}
+	}
+}
+
 /* A group published in two goes is one transfer when it is whole. */
 TEST_F(i2c, group_published_in_parts)
 {
