@@ -5,15 +5,17 @@
  * lifetime), virtio_media_v4l2.c is the video node (files, ioctls),
  * virtio_media_ctrls.c the extended control ioctls, virtio_media_buf.c a
  * session's buffer queues, virtio_media_mmap.c the mappings of shared
- * memory region 0.
+ * memory region 0, virtio_media_userptr.c the user memory of USERPTR
+ * buffers.
  *
  * Lock order: vm->sessions_lock, then a session's queues_lock (a
- * spinlock). vm->cmd_lock is taken alone, and no lock is held while a
- * command waits for the device.
+ * spinlock). vm->cmd_lock and vm->orphans_lock are taken alone, and no
+ * lock is held while a command waits for the device.
  */
 #ifndef _VIRTIO_MEDIA_H
 #define _VIRTIO_MEDIA_H
 
+#include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
@@ -92,6 +94,11 @@ struct vmedia_event_buf {
  * @munmaps: mappings whose last user is gone, for @munmap_work.
  * @munmap_work: tells the device of them (MUNMAP), never under a
  *	process's mmap lock.
+ * @orphans_lock: guards @orphans and @resets.
+ * @orphans: USERPTR buffers the device may still use though no session
+ *	can say when it stops (a QBUF or CLOSE it did not answer): pinned
+ *	until the device is reset.
+ * @resets: counts the device's resets, which end every use of user memory.
  * @rs: rate limit of this device's complaints.
  */
 struct vmedia {
@@ -118,7 +125,31 @@ struct vmedia {
 	spinlock_t munmap_lock; /* munmaps */
 	struct list_head munmaps;
 	struct work_struct munmap_work;
+	spinlock_t orphans_lock; /* orphans, resets */
+	struct list_head orphans;
+	unsigned int resets;
 	struct ratelimit_state rs;
+};
+
+/**
+ * struct vmedia_userbuf - the user memory of a USERPTR buffer, pinned
+ * while the device may use it
+ * @node: in vm->orphans, or in a list of buffers to unpin.
+ * @nplanes: its planes (1 for the single-planar types).
+ * @userptr: each plane's address, as queued.
+ * @length: each plane's length, as queued.
+ * @dirty: the device may have written it (capture).
+ * @npages: pages in @pages.
+ * @pages: the pinned pages, plane after plane.
+ */
+struct vmedia_userbuf {
+	struct list_head node;
+	unsigned int nplanes;
+	unsigned long userptr[VIDEO_MAX_PLANES];
+	u32 length[VIDEO_MAX_PLANES];
+	bool dirty;
+	unsigned int npages;
+	struct page *pages[];
 };
 
 /**
@@ -126,27 +157,33 @@ struct vmedia {
  * @node: in its queue's @done.
  * @buf: the buffer, as the device described it.
  * @planes: its planes, for the multi-planar types.
+ * @user: its user memory (USERPTR), pinned until DQBUF hands it over.
  */
 struct vmedia_done {
 	struct list_head node;
 	struct v4l2_buffer buf;
 	struct v4l2_plane planes[VIDEO_MAX_PLANES];
+	struct vmedia_userbuf *user;
 };
 
 /**
  * struct vmedia_queue - a session's buffers of one direction
  * @type: the buffer type they were allocated for.
+ * @memory: their memory, V4L2_MEMORY_MMAP or V4L2_MEMORY_USERPTR.
  * @num_buffers: how many the device allocated.
  * @queued: the buffers the device holds: queued and not yet returned.
  * @planes: the plane count each buffer was queued with (multi-planar).
+ * @user: the user memory of each USERPTR buffer the device holds.
  * @done: buffers the device returned, oldest first.
  * @streaming: between a STREAMON and a STREAMOFF the device accepted.
  */
 struct vmedia_queue {
 	u32 type;
+	u32 memory;
 	u32 num_buffers;
 	DECLARE_BITMAP(queued, VIDEO_MAX_FRAME);
 	u8 planes[VIDEO_MAX_FRAME];
+	struct vmedia_userbuf *user[VIDEO_MAX_FRAME];
 	struct list_head done;
 	bool streaming;
 };
@@ -222,8 +259,42 @@ struct vmedia_payload {
 };
 
 void *vmedia_alloc_dev_writable(size_t len);
+/**
+ * vmedia_sg_append - describe len bytes at guest-physical addr in a list
+ * @sg: the list
+ * @nsg: its entries, one more when addr does not continue the last
+ * @from: the first entry of the value the bytes belong to: a value starts
+ *	an entry of its own, as the device reads as many entries as cover it
+ * @addr: where the bytes lie
+ * @len: how many
+ */
+static inline void vmedia_sg_append(struct virtio_media_sg_entry *sg,
+				    unsigned int *nsg, unsigned int from,
+				    u64 addr, u32 len)
+{
+	struct virtio_media_sg_entry *last = *nsg > from ? &sg[*nsg - 1] : NULL;
+
+	if (last && le64_to_cpu(last->start) + le32_to_cpu(last->len) == addr) {
+		le32_add_cpu(&last->len, len);
+		return;
+	}
+	last = &sg[(*nsg)++];
+	last->start = cpu_to_le64(addr);
+	last->len = cpu_to_le32(len);
+	last->reserved = 0;
+}
+
+/*
+ * Whether the device may still hold what a command gave it, after the
+ * command failed with err: it did not answer, or broke the protocol.
+ */
+static inline bool vmedia_device_may_hold(int err)
+{
+	return err == -ETIMEDOUT || err == -EIO;
+}
+
 int vmedia_open_session(struct vmedia *vm, struct vmedia_session *s);
-void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s);
+int vmedia_close_session(struct vmedia *vm, struct vmedia_session *s);
 int vmedia_ioctl(struct vmedia_session *s, unsigned int cmd, void *arg,
 		 size_t size);
 int vmedia_ioctl_payload(struct vmedia_session *s, unsigned int cmd,
@@ -240,11 +311,13 @@ int vmedia_try_ext_ctrls(struct file *file, void *fh,
 int vmedia_ctrl_initial_event(struct vmedia_session *s, u32 id);
 
 void vmedia_queues_init(struct vmedia_session *s);
-void vmedia_queues_release(struct vmedia_session *s);
+void vmedia_queues_release(struct vmedia_session *s, bool device_may_hold,
+			   unsigned int resets);
 void vmedia_buffer_done(struct vmedia_session *s, struct vmedia_done *done);
 void vmedia_queues_end(struct vmedia_session *s);
 __poll_t vmedia_queues_poll(struct vmedia_session *s, struct file *file,
 			    poll_table *wait);
+bool vmedia_queues_mappable(struct vmedia_session *s);
 int vmedia_reqbufs(struct file *file, void *fh,
 		   struct v4l2_requestbuffers *rb);
 int vmedia_create_bufs(struct file *file, void *fh,
@@ -259,6 +332,19 @@ int vmedia_streamoff(struct file *file, void *fh, enum v4l2_buf_type type);
 int vmedia_map(struct vmedia_session *s, u32 flags, u32 offset,
 	       u64 *driver_addr, u64 *len);
 void vmedia_unmap(struct vmedia *vm, u64 driver_addr);
+void vmedia_flush_events(struct vmedia *vm);
+
+bool vmedia_userptr_allowed(struct vmedia *vm);
+int vmedia_userptr_pin(struct vmedia *vm, const struct v4l2_buffer *b,
+		       struct vmedia_userbuf **user,
+		       struct virtio_media_sg_entry **sg, size_t *sg_len);
+void vmedia_userbuf_free(struct vmedia_userbuf *ub);
+void vmedia_userbufs_free(struct list_head *list);
+void vmedia_userbufs_orphan(struct vmedia *vm, struct list_head *list,
+			    unsigned int resets);
+unsigned int vmedia_resets(struct vmedia *vm);
+void vmedia_userptr_init(struct vmedia *vm);
+void vmedia_userptr_reset(struct vmedia *vm);
 
 void vmedia_mmap_init(struct vmedia *vm);
 void vmedia_mmap_exit(struct vmedia *vm);

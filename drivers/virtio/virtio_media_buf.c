@@ -4,7 +4,8 @@
  * the driver relays the buffer ioctls and keeps what DQBUF and poll()
  * need without asking it: which buffers the device holds, and the ones it
  * returned in DQBUF events, which are served locally as the specification
- * says. Only MMAP buffers are offered: their memory is the device's own.
+ * says. MMAP buffers are offered, whose memory is the device's own, and
+ * USERPTR buffers where allowed (virtio_media_userptr.c).
  */
 #include <linux/poll.h>
 #include <linux/slab.h>
@@ -21,13 +22,27 @@ static_assert(sizeof(struct v4l2_plane) * VIRTIO_MEDIA_MAX_PLANES ==
 static_assert(VIDEO_MAX_PLANES == VIRTIO_MEDIA_MAX_PLANES);
 
 /*
- * The buffer capabilities the driver relays: MMAP memory only, no cache
- * hints (so no V4L2_MEMORY_FLAG_NON_COHERENT), and whether the device
- * frees buffers that are still mapped (their mappings stay until MUNMAP,
- * as the specification has it) or refuses to (EBUSY).
+ * The buffer capabilities the driver relays: MMAP memory, USERPTR where
+ * allowed, no DMABUF, no cache hints (so no V4L2_MEMORY_FLAG_NON_COHERENT),
+ * and whether the device frees buffers that are still mapped (their
+ * mappings stay until MUNMAP, as the specification has it) or refuses to
+ * (EBUSY).
  */
-#define VMEDIA_BUF_CAPS (V4L2_BUF_CAP_SUPPORTS_MMAP | \
-			 V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS)
+static u32 vmedia_buf_caps(struct vmedia *vm, u32 caps)
+{
+	u32 relayed = V4L2_BUF_CAP_SUPPORTS_MMAP |
+		      V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS;
+
+	if (vmedia_userptr_allowed(vm))
+		relayed |= V4L2_BUF_CAP_SUPPORTS_USERPTR;
+	return caps & relayed;
+}
+
+static bool vmedia_memory_offered(struct vmedia *vm, u32 memory)
+{
+	return memory == V4L2_MEMORY_MMAP ||
+	       (memory == V4L2_MEMORY_USERPTR && vmedia_userptr_allowed(vm));
+}
 
 static bool vmedia_video_type(u32 type)
 {
@@ -57,31 +72,61 @@ void vmedia_queues_init(struct vmedia_session *s)
 		INIT_LIST_HEAD(&s->queues[i].done);
 }
 
-/* Forget q's buffers: the device freed them or took them all back. */
-static void vmedia_queue_clear(struct vmedia_queue *q, struct list_head *freed)
+/*
+ * Forget q's buffers: the device freed them or took them all back. What
+ * they held goes to freed (returned buffers) and unpin (the user memory
+ * of those the device held), to free without the lock.
+ */
+static void vmedia_queue_clear(struct vmedia_queue *q, struct list_head *freed,
+			       struct list_head *unpin)
 {
+	unsigned int i;
+
+	for (i = 0; i < VIDEO_MAX_FRAME; i++) {
+		if (q->user[i])
+			list_add_tail(&q->user[i]->node, unpin);
+		q->user[i] = NULL;
+	}
 	bitmap_zero(q->queued, VIDEO_MAX_FRAME);
 	list_splice_tail_init(&q->done, freed);
 }
 
-static void vmedia_free_done(struct list_head *freed)
+static void vmedia_done_free(struct vmedia_done *d)
+{
+	if (d)
+		vmedia_userbuf_free(d->user);
+	kfree(d);
+}
+
+static void vmedia_free_cleared(struct list_head *freed,
+				struct list_head *unpin)
 {
 	struct vmedia_done *d, *tmp;
 
 	list_for_each_entry_safe(d, tmp, freed, node)
-		kfree(d);
+		vmedia_done_free(d);
+	vmedia_userbufs_free(unpin);
 }
 
 /**
  * vmedia_queues_release - free what a closed session's queues held
  * @s: the session, no longer reachable by events
+ * @device_may_hold: the device did not answer its CLOSE: the user memory
+ *	of the buffers it held stays pinned until it is reset
+ * @resets: vmedia_resets() from before the CLOSE
  */
-void vmedia_queues_release(struct vmedia_session *s)
+void vmedia_queues_release(struct vmedia_session *s, bool device_may_hold,
+			   unsigned int resets)
 {
+	LIST_HEAD(freed);
+	LIST_HEAD(unpin);
 	unsigned int i;
 
 	for (i = 0; i < VMEDIA_QUEUES; i++)
-		vmedia_free_done(&s->queues[i].done);
+		vmedia_queue_clear(&s->queues[i], &freed, &unpin);
+	if (device_may_hold)
+		vmedia_userbufs_orphan(s->vm, &unpin, resets);
+	vmedia_free_cleared(&freed, &unpin);
 }
 
 /**
@@ -147,8 +192,40 @@ int vmedia_dqbuf(struct file *file, void *fh, struct v4l2_buffer *b)
 		if (err)
 			return err;
 	}
-	kfree(d);
+	/* the device is done with its memory: unpinned */
+	vmedia_done_free(d);
 	return err;
+}
+
+/*
+ * A USERPTR buffer returned: its planes must be as long as they were
+ * queued, and their addresses are the ones queued, whatever the device
+ * says. With queues_lock held; 0, or -EIO when the device lied.
+ */
+static int vmedia_user_done(struct vmedia *vm, struct vmedia_queue *q,
+			    struct vmedia_done *d)
+{
+	const struct vmedia_userbuf *ub = q->user[d->buf.index];
+	struct v4l2_buffer *b = &d->buf;
+	bool mplane = V4L2_TYPE_IS_MULTIPLANAR(b->type);
+	/* the plane count is checked against the queued one below */
+	u32 n = mplane ? min(b->length, ub->nplanes) : 1, i;
+
+	for (i = 0; i < n; i++) {
+		u32 *length = mplane ? &d->planes[i].length : &b->length;
+
+		if (*length != ub->length[i]) {
+			vmedia_complain(vm,
+					"buffer %u plane %u returned %u bytes long, queued %u\n",
+					b->index, i, *length, ub->length[i]);
+			return -EIO;
+		}
+		if (mplane)
+			d->planes[i].m.userptr = ub->userptr[i];
+		else
+			b->m.userptr = ub->userptr[i];
+	}
+	return 0;
 }
 
 /*
@@ -174,6 +251,8 @@ static int vmedia_queue_done(struct vmedia *vm, struct vmedia_session *s,
 				b->index, b->type, s->id);
 		return -EIO;
 	}
+	if (q->memory == V4L2_MEMORY_USERPTR && vmedia_user_done(vm, q, d))
+		return -EIO;
 	if (V4L2_TYPE_IS_MULTIPLANAR(b->type)) {
 		if (!b->length || b->length > q->planes[b->index]) {
 			vmedia_complain(vm, "buffer %u returned with %u planes, queued with %u\n",
@@ -198,10 +277,12 @@ static int vmedia_queue_done(struct vmedia *vm, struct vmedia_session *s,
 				b->index, b->bytesused, b->length);
 		return -EIO;
 	}
-	/* dequeued, as vb2 reports a buffer DQBUF returns; MMAP, the one kind */
+	/* dequeued, as vb2 reports a buffer DQBUF returns; in the queue's memory */
 	b->flags &= ~(V4L2_BUF_FLAG_QUEUED | V4L2_BUF_FLAG_DONE |
 		      V4L2_BUF_FLAG_PREPARED);
-	b->memory = V4L2_MEMORY_MMAP;
+	b->memory = q->memory;
+	d->user = q->user[b->index];
+	q->user[b->index] = NULL;
 	clear_bit(b->index, q->queued);
 	list_add_tail(&d->node, &q->done);
 	return 0;
@@ -223,7 +304,7 @@ void vmedia_buffer_done(struct vmedia_session *s, struct vmedia_done *done)
 	err = vmedia_queue_done(s->vm, s, done);
 	spin_unlock(&s->queues_lock);
 	if (err)
-		kfree(done);
+		vmedia_done_free(done);
 	else
 		wake_up_all(&s->done_wait);
 }
@@ -281,22 +362,61 @@ __poll_t vmedia_queues_poll(struct vmedia_session *s, struct file *file,
 	return mask;
 }
 
-/* The device allocated count buffers of type for q (REQBUFS). */
-static void vmedia_queue_allocated(struct vmedia_session *s, u32 type,
-				   u32 count)
+/*
+ * The device took q's buffers back (STREAMOFF) or freed them (REQBUFS):
+ * what it returned before its answer is handled first, so that no event
+ * of theirs is taken for a buffer queued after. Then the queue is
+ * emptied, and with stop no longer streams.
+ */
+static void vmedia_queue_taken_back(struct vmedia_session *s,
+				    struct vmedia_queue *q, bool stop)
 {
-	struct vmedia_queue *q = vmedia_queue(s, type);
 	LIST_HEAD(freed);
+	LIST_HEAD(unpin);
 
+	vmedia_flush_events(s->vm);
 	spin_lock(&s->queues_lock);
-	vmedia_queue_clear(q, &freed);
-	q->type = type;
-	q->num_buffers = count;
-	if (!count)
+	vmedia_queue_clear(q, &freed, &unpin);
+	if (stop)
 		q->streaming = false;
 	spin_unlock(&s->queues_lock);
 	wake_up_all(&s->done_wait);
-	vmedia_free_done(&freed);
+	vmedia_free_cleared(&freed, &unpin);
+}
+
+/**
+ * vmedia_queues_mappable - whether a session has MMAP buffers to map
+ * @s: the session
+ *
+ * As vb2: the buffers of a queue set up for other memory have no mapping.
+ *
+ * Return: true when one of its queues has MMAP buffers.
+ */
+bool vmedia_queues_mappable(struct vmedia_session *s)
+{
+	bool mappable = false;
+	unsigned int i;
+
+	spin_lock(&s->queues_lock);
+	for (i = 0; i < VMEDIA_QUEUES; i++)
+		mappable |= s->queues[i].memory == V4L2_MEMORY_MMAP &&
+			    s->queues[i].num_buffers;
+	spin_unlock(&s->queues_lock);
+	return mappable;
+}
+
+/* The device allocated count buffers of type and memory for q (REQBUFS). */
+static void vmedia_queue_allocated(struct vmedia_session *s, u32 type,
+				   u32 memory, u32 count)
+{
+	struct vmedia_queue *q = vmedia_queue(s, type);
+
+	vmedia_queue_taken_back(s, q, !count);
+	spin_lock(&s->queues_lock);
+	q->type = type;
+	q->memory = memory;
+	q->num_buffers = count;
+	spin_unlock(&s->queues_lock);
 }
 
 int vmedia_reqbufs(struct file *file, void *fh, struct v4l2_requestbuffers *rb)
@@ -304,7 +424,7 @@ int vmedia_reqbufs(struct file *file, void *fh, struct v4l2_requestbuffers *rb)
 	struct vmedia_session *s = vmedia_session(fh);
 	int err;
 
-	if (rb->memory != V4L2_MEMORY_MMAP)
+	if (!vmedia_memory_offered(s->vm, rb->memory))
 		return -EINVAL;
 	rb->flags = 0;
 	/* the buffers this process unmapped are unmapped for the device too */
@@ -317,9 +437,9 @@ int vmedia_reqbufs(struct file *file, void *fh, struct v4l2_requestbuffers *rb)
 				rb->count, VIDEO_MAX_FRAME);
 		return -EIO;
 	}
-	rb->capabilities &= VMEDIA_BUF_CAPS;
+	rb->capabilities = vmedia_buf_caps(s->vm, rb->capabilities);
 	rb->flags = 0;
-	vmedia_queue_allocated(s, rb->type, rb->count);
+	vmedia_queue_allocated(s, rb->type, rb->memory, rb->count);
 	return 0;
 }
 
@@ -331,7 +451,7 @@ int vmedia_create_bufs(struct file *file, void *fh,
 	struct vmedia_queue *q = vmedia_queue(s, type);
 	int err;
 
-	if (cb->memory != V4L2_MEMORY_MMAP)
+	if (!vmedia_memory_offered(s->vm, cb->memory))
 		return -EINVAL;
 	cb->flags = 0;
 	flush_work(&s->vm->munmap_work);
@@ -346,11 +466,12 @@ int vmedia_create_bufs(struct file *file, void *fh,
 				type);
 		return -EIO;
 	}
-	cb->capabilities &= VMEDIA_BUF_CAPS;
+	cb->capabilities = vmedia_buf_caps(s->vm, cb->capabilities);
 	cb->flags = 0;
 	spin_lock(&s->queues_lock);
 	if (cb->count) {
 		q->type = type;
+		q->memory = cb->memory;
 		q->num_buffers = max(q->num_buffers, cb->index + cb->count);
 	}
 	spin_unlock(&s->queues_lock);
@@ -358,12 +479,14 @@ int vmedia_create_bufs(struct file *file, void *fh,
 }
 
 /*
- * Relay a v4l2_buffer ioctl, the planes after the buffer; the device must
- * keep the buffer's index and type, and may only lower its plane count.
- * No kernel pointer goes to the device.
+ * Relay a v4l2_buffer ioctl, the planes after the buffer, then the
+ * scatter list of a USERPTR buffer's memory (sg_len bytes at sg, or none);
+ * the device must keep the buffer's index and type, and may only lower
+ * its plane count. No kernel pointer goes to the device.
  */
 static int vmedia_buf_ioctl(struct vmedia_session *s, unsigned int cmd,
-			    struct v4l2_buffer *b)
+			    struct v4l2_buffer *b,
+			    struct virtio_media_sg_entry *sg, size_t sg_len)
 {
 	bool mplane = V4L2_TYPE_IS_MULTIPLANAR(b->type);
 	struct v4l2_plane *planes = mplane ? b->m.planes : NULL;
@@ -373,6 +496,8 @@ static int vmedia_buf_ioctl(struct vmedia_session *s, unsigned int cmd,
 		.size = sizeof(*b),
 		.array = planes,
 		.array_len = nplanes * sizeof(*planes),
+		.sg = sg,
+		.sg_len = sg_len,
 	};
 	int err;
 
@@ -398,48 +523,106 @@ static int vmedia_buf_ioctl(struct vmedia_session *s, unsigned int cmd,
 
 int vmedia_querybuf(struct file *file, void *fh, struct v4l2_buffer *b)
 {
-	return vmedia_buf_ioctl(vmedia_session(fh), VIDIOC_QUERYBUF, b);
+	return vmedia_buf_ioctl(vmedia_session(fh), VIDIOC_QUERYBUF, b, NULL, 0);
 }
 
+/*
+ * A USERPTR buffer's memory would have to stay pinned from PREPARE_BUF to
+ * a QBUF that may never come: not offered for USERPTR.
+ */
 int vmedia_prepare_buf(struct file *file, void *fh, struct v4l2_buffer *b)
 {
+	if (b->memory == V4L2_MEMORY_USERPTR)
+		return -ENOTTY;
 	if (b->memory != V4L2_MEMORY_MMAP)
 		return -EINVAL;
-	return vmedia_buf_ioctl(vmedia_session(fh), VIDIOC_PREPARE_BUF, b);
+	return vmedia_buf_ioctl(vmedia_session(fh), VIDIOC_PREPARE_BUF, b,
+				NULL, 0);
+}
+
+/* Whether b may be queued in q now. With queues_lock held. */
+static bool vmedia_queueable(const struct vmedia_queue *q,
+			     const struct v4l2_buffer *b)
+{
+	return b->type == q->type && b->memory == q->memory &&
+	       b->index < q->num_buffers && !test_bit(b->index, q->queued);
+}
+
+/*
+ * QBUF of buffer index failed with err: it is not queued. Its user memory
+ * is unpinned, unless a DQBUF event returned it already or the device may
+ * hold it (it did not answer).
+ */
+static void vmedia_qbuf_failed(struct vmedia_session *s, struct vmedia_queue *q,
+			       u32 index, int err, unsigned int resets)
+{
+	struct vmedia_userbuf *ub;
+	LIST_HEAD(unpin);
+
+	spin_lock(&s->queues_lock);
+	clear_bit(index, q->queued);
+	ub = q->user[index];
+	q->user[index] = NULL;
+	spin_unlock(&s->queues_lock);
+	if (!ub)
+		return;
+	list_add(&ub->node, &unpin);
+	if (vmedia_device_may_hold(err))
+		vmedia_userbufs_orphan(s->vm, &unpin, resets);
+	vmedia_userbufs_free(&unpin);
 }
 
 /*
  * The buffer counts as queued before the device answers: it may return it
- * in a DQBUF event before the answer is read.
+ * in a DQBUF event before the answer is read. A USERPTR buffer's memory
+ * is pinned first, and stays so while the device may use it.
  */
 int vmedia_qbuf(struct file *file, void *fh, struct v4l2_buffer *b)
 {
 	struct vmedia_session *s = vmedia_session(fh);
 	struct vmedia_queue *q = vmedia_queue(s, b->type);
+	struct virtio_media_sg_entry *sg = NULL;
+	struct vmedia_userbuf *ub = NULL;
 	u32 index = b->index;
-	int err = 0;
+	unsigned int resets;
+	size_t sg_len = 0;
+	bool ok;
+	int err;
 
-	if (b->memory != V4L2_MEMORY_MMAP)
-		return -EINVAL;
 	spin_lock(&s->queues_lock);
-	if (b->type != q->type || index >= q->num_buffers ||
-	    test_bit(index, q->queued)) {
-		err = -EINVAL;
-	} else {
+	ok = vmedia_queueable(q, b);
+	spin_unlock(&s->queues_lock);
+	if (!ok)
+		return -EINVAL;
+	if (b->memory == V4L2_MEMORY_USERPTR) {
+		err = vmedia_userptr_pin(s->vm, b, &ub, &sg, &sg_len);
+		if (err)
+			return err;
+	}
+	/* again: another thread may have queued it meanwhile */
+	spin_lock(&s->queues_lock);
+	ok = vmedia_queueable(q, b);
+	if (ok) {
 		set_bit(index, q->queued);
 		q->planes[index] = V4L2_TYPE_IS_MULTIPLANAR(b->type) ?
 				   b->length : 1;
+		q->user[index] = ub;
 	}
 	spin_unlock(&s->queues_lock);
-	if (err)
-		return err;
-
-	err = vmedia_buf_ioctl(s, VIDIOC_QBUF, b);
-	if (err) {
-		spin_lock(&s->queues_lock);
-		clear_bit(index, q->queued);
-		spin_unlock(&s->queues_lock);
+	if (!ok) {
+		err = -EINVAL;
+		goto free;
 	}
+
+	resets = vmedia_resets(s->vm);
+	err = vmedia_buf_ioctl(s, VIDIOC_QBUF, b, sg, sg_len);
+	kvfree(sg);
+	if (err)
+		vmedia_qbuf_failed(s, q, index, err, resets);
+	return err;
+free:
+	vmedia_userbuf_free(ub);
+	kvfree(sg);
 	return err;
 }
 
@@ -463,19 +646,11 @@ int vmedia_streamon(struct file *file, void *fh, enum v4l2_buf_type type)
 int vmedia_streamoff(struct file *file, void *fh, enum v4l2_buf_type type)
 {
 	struct vmedia_session *s = vmedia_session(fh);
-	struct vmedia_queue *q = vmedia_queue(s, type);
 	u32 arg = type;
-	LIST_HEAD(freed);
 	int err;
 
 	err = vmedia_ioctl(s, VIDIOC_STREAMOFF, &arg, sizeof(arg));
-	if (err)
-		return err;
-	spin_lock(&s->queues_lock);
-	vmedia_queue_clear(q, &freed);
-	q->streaming = false;
-	spin_unlock(&s->queues_lock);
-	wake_up_all(&s->done_wait);
-	vmedia_free_done(&freed);
-	return 0;
+	if (!err)
+		vmedia_queue_taken_back(s, vmedia_queue(s, type), true);
+	return err;
 }

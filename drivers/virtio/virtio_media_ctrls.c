@@ -65,15 +65,11 @@ static int vmedia_ctrl_has_payload(struct vmedia_session *s, u32 id)
 	return q.id == id && q.flags & V4L2_CTRL_FLAG_HAS_PAYLOAD;
 }
 
-/*
- * Append the guest-physical extents of one value, len bytes at buf, to the
- * list. The device reads as many entries as cover a value's size, so a
- * value starts an entry of its own.
- */
+/* Describe one value, len bytes at buf, from an entry of its own. */
 static void vmedia_sg_add(struct vmedia_ctrl_values *v, u8 *buf,
 			  size_t len)
 {
-	struct virtio_media_sg_entry *last = NULL;
+	unsigned int from = v->nsg;
 	size_t chunk;
 	u64 addr;
 
@@ -82,14 +78,7 @@ static void vmedia_sg_add(struct vmedia_ctrl_values *v, u8 *buf,
 		addr = is_vmalloc_addr(buf) ?
 		       page_to_phys(vmalloc_to_page(buf)) + offset_in_page(buf) :
 		       virt_to_phys(buf);
-		if (last && le64_to_cpu(last->start) + le32_to_cpu(last->len) == addr) {
-			le32_add_cpu(&last->len, chunk);
-			continue;
-		}
-		last = &v->sg[v->nsg++];
-		last->start = cpu_to_le64(addr);
-		last->len = cpu_to_le32(chunk);
-		last->reserved = 0;
+		vmedia_sg_append(v->sg, &v->nsg, from, addr, chunk);
 	}
 }
 

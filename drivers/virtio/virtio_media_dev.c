@@ -295,10 +295,12 @@ int vmedia_open_session(struct vmedia *vm, struct vmedia_session *s)
  * @s: the session, taken from the device's
  *
  * The device frees what the session held. It owes no answer but the
- * buffer; a device that is gone or silent changes nothing here. A session
- * the device forgot in a reset is not closed.
+ * buffer. A session the device forgot in a reset is not closed.
+ *
+ * Return: 0, or -errno as for any command: the caller learns whether the
+ * device may still hold the session's buffers.
  */
-void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
+int vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
 {
 	struct virtio_media_cmd_close cmd = {
 		.hdr.cmd = cpu_to_le32(VIRTIO_MEDIA_CMD_CLOSE),
@@ -313,8 +315,9 @@ void vmedia_close_session(struct vmedia *vm, struct vmedia_session *s)
 	list_del_init(&s->node);
 	mutex_unlock(&vm->sessions_lock);
 	/* a reset device may have given its id to another session */
-	if (known)
-		vmedia_command(vm, &out, 1, NULL, 0, NULL, false, &used);
+	if (!known)
+		return 0;
+	return vmedia_command(vm, &out, 1, NULL, 0, NULL, false, &used);
 }
 
 /**
@@ -445,6 +448,19 @@ void vmedia_unmap(struct vmedia *vm, u64 driver_addr)
 	if (err && err != -ENODEV)
 		vmedia_complain(vm, "MUNMAP of %#llx failed (%d)\n",
 				driver_addr, err);
+}
+
+/**
+ * vmedia_flush_events - handle the events the device sent so far
+ * @vm: the device
+ *
+ * For the answer to a command that takes buffers back: the device sent
+ * the buffers it returned before answering.
+ */
+void vmedia_flush_events(struct vmedia *vm)
+{
+	schedule_work(&vm->event_work);
+	flush_work(&vm->event_work);
 }
 
 static void vmedia_post_event(struct vmedia *vm, struct vmedia_event_buf *buf)
@@ -643,6 +659,7 @@ static void vmedia_teardown_vqs(struct vmedia *vm)
 	spin_unlock_irq(&vm->event_lock);
 	virtio_reset_device(vm->vdev);
 	cancel_work_sync(&vm->event_work);
+	vmedia_userptr_reset(vm);
 	/* Indirect tables of what the device held are freed only by detaching. */
 	while (virtqueue_detach_unused_buf(vm->cmd_vq))
 		;
@@ -753,6 +770,7 @@ static int vmedia_probe(struct virtio_device *vdev)
 	INIT_LIST_HEAD(&vm->sessions);
 	spin_lock_init(&vm->event_lock);
 	INIT_WORK(&vm->event_work, vmedia_event_work);
+	vmedia_userptr_init(vm);
 	/* Per device: one device's complaints cannot hide another's. */
 	ratelimit_state_init(&vm->rs, 5 * HZ, 10);
 

@@ -135,7 +135,8 @@ int vmedia_mmap(struct file *file, struct vm_area_struct *vma)
 	u32 flags = 0;
 	int err;
 
-	if (!(vma->vm_flags & VM_SHARED) || offset > U32_MAX)
+	if (!(vma->vm_flags & VM_SHARED) || offset > U32_MAX ||
+	    !vmedia_queues_mappable(s))
 		return -EINVAL;
 	if (vma->vm_flags & VM_WRITE)
 		flags |= VIRTIO_MEDIA_MMAP_FLAG_RW;

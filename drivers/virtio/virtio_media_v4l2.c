@@ -58,12 +58,15 @@ static int vmedia_open(struct file *file)
 static int vmedia_release_file(struct file *file)
 {
 	struct vmedia_session *s = vmedia_session(file->private_data);
+	unsigned int resets;
+	int err;
 
 	v4l2_fh_del(&s->fh);
 	/* the session's last MUNMAPs before its CLOSE */
 	flush_work(&s->vm->munmap_work);
-	vmedia_close_session(s->vm, s);
-	vmedia_queues_release(s);
+	resets = vmedia_resets(s->vm);
+	err = vmedia_close_session(s->vm, s);
+	vmedia_queues_release(s, vmedia_device_may_hold(err), resets);
 	v4l2_fh_exit(&s->fh);
 	kfree(s);
 	return 0;

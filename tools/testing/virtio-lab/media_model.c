@@ -3,14 +3,16 @@
  * A virtio-media device (ID 48) played in the lab: a test-pattern camera.
  * Sessions are numbered from 1; the format is the device's, shared by its
  * sessions; ioctls it does not know get ENOTTY, as the specification says.
- * Its MMAP buffers are slots of shared memory region 0, owned by one
- * session at a time; while it streams, it fills the oldest queued buffer
- * with the test pattern every MEDIA_MODEL_FRAME_MS and returns it in a
- * DQBUF event.
+ * Its MMAP buffers are slots of shared memory region 0, its USERPTR
+ * buffers the driver's memory its scatter lists describe; they are owned by
+ * one session at a time. While it streams, it fills the oldest queued
+ * buffer with the test pattern every MEDIA_MODEL_FRAME_MS and returns it
+ * in a DQBUF event.
  */
 #include <endian.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,6 +71,7 @@ static void media_free_buffers(struct media_model *m)
 	m->nbufs = 0;
 	m->region_used = 0;
 	m->owner = 0;
+	m->memory = 0;
 	m->streaming = false;
 }
 
@@ -84,7 +87,7 @@ static bool media_buffers_mapped(struct media_model *m)
 
 /*
  * Up to count more buffers of length bytes each, after those there are,
- * as far as the region and the table take them: how many.
+ * as far as the table and, for MMAP, the region take them: how many.
  */
 static uint32_t media_add_buffers(struct media_model *m, uint32_t count,
 				  uint32_t length)
@@ -92,6 +95,8 @@ static uint32_t media_add_buffers(struct media_model *m, uint32_t count,
 	uint32_t page = getpagesize(), size = (length + page - 1) & ~(page - 1);
 	uint32_t added = 0;
 
+	if (m->memory != V4L2_MEMORY_MMAP)
+		size = 0;
 	while (added < count && m->nbufs < MEDIA_MODEL_MAX_BUFFERS &&
 	       size <= MEDIA_MODEL_SHM_SIZE - m->region_used) {
 		m->bufs[m->nbufs].offset = m->region_used;
@@ -103,22 +108,31 @@ static uint32_t media_add_buffers(struct media_model *m, uint32_t count,
 	return added;
 }
 
+#define MEDIA_MODEL_BUF_CAPS \
+	(V4L2_BUF_CAP_SUPPORTS_MMAP | V4L2_BUF_CAP_SUPPORTS_USERPTR)
+
+static bool media_memory_ok(uint32_t memory)
+{
+	return memory == V4L2_MEMORY_MMAP || memory == V4L2_MEMORY_USERPTR;
+}
+
 static int media_reqbufs(struct media_model *m, uint32_t id,
 			 struct v4l2_requestbuffers *rb)
 {
 	uint32_t count = rb->count;
 
 	if (rb->type != V4L2_BUF_TYPE_VIDEO_CAPTURE ||
-	    rb->memory != V4L2_MEMORY_MMAP)
+	    !media_memory_ok(rb->memory))
 		return -EINVAL;
 	if ((m->owner && m->owner != id) || media_buffers_mapped(m))
 		return -EBUSY;
 	media_free_buffers(m);
 	rb->flags = 0;
 	memset(rb->reserved, 0, sizeof(rb->reserved));
-	rb->capabilities = V4L2_BUF_CAP_SUPPORTS_MMAP;
+	rb->capabilities = MEDIA_MODEL_BUF_CAPS;
 	if (!count)
 		return 0;
+	m->memory = rb->memory;
 	rb->count = media_add_buffers(m, count < 2 ? 2 : count, m->fmt.sizeimage);
 	if (rb->count < 2) {
 		media_free_buffers(m);
@@ -135,15 +149,20 @@ static int media_create_bufs(struct media_model *m, uint32_t id,
 	uint32_t sizeimage = cb->format.fmt.pix.sizeimage;
 
 	if (cb->format.type != V4L2_BUF_TYPE_VIDEO_CAPTURE ||
-	    cb->memory != V4L2_MEMORY_MMAP || sizeimage < m->fmt.sizeimage)
+	    !media_memory_ok(cb->memory))
 		return -EINVAL;
+	/* another session's buffers, whatever their memory: as vb2 */
 	if (m->owner && m->owner != id)
 		return -EBUSY;
+	if (sizeimage < m->fmt.sizeimage ||
+	    (m->nbufs && cb->memory != m->memory))
+		return -EINVAL;
 	cb->flags = 0;
-	cb->capabilities = V4L2_BUF_CAP_SUPPORTS_MMAP;
+	cb->capabilities = MEDIA_MODEL_BUF_CAPS;
 	cb->index = m->nbufs;
 	if (!cb->count)
 		return 0;
+	m->memory = cb->memory;
 	cb->count = media_add_buffers(m, cb->count, sizeimage);
 	if (!cb->count)
 		return -ENOMEM;
@@ -158,9 +177,12 @@ static void media_describe(struct media_model *m, uint32_t i,
 	memset(b, 0, sizeof(*b));
 	b->index = i;
 	b->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	b->memory = V4L2_MEMORY_MMAP;
+	b->memory = m->memory;
 	b->field = V4L2_FIELD_NONE;
-	b->m.offset = m->bufs[i].offset;
+	if (m->memory == V4L2_MEMORY_USERPTR)
+		b->m.userptr = m->bufs[i].userptr;
+	else
+		b->m.offset = m->bufs[i].offset;
 	b->length = m->bufs[i].length;
 	b->flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
 	if (m->bufs[i].queued)
@@ -169,17 +191,49 @@ static void media_describe(struct media_model *m, uint32_t i,
 		b->flags |= V4L2_BUF_FLAG_MAPPED;
 }
 
+/*
+ * A USERPTR buffer queued: at least a frame long, at b->m.userptr, and
+ * the scatter list after b (len bytes in all) describes exactly that much.
+ */
+static int media_take_user_buffer(struct media_model *m,
+				  const struct v4l2_buffer *b, uint32_t len)
+{
+	const struct virtio_media_sg_entry *sg = (const void *)(b + 1);
+	struct media_buffer *buf = &m->bufs[b->index];
+	uint32_t nsg = (len - sizeof(*b)) / sizeof(*sg), i;
+	uint64_t covered = 0;
+
+	if (len < sizeof(*b) || b->length < m->fmt.sizeimage || !nsg ||
+	    nsg > MEDIA_MODEL_MAX_SG)
+		return -EINVAL;
+	for (i = 0; i < nsg; i++)
+		covered += le32toh(sg[i].len);
+	if (covered != b->length)
+		return -EINVAL;
+	buf->userptr = b->m.userptr;
+	buf->length = b->length;
+	buf->nsg = nsg;
+	memcpy(buf->sg, sg, nsg * sizeof(*sg));
+	return 0;
+}
+
 static int media_buffer_ioctl(struct media_model *m, uint32_t id, uint32_t nr,
-			      struct v4l2_buffer *b)
+			      struct v4l2_buffer *b, uint32_t len)
 {
 	uint32_t i = b->index;
+	int err;
 
 	if (b->type != V4L2_BUF_TYPE_VIDEO_CAPTURE || id != m->owner ||
 	    i >= m->nbufs)
 		return -EINVAL;
 	if (nr == _IOC_NR(VIDIOC_QBUF)) {
-		if (b->memory != V4L2_MEMORY_MMAP || m->bufs[i].queued)
+		if (b->memory != m->memory || m->bufs[i].queued)
 			return -EINVAL;
+		if (m->memory == V4L2_MEMORY_USERPTR) {
+			err = media_take_user_buffer(m, b, len);
+			if (err)
+				return err;
+		}
 		m->bufs[i].queued = true;
 		m->order[m->nqueued++] = i;
 	}
@@ -565,7 +619,7 @@ static int media_run_ioctl(struct media_model *m, uint32_t id, uint32_t nr,
 		return media_create_bufs(m, id, p);
 	case _IOC_NR(VIDIOC_QUERYBUF):
 	case _IOC_NR(VIDIOC_QBUF):
-		return media_buffer_ioctl(m, id, nr, p);
+		return media_buffer_ioctl(m, id, nr, p, len);
 	case _IOC_NR(VIDIOC_STREAMON):
 	case _IOC_NR(VIDIOC_STREAMOFF):
 		return media_stream(m, id, nr, p);
@@ -692,7 +746,8 @@ static int media_mmap(void *dev, uint32_t session, uint32_t flags,
 
 	for (i = 0; i < m->nbufs && m->bufs[i].offset != offset; i++)
 		;
-	if (session != m->owner || !m->owner || i == m->nbufs)
+	if (session != m->owner || !m->owner || i == m->nbufs ||
+	    m->memory != V4L2_MEMORY_MMAP)
 		return -EINVAL;
 	m->bufs[i].mapped++;
 	m->mmaps++;
@@ -750,6 +805,28 @@ static void media_fill_pattern(uint8_t *p, uint32_t len, uint32_t sequence)
 		p[i] = media_pattern_byte(sequence, i);
 }
 
+/* The next frame into buf: in the region, or through its scatter list. */
+static int media_fill(struct media_model *m, const struct media_buffer *buf)
+{
+	uint32_t next = 0;
+	uint8_t *frame;
+	int err;
+
+	if (m->memory == V4L2_MEMORY_MMAP) {
+		media_fill_pattern(m->dev.shm + buf->offset, m->fmt.sizeimage,
+				   m->sequence);
+		return 0;
+	}
+	frame = malloc(m->fmt.sizeimage);
+	if (!frame)
+		return -ENOMEM;
+	media_fill_pattern(frame, m->fmt.sizeimage, m->sequence);
+	err = media_sg_copy(&m->dev.lab, buf->sg, buf->nsg, &next, buf->length,
+			    frame, m->fmt.sizeimage, true);
+	free(frame);
+	return err;
+}
+
 /*
  * While streaming, once a frame is due: the oldest queued buffer gets the
  * next frame and goes back in a DQBUF event. With the lock held.
@@ -763,6 +840,7 @@ static int media_produce(struct media_model *m)
 	struct v4l2_buffer b;
 	struct timespec ts;
 	uint32_t i;
+	int err;
 
 	if (!m->streaming || !m->nqueued || !m->dev.events.n ||
 	    now_ms() < m->next_frame_ms)
@@ -771,8 +849,9 @@ static int media_produce(struct media_model *m)
 	i = m->order[0];
 	memmove(m->order, m->order + 1, --m->nqueued * sizeof(m->order[0]));
 	m->bufs[i].queued = false;
-	media_fill_pattern(m->dev.shm + m->bufs[i].offset, m->fmt.sizeimage,
-			   m->sequence);
+	err = media_fill(m, &m->bufs[i]);
+	if (err)
+		return err;
 	media_describe(m, i, &b);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	b.timestamp.tv_sec = ts.tv_sec;
@@ -785,6 +864,10 @@ static int media_produce(struct media_model *m)
 		b.bytesused = b.length + 1;
 	if (m->lie == MEDIA_LIE_DQBUF_USERPTR)
 		b.memory = V4L2_MEMORY_USERPTR;
+	if (m->lie == MEDIA_LIE_DQBUF_LENGTH_GROWN) {
+		b.length += 4096;
+		b.bytesused = b.length;
+	}
 	memcpy(ev.buffer, &b, sizeof(b));
 	m->frames++;
 	return media_events_send(&m->dev.lab, &m->dev.events, &ev, sizeof(ev));

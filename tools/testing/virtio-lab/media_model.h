@@ -2,7 +2,8 @@
 /*
  * A virtio-media device (ID 48) played in the lab: a test-pattern camera
  * with one input and one format (YUYV), MMAP buffers in its shared memory
- * region, and the ways a device can lie.
+ * region or USERPTR buffers in the driver's memory, and the ways a device
+ * can lie.
  */
 #ifndef MEDIA_MODEL_H
 #define MEDIA_MODEL_H
@@ -31,9 +32,14 @@
 #define MEDIA_MODEL_MAX_SESSIONS 256
 /*
  * The largest ioctl payload it takes: G/S/TRY_EXT_CTRLS of 8 controls and
- * their scatter lists.
+ * their scatter lists, or QBUF of a USERPTR buffer and its scatter list.
  */
-#define MEDIA_MODEL_MAX_PAYLOAD 1024
+#define MEDIA_MODEL_MAX_PAYLOAD 8192
+/*
+ * The scatter list of a USERPTR buffer: its entries, at most (a 640x480
+ * frame in pages of its own takes 151).
+ */
+#define MEDIA_MODEL_MAX_SG 500
 /* Shared memory region 0, where its buffers live. */
 #define MEDIA_MODEL_SHM_SIZE 0x400000
 #define MEDIA_MODEL_MAX_BUFFERS 8
@@ -73,17 +79,26 @@ enum media_lie {
 	MEDIA_LIE_DQBUF_OVERSIZED,
 	/* a frame is returned as a USERPTR buffer, which it is not */
 	MEDIA_LIE_DQBUF_USERPTR,
+	/* a USERPTR frame is returned longer than its buffer, and as full */
+	MEDIA_LIE_DQBUF_LENGTH_GROWN,
 	/* MMAP places a buffer beyond the end of the region */
 	MEDIA_LIE_MMAP_OUTSIDE,
 	/* a control's value comes back larger than the memory it was given */
 	MEDIA_LIE_CTRL_SIZE_GROWN,
 };
 
-/* One MMAP buffer: length bytes at offset in the region. */
+/*
+ * One buffer: MMAP, length bytes at offset in the region; or USERPTR,
+ * length bytes at userptr in the driver's memory, which its scatter list
+ * describes while queued.
+ */
 struct media_buffer {
 	uint32_t offset, length;
 	bool queued;
 	unsigned int mapped;	/* MMAPs without their MUNMAP */
+	unsigned long userptr;
+	uint32_t nsg;
+	struct virtio_media_sg_entry sg[MEDIA_MODEL_MAX_SG];
 };
 
 struct media_model {
@@ -107,6 +122,7 @@ struct media_model {
 	uint32_t held_out_len, held_in_len;
 	/* buffers: one session owns them, as vb2 has it */
 	uint32_t owner;		/* session id, 0 for none */
+	uint32_t memory;	/* V4L2_MEMORY_MMAP or V4L2_MEMORY_USERPTR */
 	unsigned int nbufs;
 	uint32_t region_used;	/* bytes of the region the buffers take */
 	struct media_buffer bufs[MEDIA_MODEL_MAX_BUFFERS];

@@ -161,6 +161,16 @@ static int proxy_add_buffers(struct media_proxy *p, struct proxy_session *s,
 	return 0;
 }
 
+/*
+ * The memory the proxy relays: MMAP only, its slots of region 0 (the real
+ * node cannot reach the driver's USERPTR pages nor its dma-bufs).
+ */
+static uint32_t proxy_buf_caps(uint32_t caps)
+{
+	return caps & ~(V4L2_BUF_CAP_SUPPORTS_USERPTR |
+			V4L2_BUF_CAP_SUPPORTS_DMABUF);
+}
+
 static int proxy_reqbufs(struct media_proxy *p, struct proxy_session *s,
 			 struct v4l2_requestbuffers *rb)
 {
@@ -174,6 +184,7 @@ static int proxy_reqbufs(struct media_proxy *p, struct proxy_session *s,
 	/* the real node frees no buffer the proxy maps */
 	proxy_release_buffers(s);
 	err = xioctl(s->fd, VIDIOC_REQBUFS, rb);
+	rb->capabilities = proxy_buf_caps(rb->capabilities);
 	if (err || !rb->count)
 		return err;
 	err = proxy_add_buffers(p, s, rb->type, 0, rb->count);
@@ -193,6 +204,7 @@ static int proxy_create_bufs(struct media_proxy *p, struct proxy_session *s,
 	    V4L2_TYPE_IS_MULTIPLANAR(cb->format.type))
 		return -EINVAL;
 	err = xioctl(s->fd, VIDIOC_CREATE_BUFS, cb);
+	cb->capabilities = proxy_buf_caps(cb->capabilities);
 	if (err || !cb->count)
 		return err;
 	/* slots for them; the real buffers stay until the next REQBUFS */

@@ -33,6 +33,7 @@
 #include "sysfs.h"
 
 #define ANSWER_MS_PARAM "/sys/module/virtio_media/parameters/answer_ms"
+#define ALLOW_USERPTR_PARAM "/sys/module/virtio_media/parameters/allow_userptr"
 #define REFCNT "/sys/module/virtio_media/refcnt"
 
 /* The device, played by a thread, and its node: what each test has. */
@@ -43,6 +44,7 @@ struct media_env {
 	char vdev[32];
 	char node[32];
 	char answer_ms[16];
+	char allow_userptr[8];
 	struct klog_mark mark;
 };
 
@@ -74,6 +76,8 @@ FIXTURE_SETUP(media)
 
 	ASSERT_EQ(0, sysfs_read(ANSWER_MS_PARAM, self->e.answer_ms,
 				sizeof(self->e.answer_ms)));
+	ASSERT_EQ(0, sysfs_read(ALLOW_USERPTR_PARAM, self->e.allow_userptr,
+				sizeof(self->e.allow_userptr)));
 	ASSERT_EQ(0, klog_mark(&self->e.mark, "media_test"));
 	ASSERT_EQ(0, media_model_create(&self->e.m));
 	ASSERT_EQ(0, vlab_info(&self->e.m.dev.lab, &info));
@@ -87,6 +91,7 @@ FIXTURE_SETUP(media)
 FIXTURE_TEARDOWN(media)
 {
 	sysfs_write(ANSWER_MS_PARAM, self->e.answer_ms);
+	sysfs_write(ALLOW_USERPTR_PARAM, self->e.allow_userptr);
 	if (self->e.serving) {
 		media_model_stop(&self->e.m);
 		pthread_join(self->e.thread, NULL);
@@ -599,13 +604,17 @@ TEST_F(media, removal_while_open)
 #define STREAM_HEIGHT 16
 #define STREAM_FRAME (STREAM_WIDTH * 2 * STREAM_HEIGHT)
 
-/* A file with STREAM_BUFS small buffers allocated; -1 on failure. */
-static int open_with_buffers(struct media_env *env, unsigned int *count)
+/*
+ * A file with STREAM_BUFS small buffers of memory allocated, the node
+ * offering exactly caps; -1 on failure.
+ */
+static int open_with_memory(struct media_env *env, uint32_t memory,
+			    uint32_t caps, unsigned int *count)
 {
 	struct v4l2_requestbuffers rb = {
 		.count = STREAM_BUFS,
 		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
-		.memory = V4L2_MEMORY_MMAP,
+		.memory = memory,
 	};
 	struct v4l2_format f;
 	int fd = open_node(env);
@@ -617,13 +626,20 @@ static int open_with_buffers(struct media_env *env, unsigned int *count)
 	f.fmt.pix.width = STREAM_WIDTH;
 	f.fmt.pix.height = STREAM_HEIGHT;
 	if (xioctl(fd, VIDIOC_S_FMT, &f) || xioctl(fd, VIDIOC_REQBUFS, &rb) ||
-	    rb.capabilities != V4L2_BUF_CAP_SUPPORTS_MMAP)
+	    rb.capabilities != caps)
 		goto fail;
 	*count = rb.count;
 	return fd;
 fail:
 	close(fd);
 	return -1;
+}
+
+/* The same with MMAP buffers, USERPTR not offered. */
+static int open_with_buffers(struct media_env *env, unsigned int *count)
+{
+	return open_with_memory(env, V4L2_MEMORY_MMAP, V4L2_BUF_CAP_SUPPORTS_MMAP,
+				count);
 }
 
 static int buffer_op(int fd, unsigned long request, uint32_t index,
@@ -981,6 +997,233 @@ TEST_F(media, unload_while_open)
 	EXPECT_LT(atoi(before), atoi(open_cnt));
 }
 
+/* --- USERPTR buffers --- */
+
+#define USERPTR_CAPS (V4L2_BUF_CAP_SUPPORTS_MMAP | V4L2_BUF_CAP_SUPPORTS_USERPTR)
+/* Each user buffer starts this far into a page: its frame spans two. */
+#define USER_OFFSET 3000
+#define USER_PAGES_PER_BUF 2
+
+/* Pages pinned now, system-wide, as /proc/vmstat counts them. */
+static long pinned_pages(void)
+{
+	long acquired = -1, released = -1, n;
+	char line[128];
+	FILE *f;
+
+	/* the per-CPU counts folded in first */
+	sysfs_write("/proc/sys/vm/stat_refresh", "1");
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "nr_foll_pin_acquired %ld", &n) == 1)
+			acquired = n;
+		else if (sscanf(line, "nr_foll_pin_released %ld", &n) == 1)
+			released = n;
+	}
+	fclose(f);
+	return acquired < 0 || released < 0 ? -1 : acquired - released;
+}
+
+/* The process's memory for STREAM_BUFS buffers, each across two pages. */
+struct user_bufs {
+	uint8_t *mem;
+	size_t size;
+	uint8_t *buf[STREAM_BUFS];
+};
+
+static int user_bufs_alloc(struct user_bufs *u)
+{
+	unsigned int i;
+
+	u->size = STREAM_BUFS * 2 * 4096;
+	u->mem = mmap(NULL, u->size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (u->mem == MAP_FAILED)
+		return -1;
+	for (i = 0; i < STREAM_BUFS; i++)
+		u->buf[i] = u->mem + i * 2 * 4096 + USER_OFFSET;
+	return 0;
+}
+
+static int user_op(int fd, unsigned long request, uint32_t index, void *p,
+		   uint32_t len, struct v4l2_buffer *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->index = index;
+	b->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	b->memory = V4L2_MEMORY_USERPTR;
+	b->m.userptr = (unsigned long)p;
+	b->length = len;
+	return xioctl(fd, request, b);
+}
+
+/*
+ * With USERPTR allowed, a file with STREAM_BUFS USERPTR buffers allocated
+ * and the memory for them; the pages pinned before, in *pinned. -1 on
+ * failure.
+ */
+static int open_userptr(struct media_env *env, struct user_bufs *u,
+			long *pinned)
+{
+	unsigned int count;
+	int fd;
+
+	*pinned = pinned_pages();
+	if (*pinned < 0 || sysfs_write(ALLOW_USERPTR_PARAM, "1"))
+		return -1;
+	fd = open_with_memory(env, V4L2_MEMORY_USERPTR, USERPTR_CAPS, &count);
+	if (fd < 0)
+		return -1;
+	if (count != STREAM_BUFS || user_bufs_alloc(u)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Off unless the administrator allows it: the device writes user pages. */
+TEST_F(media, userptr_off_by_default)
+{
+	struct v4l2_requestbuffers rb = {
+		.count = 2,
+		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_USERPTR,
+	};
+	unsigned int count;
+	int fd;
+
+	EXPECT_EQ('N', self->e.allow_userptr[0]);
+	fd = open_with_buffers(&self->e, &count);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(EINVAL, xioctl(fd, VIDIOC_REQBUFS, &rb));
+	close(fd);
+}
+
+/*
+ * The device fills the process's own pages through scatter lists: frames
+ * in order, each buffer as it was queued; no page stays pinned after.
+ */
+TEST_F(media, userptr_frames)
+{
+	struct user_bufs u;
+	long pinned;
+	struct v4l2_buffer b;
+	unsigned int i;
+	uint32_t last = 0;
+	int fd;
+
+	fd = open_userptr(&self->e, &u, &pinned);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < STREAM_BUFS; i++)
+		ASSERT_EQ(0, user_op(fd, VIDIOC_QBUF, i, u.buf[i], STREAM_FRAME, &b));
+	EXPECT_EQ(pinned + STREAM_BUFS * USER_PAGES_PER_BUF, pinned_pages());
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMON, &stream_type));
+	for (i = 0; i < 3 * STREAM_BUFS; i++) {
+		ASSERT_EQ(0, user_op(fd, VIDIOC_DQBUF, 0, NULL, 0, &b));
+		EXPECT_EQ(i % STREAM_BUFS, b.index);
+		EXPECT_EQ((uint32_t)V4L2_MEMORY_USERPTR, b.memory);
+		EXPECT_EQ((unsigned long)u.buf[b.index], b.m.userptr);
+		EXPECT_EQ((uint32_t)STREAM_FRAME, b.length);
+		EXPECT_EQ((uint32_t)STREAM_FRAME, b.bytesused);
+		if (i)
+			EXPECT_EQ(last + 1, b.sequence);
+		last = b.sequence;
+		EXPECT_TRUE(pattern_ok(u.buf[b.index], b.bytesused, b.sequence));
+		ASSERT_EQ(0, user_op(fd, VIDIOC_QBUF, b.index, u.buf[b.index],
+				     STREAM_FRAME, &b));
+	}
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMOFF, &stream_type));
+	EXPECT_EQ(pinned, pinned_pages());
+	close(fd);
+	munmap(u.mem, u.size);
+}
+
+/* Memory that cannot be a buffer is refused, and nothing stays pinned. */
+TEST_F(media, userptr_refusals)
+{
+	struct user_bufs u;
+	long pinned;
+	struct v4l2_buffer b;
+	void *p;
+	int fd;
+
+	fd = open_userptr(&self->e, &u, &pinned);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(EFAULT, user_op(fd, VIDIOC_QBUF, 0, NULL, STREAM_FRAME, &b));
+	EXPECT_EQ(EINVAL, user_op(fd, VIDIOC_QBUF, 0, u.buf[0], 0, &b));
+	EXPECT_EQ(EINVAL, user_op(fd, VIDIOC_QBUF, 0, u.buf[0], 65 << 20, &b));
+	EXPECT_EQ(EINVAL, buffer_op(fd, VIDIOC_QBUF, 0, &b));
+	EXPECT_EQ(ENOTTY, user_op(fd, VIDIOC_PREPARE_BUF, 0, u.buf[0],
+				  STREAM_FRAME, &b));
+	/* USERPTR buffers have no mapping, as with vb2; the device is not asked */
+	p = mmap(NULL, STREAM_FRAME, PROT_READ, MAP_SHARED, fd, 0);
+	EXPECT_TRUE(p == MAP_FAILED && errno == EINVAL);
+	EXPECT_EQ(0u, model_count(&self->e, &self->e.m.mmaps));
+	/* the device refuses less than a frame: answered, so unpinned */
+	EXPECT_EQ(EINVAL, user_op(fd, VIDIOC_QBUF, 0, u.buf[0], STREAM_FRAME - 1, &b));
+	EXPECT_EQ(pinned, pinned_pages());
+	ASSERT_EQ(0, user_op(fd, VIDIOC_QBUF, 0, u.buf[0], STREAM_FRAME, &b));
+	EXPECT_EQ(EINVAL, user_op(fd, VIDIOC_QBUF, 0, u.buf[1], STREAM_FRAME, &b));
+	/* the answer to CLOSE gives the queued buffer back */
+	close(fd);
+	EXPECT_EQ(pinned, pinned_pages());
+	munmap(u.mem, u.size);
+}
+
+/*
+ * A device that does not answer may still write the pages it was given:
+ * they stay pinned (a QBUF timed out, a CLOSE that could not be sent)
+ * until a reset ends its use of them.
+ */
+TEST_F(media, userptr_silent_device_keeps_pages)
+{
+	struct user_bufs u;
+	long pinned;
+	struct v4l2_buffer b;
+	int fd;
+
+	fd = open_userptr(&self->e, &u, &pinned);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, user_op(fd, VIDIOC_QBUF, 0, u.buf[0], STREAM_FRAME, &b));
+	ASSERT_EQ(0, sysfs_write(ANSWER_MS_PARAM, "300"));
+	media_model_set_lie(&self->e.m, MEDIA_LIE_SILENT);
+	EXPECT_EQ(ETIMEDOUT, user_op(fd, VIDIOC_QBUF, 1, u.buf[1], STREAM_FRAME, &b));
+	EXPECT_TRUE(logged(&self->e, "1 USERPTR buffers stay pinned until the device is reset"));
+	EXPECT_EQ(pinned + 2 * USER_PAGES_PER_BUF, pinned_pages());
+	close(fd);
+	EXPECT_EQ(pinned + 2 * USER_PAGES_PER_BUF, pinned_pages());
+	media_model_set_lie(&self->e.m, MEDIA_HONEST);
+	ASSERT_EQ(0, power(&self->e, "freeze"));
+	EXPECT_EQ(pinned, pinned_pages());
+	ASSERT_EQ(0, power(&self->e, "restore"));
+	munmap(u.mem, u.size);
+}
+
+/* A buffer returned longer than it was queued: refused, logged. */
+TEST_F(media, userptr_length_lie)
+{
+	struct user_bufs u;
+	long pinned;
+	struct v4l2_buffer b;
+	int fd;
+
+	fd = open_userptr(&self->e, &u, &pinned);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK));
+	media_model_set_lie(&self->e.m, MEDIA_LIE_DQBUF_LENGTH_GROWN);
+	ASSERT_EQ(0, user_op(fd, VIDIOC_QBUF, 0, u.buf[0], STREAM_FRAME, &b));
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMON, &stream_type));
+	EXPECT_TRUE(logged(&self->e, "buffer 0 plane 0 returned 6144 bytes long, queued 2048"));
+	EXPECT_EQ(EAGAIN, user_op(fd, VIDIOC_DQBUF, 0, NULL, 0, &b));
+	media_model_set_lie(&self->e.m, MEDIA_HONEST);
+	ASSERT_EQ(0, xioctl(fd, VIDIOC_STREAMOFF, &stream_type));
+	EXPECT_EQ(pinned, pinned_pages());
+	close(fd);
+	munmap(u.mem, u.size);
+}
+
 /* --- standard tools --- */
 
 /*
@@ -995,6 +1238,22 @@ TEST_F(media, v4l2_compliance)
 			self->e.node, out);
 	shell_within_ms(5000, "grep -E 'fail:|warn:|Total' %s | sed 's/^/# /'",
 			out);
+	EXPECT_EQ(0, shell_within_ms(5000, "grep -q 'Failed: 0, Warnings: 0' %s",
+				     out));
+}
+
+/* The same with USERPTR allowed: its streaming test runs, and passes. */
+TEST_F(media, userptr_compliance)
+{
+	const char *out = "/tmp/media_test.userptr.compliance";
+
+	ASSERT_EQ(0, sysfs_write(ALLOW_USERPTR_PARAM, "1"));
+	shell_within_ms(600000, "v4l2-compliance -d %s -s 10 >%s 2>&1",
+			self->e.node, out);
+	shell_within_ms(5000,
+			"grep -oE 'fail:.*|warn:.*|test USERPTR[^:]*: [A-Z]+|Total.*' %s | sed 's/^/# /'",
+			out);
+	EXPECT_EQ(0, shell_within_ms(5000, "grep -q 'test USERPTR.*: OK' %s", out));
 	EXPECT_EQ(0, shell_within_ms(5000, "grep -q 'Failed: 0, Warnings: 0' %s",
 				     out));
 }
