@@ -251,6 +251,9 @@ static int media_stream(struct media_model *m, uint32_t id, uint32_t nr,
 	if (nr == _IOC_NR(VIDIOC_STREAMON)) {
 		if (!m->nbufs)
 			return -EINVAL;
+		/* again while streaming: nothing restarts, as with vb2 */
+		if (m->streaming)
+			return 0;
 		m->streaming = true;
 		m->sequence = 0;
 		m->next_frame_ms = now_ms() + MEDIA_MODEL_FRAME_MS;
