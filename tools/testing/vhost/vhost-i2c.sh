@@ -33,15 +33,11 @@ transfer_fails() {
 	[[ $out == *"Warning: only"* ]]
 }
 
-# traffic: random reads from the EEPROM on the guest's adapter, flat out,
-# in the background (pid in traffic_pid).
-# With an argument, the messages of each transfer (default w1@0x50 0x00 r16).
+# traffic: random reads from the EEPROM on the guest's adapter (a write of
+# the offset, then a read), flat out, in the background (pid in traffic_pid).
 traffic() {
-	local msgs=("$@")
-
-	[ ${#msgs[@]} != 0 ] || msgs=(w1@0x50 0x00 r16)
 	while :; do
-		i2ctransfer -y "$bus" "${msgs[@]}" >/dev/null 2>&1
+		i2ctransfer -y "$bus" w1@0x50 0x00 r16 >/dev/null 2>&1
 	done &
 	traffic_pid=$!
 }
