@@ -16,6 +16,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 1
 # shellcheck source=tools/testing/lib/tap-tests.sh
 . tools/testing/lib/tap-tests.sh
+# shellcheck source=tools/testing/lib/can-readers.sh
+. tools/testing/lib/can-readers.sh
 # shellcheck source=tools/testing/vhost/vhost-can-devices.sh
 . tools/testing/vhost/vhost-can-devices.sh
 
@@ -68,23 +70,25 @@ sequence() {
 # reader under TCG falls behind). cangen the other way, paced as a bus
 # is: every frame arrives.
 test_frames_both_ways() {
-	local n=2000 dump
+	local n=2000 dump before
 
 	# a third on a slow kernel (vm-run)
 	[ "${VX_SLOW_KERNEL:-0}" = 1 ] && n=700
 
 	guest_add g0 vcan0 || return 1
+	before=$(can_raw_receivers)
 	timeout 120 candump -r 4194304 -n "$n" -T 10000 vcan0 >"$log" &
 	dump=$!
-	sleep 0.3
+	can_reader_ready "$before" || return 1
 	timeout 120 cansequence -p --loop="$n" "$canif" >/dev/null || return 1
 	wait "$dump"
 	sequence "$log" "$n" ||
 		{ echo "# host got $(wc -l <"$log") of $n frames, or out of order"; return 1; }
 	echo "# $n frames guest to host, in sequence"
+	before=$(can_raw_receivers)
 	timeout 120 candump -r 4194304 -n 500 -T 10000 "$canif" >"$log" &
 	dump=$!
-	sleep 0.3
+	can_reader_ready "$before" || return 1
 	cangen vcan0 -g 1 -n 500 -I i -L 8 -D i || return 1
 	wait "$dump"
 	echo "# $(wc -l <"$log") of 500 frames host to guest"

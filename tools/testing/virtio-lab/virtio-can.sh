@@ -13,6 +13,8 @@ cd "$(dirname "$0")/../../.." || exit 1
 . tools/testing/virtio-lab/can-lab.sh
 # shellcheck source=tools/testing/lib/tap-tests.sh
 . tools/testing/lib/tap-tests.sh
+# shellcheck source=tools/testing/lib/can-readers.sh
+. tools/testing/lib/can-readers.sh
 
 flood_frames=3000
 # a third on a slow kernel (vm-run)
@@ -24,12 +26,13 @@ sysctl -qw net.core.rmem_default=16777216 net.core.rmem_max=16777216
 
 # dump_start FILE COUNT IF...: candump -L of COUNT frames in the background.
 dump_start() {
-	local file=$1 count=$2
+	local file=$1 count=$2 before
 
 	shift 2
+	before=$(can_raw_receivers)
 	timeout 60 candump -L -n "$count" "$@" >"$file" &
 	dump=$!
-	sleep 0.3
+	can_reader_ready "$before"
 }
 
 # dump_frames FILE: the frames of a candump -L log, without time and
@@ -115,10 +118,12 @@ test_cangen_full_rate() {
 
 # cansequence_pair SENDER_IF RECEIVER_IF
 cansequence_pair() {
-	timeout 120 cansequence -r --quit=1 --loop="$flood_frames" "$2" >"$VX_SCRATCH/seq" 2>&1 &
-	local receiver=$!
+	local before receiver
 
-	sleep 0.3
+	before=$(can_raw_receivers)
+	timeout 120 cansequence -r --quit=1 --loop="$flood_frames" "$2" >"$VX_SCRATCH/seq" 2>&1 &
+	receiver=$!
+	can_reader_ready "$before" || return 1
 	cansequence -p --loop="$flood_frames" "$1" >/dev/null || return 1
 	if ! wait "$receiver"; then
 		sed 's/^/# /' "$VX_SCRATCH/seq" | tail -5
@@ -135,10 +140,12 @@ test_cansequence_in() {
 }
 
 test_canfdtest_echo() {
-	canfdtest vcan0 >/dev/null 2>&1 &
-	local dut=$!
+	local before dut
 
-	sleep 0.3
+	before=$(can_raw_receivers)
+	canfdtest vcan0 >/dev/null 2>&1 &
+	dut=$!
+	can_reader_ready "$before" || return 1
 	timeout 120 canfdtest -g -l 1000 "$can_if" >"$VX_SCRATCH/canfdtest" 2>&1
 	local status=$?
 
