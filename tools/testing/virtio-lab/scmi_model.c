@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An SCMI platform (virtio device 32) played in the lab: the Base protocol
+ * 2.1 in full; the System Power and Sensor protocols answer their version
+ * only.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <linux/virtio_config.h>
+
+#include "scmi_model.h"
+
+#define SCMI_AGENTS 2
+static const uint8_t scmi_protocols[] = { SCMI_PROTO_SYSTEM, SCMI_PROTO_SENSOR };
+static const char * const scmi_agent_names[SCMI_AGENTS] = { "platform", "OSPM" };
+
+uint32_t scmi_hdr(uint8_t protocol, uint8_t msg_id, uint8_t type, uint16_t token)
+{
+	return msg_id | (uint32_t)type << VIRTIO_SCMI_HDR_TYPE_SHIFT |
+	       (uint32_t)protocol << VIRTIO_SCMI_HDR_PROTOCOL_SHIFT |
+	       (uint32_t)(token & 0x3ff) << VIRTIO_SCMI_HDR_TOKEN_SHIFT;
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+int scmi_model_create(struct scmi_model *m, bool events)
+{
+	struct vlab_create create = {
+		.device_id = VIRTIO_ID_SCMI,
+		.features = 1ULL << VIRTIO_F_VERSION_1 |
+			    (events ? 1ULL << VIRTIO_SCMI_F_P2A_CHANNELS : 0),
+		.num_queues = events ? 2 : 1,
+		.queue_size = { SCMI_MODEL_QUEUE_SIZE, SCMI_MODEL_QUEUE_SIZE },
+	};
+
+	memset(m, 0, sizeof(*m));
+	pthread_mutex_init(&m->lock, NULL);
+	m->events = events;
+	return vlab_start(&m->lab, &create);
+}
+
+void scmi_model_destroy(struct scmi_model *m)
+{
+	vlab_close(&m->lab);
+	pthread_mutex_destroy(&m->lock);
+}
+
+/* A name field: 16 bytes, NUL-padded. */
+static uint32_t put_name(uint8_t *out, const char *name)
+{
+	memset(out, 0, 16);
+	memcpy(out, name, strlen(name));
+	return 16;
+}
+
+/* The Base protocol: the response's payload in out, its status returned. */
+static int32_t scmi_base(uint8_t msg_id, const uint8_t *in, uint32_t in_len,
+			 uint8_t *out, uint32_t *out_len)
+{
+	uint32_t arg = in_len >= 4 ? get_le32(in) : 0, i, n;
+
+	switch (msg_id) {
+	case 0x0:
+		put_le32(out, SCMI_MODEL_BASE_VERSION);
+		*out_len = 4;
+		return 0;
+	case 0x1:
+		put_le32(out, sizeof(scmi_protocols) | SCMI_AGENTS << 8);
+		*out_len = 4;
+		return 0;
+	case 0x2:
+		if (in_len < 4)
+			return VIRTIO_SCMI_STATUS_PROTOCOL_ERROR;
+		if (arg > 0x8)
+			return VIRTIO_SCMI_STATUS_NOT_FOUND;
+		put_le32(out, 0);
+		*out_len = 4;
+		return 0;
+	case 0x3:
+		*out_len = put_name(out, SCMI_MODEL_VENDOR);
+		return 0;
+	case 0x4:
+		*out_len = put_name(out, SCMI_MODEL_SUB_VENDOR);
+		return 0;
+	case 0x5:
+		put_le32(out, SCMI_MODEL_IMPL_VERSION);
+		*out_len = 4;
+		return 0;
+	case 0x6:
+		if (in_len < 4)
+			return VIRTIO_SCMI_STATUS_PROTOCOL_ERROR;
+		if (arg > sizeof(scmi_protocols))
+			return VIRTIO_SCMI_STATUS_INVALID_PARAMETERS;
+		n = sizeof(scmi_protocols) - arg;
+		put_le32(out, n);
+		memset(out + 4, 0, (n + 3) / 4 * 4);
+		for (i = 0; i < n; i++)
+			out[4 + i] = scmi_protocols[arg + i];
+		*out_len = 4 + (n + 3) / 4 * 4;
+		return 0;
+	case 0x7:
+		if (in_len < 4)
+			return VIRTIO_SCMI_STATUS_PROTOCOL_ERROR;
+		if (arg >= SCMI_AGENTS)
+			return VIRTIO_SCMI_STATUS_NOT_FOUND;
+		put_le32(out, arg);
+		*out_len = 4 + put_name(out + 4, scmi_agent_names[arg]);
+		return 0;
+	}
+	return VIRTIO_SCMI_STATUS_NOT_SUPPORTED;
+}
+
+static int32_t scmi_answer(const uint8_t *msg, uint32_t len, uint8_t *out,
+			   uint32_t *out_len)
+{
+	uint32_t hdr = get_le32(msg);
+	uint8_t protocol = (hdr & VIRTIO_SCMI_HDR_PROTOCOL_MASK) >> VIRTIO_SCMI_HDR_PROTOCOL_SHIFT;
+	uint8_t msg_id = hdr & VIRTIO_SCMI_HDR_MSG_ID_MASK;
+
+	*out_len = 0;
+	if (protocol == SCMI_PROTO_BASE)
+		return scmi_base(msg_id, msg + 4, len - 4, out, out_len);
+	if (msg_id == 0 && (protocol == SCMI_PROTO_SYSTEM || protocol == SCMI_PROTO_SENSOR)) {
+		put_le32(out, protocol == SCMI_PROTO_SYSTEM ? 0x20001 : 0x30001);
+		*out_len = 4;
+		return 0;
+	}
+	return VIRTIO_SCMI_STATUS_NOT_SUPPORTED;
+}
+
+/* Build the response to msg (len bytes) in resp, as the lie says; its length. */
+static uint32_t scmi_response(enum scmi_lie lie, const uint8_t *msg, uint32_t len,
+			      uint8_t *resp)
+{
+	uint32_t hdr = get_le32(msg), payload_len;
+	int32_t status;
+
+	status = scmi_answer(msg, len, resp + 8, &payload_len);
+	switch (lie) {
+	case SCMI_LIE_WRONG_TOKEN:
+		hdr ^= 1u << VIRTIO_SCMI_HDR_TOKEN_SHIFT;
+		break;
+	case SCMI_LIE_WRONG_PROTOCOL:
+		hdr ^= 1u << VIRTIO_SCMI_HDR_PROTOCOL_SHIFT;
+		break;
+	case SCMI_LIE_WRONG_TYPE:
+		hdr |= VIRTIO_SCMI_MSG_TYPE_NOTIFICATION << VIRTIO_SCMI_HDR_TYPE_SHIFT;
+		break;
+	case SCMI_LIE_ERROR_WITH_PAYLOAD:
+		status = VIRTIO_SCMI_STATUS_GENERIC_ERROR;
+		memset(resp + 8, 0xee, 8);
+		payload_len = 8;
+		break;
+	default:
+		break;
+	}
+	put_le32(resp, hdr);
+	put_le32(resp + 4, status);
+	if (lie == SCMI_LIE_SHORT)
+		return 4;
+	/* The specification: an error ends the response after the status. */
+	if (status && lie != SCMI_LIE_ERROR_WITH_PAYLOAD)
+		payload_len = 0;
+	return 8 + payload_len;
+}
+
+static int scmi_command(struct scmi_model *m, const struct vlab_event *ev)
+{
+	uint8_t resp[8 + SCMI_MODEL_MAX_PAYLOAD];
+	enum scmi_lie lie = SCMI_LIE_NONE;
+	uint32_t len;
+
+	if (ev->out_len < 4 || ev->out_len > 4 + SCMI_MODEL_MAX_PAYLOAD)
+		return vlab_complete(&m->lab, ev->queue, ev->id, NULL, 0, 0, 0);
+	pthread_mutex_lock(&m->lock);
+	if (m->lie_count) {
+		lie = m->lie;
+		m->lie_count--;
+	}
+	if (lie == SCMI_LIE_SILENT) {
+		m->held = true;
+		m->held_id = ev->id;
+		memcpy(m->held_msg, ev->data, ev->out_len);
+		m->held_len = ev->out_len;
+		pthread_mutex_unlock(&m->lock);
+		return 0;
+	}
+	m->commands++;
+	pthread_mutex_unlock(&m->lock);
+	len = scmi_response(lie, ev->data, ev->out_len, resp);
+	return vlab_complete(&m->lab, ev->queue, ev->id, resp, len, len, 0);
+}
+
+int scmi_model_answer_held(struct scmi_model *m)
+{
+	uint8_t resp[8 + SCMI_MODEL_MAX_PAYLOAD];
+	uint32_t len;
+	int err;
+
+	pthread_mutex_lock(&m->lock);
+	if (!m->held) {
+		pthread_mutex_unlock(&m->lock);
+		return -ENOENT;
+	}
+	m->held = false;
+	len = scmi_response(SCMI_LIE_NONE, m->held_msg, m->held_len, resp);
+	err = vlab_complete(&m->lab, VIRTIO_SCMI_VQ_TX, m->held_id, resp, len, len, 0);
+	pthread_mutex_unlock(&m->lock);
+	return err;
+}
+
+void scmi_model_lie(struct scmi_model *m, enum scmi_lie lie, unsigned int count)
+{
+	pthread_mutex_lock(&m->lock);
+	m->lie = lie;
+	m->lie_count = count;
+	pthread_mutex_unlock(&m->lock);
+}
+
+unsigned int scmi_model_event_buffers(struct scmi_model *m)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&m->lock);
+	n = m->n_event_ids;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+unsigned int scmi_model_commands(struct scmi_model *m)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&m->lock);
+	n = m->commands;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+int scmi_model_send_event(struct scmi_model *m, const void *msg, uint32_t len,
+			  uint32_t used_len)
+{
+	uint32_t id;
+	int err;
+
+	pthread_mutex_lock(&m->lock);
+	do {
+		if (!m->n_event_ids) {
+			pthread_mutex_unlock(&m->lock);
+			return -ENOSPC;
+		}
+		id = m->event_ids[0];
+		memmove(m->event_ids, m->event_ids + 1, --m->n_event_ids * sizeof(id));
+		err = vlab_complete(&m->lab, VIRTIO_SCMI_VQ_RX, id, msg, len, used_len, 0);
+	} while (err == -ESTALE);	/* voided by a reset: the next one */
+	pthread_mutex_unlock(&m->lock);
+	return err;
+}
+
+int scmi_model_serve(struct scmi_model *m, int idle_ms)
+{
+	struct vlab_event *ev;
+	int err;
+
+	for (;;) {
+		ev = vlab_next(&m->lab, idle_ms);
+		if (!ev)
+			return errno == ENODEV ? 0 : -errno;
+		err = 0;
+		switch (ev->type) {
+		case VLAB_EVENT_RESET:
+			pthread_mutex_lock(&m->lock);
+			m->n_event_ids = 0;
+			m->held = false;
+			pthread_mutex_unlock(&m->lock);
+			break;
+		case VLAB_EVENT_CHAIN:
+			if (ev->queue == VIRTIO_SCMI_VQ_TX) {
+				err = scmi_command(m, ev);
+			} else {
+				pthread_mutex_lock(&m->lock);
+				if (m->n_event_ids < SCMI_MODEL_QUEUE_SIZE)
+					m->event_ids[m->n_event_ids++] = ev->id;
+				pthread_mutex_unlock(&m->lock);
+			}
+			break;
+		case VLAB_EVENT_REMOVED:
+			return 0;
+		}
+		if (err && err != -ESTALE)
+			return err;
+	}
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An SCMI platform (virtio device 32) played in the lab: the Base protocol
+ * 2.1, and lies on request. Serve it from a thread (scmi_model_serve());
+ * the other calls may come from any thread.
+ */
+#ifndef SCMI_MODEL_H
+#define SCMI_MODEL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "libvlab.h"
+#include "linux/virtio_extra/virtio_scmi.h"
+
+#define SCMI_MODEL_QUEUE_SIZE	32
+#define SCMI_MODEL_MAX_PAYLOAD	128
+#define SCMI_MODEL_VENDOR	"virtio-extra"
+#define SCMI_MODEL_SUB_VENDOR	"lab"
+#define SCMI_MODEL_IMPL_VERSION	0x00010002
+#define SCMI_MODEL_BASE_VERSION	0x00020001
+#define SCMI_PROTO_BASE		0x10
+#define SCMI_PROTO_SYSTEM	0x12
+#define SCMI_PROTO_SENSOR	0x15
+
+/* Lies, told in the next response (scmi_model_lie()). */
+enum scmi_lie {
+	SCMI_LIE_NONE,
+	SCMI_LIE_WRONG_TOKEN,		/* the header's token, plus one */
+	SCMI_LIE_WRONG_PROTOCOL,	/* another protocol in the header */
+	SCMI_LIE_WRONG_TYPE,		/* a notification's type */
+	SCMI_LIE_SHORT,			/* the header alone */
+	SCMI_LIE_ERROR_WITH_PAYLOAD,	/* GENERIC_ERROR, then 8 bytes */
+	SCMI_LIE_SILENT,		/* held unanswered until scmi_model_answer_held() */
+};
+
+struct scmi_model {
+	struct vlab lab;
+	pthread_mutex_t lock;		/* what follows */
+	bool events;			/* VIRTIO_SCMI_F_P2A_CHANNELS offered */
+	enum scmi_lie lie;
+	unsigned int lie_count;		/* responses the lie holds for */
+	uint32_t held_id;		/* a command held (SCMI_LIE_SILENT) */
+	uint8_t held_msg[4 + SCMI_MODEL_MAX_PAYLOAD];
+	uint32_t held_len;
+	bool held;
+	uint32_t event_ids[SCMI_MODEL_QUEUE_SIZE];	/* event buffers, oldest first */
+	unsigned int n_event_ids;
+	unsigned int commands;		/* answered */
+};
+
+int scmi_model_create(struct scmi_model *m, bool events);
+void scmi_model_destroy(struct scmi_model *m);
+/* Until the device is removed, or idle_ms pass without an event (-1: never). */
+int scmi_model_serve(struct scmi_model *m, int idle_ms);
+void scmi_model_lie(struct scmi_model *m, enum scmi_lie lie, unsigned int count);
+/* Answer the command SCMI_LIE_SILENT held, truthfully; -ENOENT if none. */
+int scmi_model_answer_held(struct scmi_model *m);
+/*
+ * Send len bytes (a whole message) in the oldest event buffer, telling the
+ * driver used_len; -ENOSPC without one.
+ */
+int scmi_model_send_event(struct scmi_model *m, const void *msg, uint32_t len,
+			  uint32_t used_len);
+/* Event buffers the model holds; commands it answered. */
+unsigned int scmi_model_event_buffers(struct scmi_model *m);
+unsigned int scmi_model_commands(struct scmi_model *m);
+uint32_t scmi_hdr(uint8_t protocol, uint8_t msg_id, uint8_t type, uint16_t token);
+
+#endif /* SCMI_MODEL_H */

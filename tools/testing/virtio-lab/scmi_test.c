@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio_scmi_agent against the lab's SCMI platform: the Base protocol in
+ * sysfs, the raw message interface in debugfs byte for byte, and a
+ * platform that lies. Needs virtio_lab and virtio_scmi_agent loaded.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "klog.h"
+#include "kselftest_harness.h"
+#include "scmi_model.h"
+#include "sysfs.h"
+
+#define PARAMS "/sys/module/virtio_scmi_agent/parameters/"
+#define DEBUGFS_SCMI "/sys/kernel/debug/scmi"
+
+struct scmi_dut {
+	struct scmi_model m;
+	pthread_t thread;
+	bool serving;
+	char vdev[32];
+	char sysfs[96];		/* the device's scmi/ attributes */
+	char raw[96];		/* its debugfs scmi/<n>/ */
+	char answer_ms[16];	/* the parameter before the test */
+	struct klog_mark mark;
+};
+
+static void *serve_thread(void *arg)
+{
+	struct scmi_dut *dut = arg;
+
+	scmi_model_serve(&dut->m, -1);
+	return NULL;
+}
+
+/* The debugfs directory whose instance_name is the device's. */
+static bool find_raw(struct scmi_dut *dut)
+{
+	struct dirent *e;
+	char path[160], name[32];
+	bool found = false;
+	DIR *d;
+
+	d = opendir(DEBUGFS_SCMI);
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		unsigned int n;
+
+		/* the agents' directories are numbers */
+		if (sscanf(e->d_name, "%u", &n) != 1)
+			continue;
+		snprintf(path, sizeof(path), DEBUGFS_SCMI "/%u/instance_name", n);
+		if (!sysfs_read(path, name, sizeof(name)) && !strcmp(name, dut->vdev)) {
+			snprintf(dut->raw, sizeof(dut->raw), DEBUGFS_SCMI "/%u", n);
+			found = true;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static int dut_start(struct scmi_dut *dut, bool events)
+{
+	struct vlab_info info;
+	char path[128];
+	int err;
+
+	err = sysfs_read(PARAMS "answer_ms", dut->answer_ms, sizeof(dut->answer_ms));
+	if (err)
+		return err;
+	klog_mark(&dut->mark, "scmi_test");
+	err = scmi_model_create(&dut->m, events);
+	if (err)
+		return err;
+	err = vlab_info(&dut->m.lab, &info);
+	if (err)
+		return err;
+	snprintf(dut->vdev, sizeof(dut->vdev), "%s", info.name);
+	snprintf(dut->sysfs, sizeof(dut->sysfs), "/sys/bus/virtio/devices/%s/scmi", dut->vdev);
+	err = -pthread_create(&dut->thread, NULL, serve_thread, dut);
+	dut->serving = !err;
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/vendor", dut->sysfs);
+	if (!WAIT_UNTIL(!access(path, F_OK) && find_raw(dut), 10000))
+		return -ETIMEDOUT;
+	return 0;
+}
+
+static void dut_stop(struct scmi_dut *dut)
+{
+	sysfs_write(PARAMS "answer_ms", dut->answer_ms);
+	if (dut->serving) {
+		vlab_remove(&dut->m.lab, 0);
+		pthread_join(dut->thread, NULL);
+		dut->serving = false;
+	}
+	scmi_model_destroy(&dut->m);
+}
+
+static bool logged(struct scmi_dut *dut, const char *text)
+{
+	return klog_since(&dut->mark, text);
+}
+
+static int attr(struct scmi_dut *dut, const char *name, char *buf, size_t size)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/%s", dut->sysfs, name);
+	return sysfs_read(path, buf, size);
+}
+
+static int raw_open(struct scmi_dut *dut, const char *name, int flags)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/raw/%s", dut->raw, name);
+	return open(path, flags);
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+/* Write a command of len bytes to raw/message: 0, or -errno. */
+static int raw_send(int fd, const uint8_t *msg, size_t len)
+{
+	ssize_t n = write(fd, msg, len);
+
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+/* Read one message: its length, or -errno. */
+static int raw_read(int fd, uint8_t *buf, size_t size)
+{
+	ssize_t n = read(fd, buf, size);
+
+	return n < 0 ? -errno : n;
+}
+
+FIXTURE(scmi) {
+	struct scmi_dut dut;
+};
+
+FIXTURE_SETUP(scmi)
+{
+	ASSERT_EQ(0, dut_start(&self->dut, true));
+}
+
+FIXTURE_TEARDOWN(scmi)
+{
+	dut_stop(&self->dut);
+}
+
+/* What the Base protocol said, as sysfs shows it. */
+TEST_F(scmi, base_discovery)
+{
+	char buf[256];
+
+	ASSERT_EQ(0, attr(&self->dut, "vendor", buf, sizeof(buf)));
+	EXPECT_STREQ(SCMI_MODEL_VENDOR, buf);
+	ASSERT_EQ(0, attr(&self->dut, "sub_vendor", buf, sizeof(buf)));
+	EXPECT_STREQ(SCMI_MODEL_SUB_VENDOR, buf);
+	ASSERT_EQ(0, attr(&self->dut, "impl_version", buf, sizeof(buf)));
+	EXPECT_STREQ("0x00010002", buf);
+	ASSERT_EQ(0, attr(&self->dut, "base_version", buf, sizeof(buf)));
+	EXPECT_STREQ("2.1", buf);
+	ASSERT_EQ(0, attr(&self->dut, "protocols", buf, sizeof(buf)));
+	EXPECT_STREQ("0x12 0x15", buf);
+	ASSERT_EQ(0, attr(&self->dut, "agents", buf, sizeof(buf)));
+	EXPECT_STREQ("0 platform\n1 OSPM", buf);
+}
+
+/* The transport's properties, as Linux's raw mode names them. */
+TEST_F(scmi, transport_properties)
+{
+	char path[160], buf[32];
+
+	snprintf(path, sizeof(path), "%s/transport/type", self->dut.raw);
+	ASSERT_EQ(0, sysfs_read(path, buf, sizeof(buf)));
+	EXPECT_STREQ("virtio", buf);
+	snprintf(path, sizeof(path), "%s/transport/max_msg_size", self->dut.raw);
+	ASSERT_EQ(0, sysfs_read(path, buf, sizeof(buf)));
+	EXPECT_STREQ("128", buf);
+	snprintf(path, sizeof(path), "%s/transport/rx_max_msg", self->dut.raw);
+	ASSERT_EQ(0, sysfs_read(path, buf, sizeof(buf)));
+	EXPECT_STREQ("16", buf);
+}
+
+/* A command written with its own token comes back byte for byte. */
+TEST_F(scmi, raw_round_trip)
+{
+	uint8_t msg[8], resp[64], want[16];
+	int fd, len;
+
+	fd = raw_open(&self->dut, "message", O_RDWR);
+	ASSERT_LE(0, fd);
+	/* DISCOVER_AGENT 1, token 0x155 */
+	put_le32(msg, scmi_hdr(SCMI_PROTO_BASE, 0x7, 0, 0x155));
+	put_le32(msg + 4, 1);
+	ASSERT_EQ(0, raw_send(fd, msg, sizeof(msg)));
+	len = raw_read(fd, resp, sizeof(resp));
+	ASSERT_EQ(28, len);
+	put_le32(want, scmi_hdr(SCMI_PROTO_BASE, 0x7, 0, 0x155));
+	put_le32(want + 4, 0);
+	put_le32(want + 8, 1);
+	EXPECT_EQ(0, memcmp(want, resp, 12));
+	EXPECT_EQ(0, memcmp("OSPM\0\0\0\0\0\0\0\0\0\0\0\0", resp + 12, 16));
+	/* then end of file; the queue is empty */
+	EXPECT_EQ(0, raw_read(fd, resp, sizeof(resp)));
+	close(fd);
+	fd = raw_open(&self->dut, "message", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EAGAIN, raw_read(fd, resp, sizeof(resp)));
+	close(fd);
+}
+
+/* The platform's error status comes back as it is, the status in place. */
+TEST_F(scmi, raw_error_status)
+{
+	uint8_t msg[4], resp[64], want[8];
+	int fd;
+
+	fd = raw_open(&self->dut, "message", O_RDWR);
+	ASSERT_LE(0, fd);
+	put_le32(msg, scmi_hdr(0x99, 0x3, 0, 7));
+	ASSERT_EQ(0, raw_send(fd, msg, sizeof(msg)));
+	put_le32(want, scmi_hdr(0x99, 0x3, 0, 7));
+	put_le32(want + 4, (uint32_t)VIRTIO_SCMI_STATUS_NOT_SUPPORTED);
+	ASSERT_EQ(8, raw_read(fd, resp, sizeof(resp)));
+	EXPECT_EQ(0, memcmp(want, resp, 8));
+	close(fd);
+}
+
+/* Messages the interface refuses before the platform sees them. */
+TEST_F(scmi, raw_refusals)
+{
+	unsigned int before = scmi_model_commands(&self->dut.m);
+	uint8_t msg[4 + 129] = { 0 };
+	int fd;
+
+	fd = raw_open(&self->dut, "message", O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL, raw_send(fd, msg, 3));
+	EXPECT_EQ(-ERANGE, raw_send(fd, msg, sizeof(msg)));
+	put_le32(msg, scmi_hdr(SCMI_PROTO_BASE, 0, VIRTIO_SCMI_MSG_TYPE_NOTIFICATION, 1));
+	EXPECT_EQ(-EINVAL, raw_send(fd, msg, 4));
+	close(fd);
+	EXPECT_EQ(before, scmi_model_commands(&self->dut.m));
+}
+
+/* A notification reaches raw/notification as it was sent; poll sees it. */
+TEST_F(scmi, raw_notification)
+{
+	uint8_t note[16], got[64];
+	struct pollfd pfd;
+	int fd;
+
+	fd = raw_open(&self->dut, "notification", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	put_le32(note, scmi_hdr(SCMI_PROTO_SYSTEM, 0x0, VIRTIO_SCMI_MSG_TYPE_NOTIFICATION, 0));
+	put_le32(note + 4, 0);
+	put_le32(note + 8, 1);
+	put_le32(note + 12, 0);
+	ASSERT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) > 0, 5000));
+	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, note, sizeof(note), sizeof(note)));
+	EXPECT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_EQ(16, raw_read(fd, got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(note, got, sizeof(note)));
+	/* the buffer went back to the platform */
+	EXPECT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) == 16, 5000));
+	close(fd);
+}
+
+/* Responses that break the protocol: refused, logged, kept in errors. */
+TEST_F(scmi, responses_that_lie)
+{
+	static const struct {
+		enum scmi_lie lie;
+		const char *log;
+	} lies[] = {
+		{ SCMI_LIE_WRONG_TOKEN, "answered with header" },
+		{ SCMI_LIE_WRONG_PROTOCOL, "answered with header" },
+		{ SCMI_LIE_WRONG_TYPE, "answered with header" },
+		{ SCMI_LIE_SHORT, "answered with 4 bytes: no status" },
+	};
+	uint8_t msg[4], got[64];
+	unsigned int i;
+	int fd, errors;
+
+	fd = raw_open(&self->dut, "message", O_RDWR);
+	ASSERT_LE(0, fd);
+	errors = raw_open(&self->dut, "errors", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, errors);
+	put_le32(msg, scmi_hdr(SCMI_PROTO_BASE, 0x0, 0, 9));
+	for (i = 0; i < ARRAY_SIZE(lies); i++) {
+		klog_mark(&self->dut.mark, "scmi_test");
+		scmi_model_lie(&self->dut.m, lies[i].lie, 1);
+		EXPECT_EQ(-EPROTO, raw_send(fd, msg, sizeof(msg)));
+		EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut, lies[i].log), 5000)) {
+			TH_LOG("lie %u: no \"%s\" in the log", lies[i].lie, lies[i].log);
+		}
+		/* what came is kept for the errors file */
+		EXPECT_LT(0, raw_read(errors, got, sizeof(got)));
+		EXPECT_EQ(0, raw_read(errors, got, sizeof(got)));
+	}
+	/* and the truth passes again */
+	EXPECT_EQ(0, raw_send(fd, msg, sizeof(msg)));
+	EXPECT_EQ(12, raw_read(fd, got, sizeof(got)));
+	close(errors);
+	close(fd);
+}
+
+/* An error status with payload: the status stands, the payload goes. */
+TEST_F(scmi, error_with_payload)
+{
+	uint8_t msg[4], got[64];
+	int fd;
+
+	fd = raw_open(&self->dut, "message", O_RDWR);
+	ASSERT_LE(0, fd);
+	put_le32(msg, scmi_hdr(SCMI_PROTO_BASE, 0x0, 0, 10));
+	scmi_model_lie(&self->dut.m, SCMI_LIE_ERROR_WITH_PAYLOAD, 1);
+	ASSERT_EQ(0, raw_send(fd, msg, sizeof(msg)));
+	ASSERT_EQ(8, raw_read(fd, got, sizeof(got)));
+	EXPECT_EQ((uint32_t)VIRTIO_SCMI_STATUS_GENERIC_ERROR,
+		  got[4] | got[5] << 8 | got[6] << 16 | (uint32_t)got[7] << 24);
+	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut, "with 8 bytes of payload"), 5000));
+	close(fd);
+}
+
+/*
+ * A platform that does not answer: the command times out, none other goes
+ * while the platform holds it, and once it answers commands go again.
+ */
+TEST_F(scmi, silent_platform)
+{
+	uint8_t msg[4], got[64];
+	int fd;
+
+	ASSERT_EQ(0, sysfs_write(PARAMS "answer_ms", "300"));
+	fd = raw_open(&self->dut, "message", O_RDWR);
+	ASSERT_LE(0, fd);
+	put_le32(msg, scmi_hdr(SCMI_PROTO_BASE, 0x0, 0, 11));
+	scmi_model_lie(&self->dut.m, SCMI_LIE_SILENT, 1);
+	EXPECT_EQ(-ETIMEDOUT, raw_send(fd, msg, sizeof(msg)));
+	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut, "did not answer command"), 5000));
+	EXPECT_EQ(-EIO, raw_send(fd, msg, sizeof(msg)));
+	EXPECT_TRUE(logged(&self->dut, "still holds a command it never answered"));
+	ASSERT_EQ(0, scmi_model_answer_held(&self->dut.m));
+	/* the late answer is freed, not delivered; the next command goes */
+	EXPECT_TRUE(WAIT_UNTIL(raw_send(fd, msg, sizeof(msg)) == 0, 5000));
+	EXPECT_EQ(12, raw_read(fd, got, sizeof(got)));
+	close(fd);
+}
+
+/* Event buffers returned short, or longer than they are: dropped, logged. */
+TEST_F(scmi, events_that_lie)
+{
+	uint8_t note[8];
+
+	put_le32(note, scmi_hdr(SCMI_PROTO_SYSTEM, 0x0, VIRTIO_SCMI_MSG_TYPE_NOTIFICATION, 0));
+	put_le32(note + 4, 0);
+	ASSERT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) == 16, 5000));
+	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, note, sizeof(note), 3));
+	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut, "event of 3 bytes, less than a header"), 5000));
+	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, note, sizeof(note), 4096));
+	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut, "event of 4096 bytes, in a buffer of 136: dropped"),
+			       5000));
+	/* a message type that has no place on the event queue */
+	put_le32(note, scmi_hdr(SCMI_PROTO_SYSTEM, 0x0, VIRTIO_SCMI_MSG_TYPE_COMMAND, 0));
+	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, note, sizeof(note), sizeof(note)));
+	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut, "of message type 0 on the event queue"), 5000));
+	/* each buffer went back */
+	EXPECT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) == 16, 5000));
+}
+
+/*
+ * Notifications as fast as the buffers come back: the driver keeps up
+ * without starving the rest (commands still go), and the queue keeps the
+ * last 32.
+ */
+TEST_F(scmi, notification_storm)
+{
+	uint8_t note[12], msg[4], got[64];
+	unsigned int sent = 0, last = 0;
+	long long end = now_ms() + 3000;
+	int fd, n = 0;
+
+	put_le32(note, scmi_hdr(SCMI_PROTO_SYSTEM, 0x0, VIRTIO_SCMI_MSG_TYPE_NOTIFICATION, 0));
+	put_le32(note + 4, 0);
+	while (now_ms() < end) {
+		put_le32(note + 8, sent);
+		if (!scmi_model_send_event(&self->dut.m, note, sizeof(note), sizeof(note)))
+			last = sent++;
+	}
+	TH_LOG("%u notifications in 3 s", sent);
+	ASSERT_LT(100u, sent);
+	fd = raw_open(&self->dut, "message", O_RDWR);
+	ASSERT_LE(0, fd);
+	put_le32(msg, scmi_hdr(SCMI_PROTO_BASE, 0x0, 0, 13));
+	EXPECT_EQ(0, raw_send(fd, msg, sizeof(msg)));
+	EXPECT_EQ(12, raw_read(fd, got, sizeof(got)));
+	close(fd);
+	fd = raw_open(&self->dut, "notification", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	ASSERT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) == 16, 5000));
+	while (raw_read(fd, got, sizeof(got)) == 12) {
+		n++;
+		raw_read(fd, got, sizeof(got));	/* the end of the message */
+	}
+	EXPECT_EQ(32, n);
+	/* the last one read is the last one sent */
+	EXPECT_EQ(last, got[8] | got[9] << 8 | got[10] << 16 | (uint32_t)got[11] << 24);
+	close(fd);
+}
+
+/*
+ * An async command of the raw interface: its response, then its delayed
+ * response, both read from message_async; a delayed response nobody awaits
+ * goes to errors.
+ */
+TEST_F(scmi, raw_async_and_delayed)
+{
+	uint8_t msg[8], delayed[16], got[64];
+	int fd, errors;
+
+	fd = raw_open(&self->dut, "message_async", O_RDWR);
+	ASSERT_LE(0, fd);
+	put_le32(msg, scmi_hdr(SCMI_PROTO_BASE, 0x7, 0, 0x20));
+	put_le32(msg + 4, 0);
+	ASSERT_EQ(0, raw_send(fd, msg, sizeof(msg)));
+	EXPECT_EQ(28, raw_read(fd, got, sizeof(got)));
+	EXPECT_EQ(0, raw_read(fd, got, sizeof(got)));
+	put_le32(delayed, scmi_hdr(SCMI_PROTO_BASE, 0x7, VIRTIO_SCMI_MSG_TYPE_DELAYED_RESPONSE, 0x20));
+	put_le32(delayed + 4, 0);
+	put_le32(delayed + 8, 0x12345678);
+	put_le32(delayed + 12, 0x9abcdef0);
+	ASSERT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) > 0, 5000));
+	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, delayed, sizeof(delayed), sizeof(delayed)));
+	EXPECT_EQ(16, raw_read(fd, got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(delayed, got, sizeof(delayed)));
+	close(fd);
+
+	/* the same again: nobody awaits it now */
+	errors = raw_open(&self->dut, "errors", O_RDONLY);
+	ASSERT_LE(0, errors);
+	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, delayed, sizeof(delayed), sizeof(delayed)));
+	EXPECT_EQ(16, raw_read(errors, got, sizeof(got)));
+	EXPECT_TRUE(logged(&self->dut, "that nobody awaits"));
+	close(errors);
+}
+
+/* freeze and restore, as a system sleep: the agent works after. */
+TEST_F(scmi, freeze_restore)
+{
+	uint8_t msg[4], got[64], note[8];
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/lab_sleep", self->dut.vdev);
+	ASSERT_EQ(0, sysfs_write(path, "freeze"));
+	ASSERT_EQ(0, sysfs_write(path, "restore"));
+	fd = raw_open(&self->dut, "message", O_RDWR);
+	ASSERT_LE(0, fd);
+	put_le32(msg, scmi_hdr(SCMI_PROTO_BASE, 0x0, 0, 14));
+	EXPECT_EQ(0, raw_send(fd, msg, sizeof(msg)));
+	EXPECT_EQ(12, raw_read(fd, got, sizeof(got)));
+	close(fd);
+	/* the event queue came back with its buffers */
+	EXPECT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) == 16, 5000));
+	fd = raw_open(&self->dut, "notification", O_RDONLY);
+	ASSERT_LE(0, fd);
+	put_le32(note, scmi_hdr(SCMI_PROTO_SYSTEM, 0x0, VIRTIO_SCMI_MSG_TYPE_NOTIFICATION, 0));
+	put_le32(note + 4, 0);
+	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, note, sizeof(note), sizeof(note)));
+	EXPECT_EQ(8, raw_read(fd, got, sizeof(got)));
+	close(fd);
+}
+
+/* The module stays while a raw file is open. */
+TEST_F(scmi, unload_while_open)
+{
+	int fd;
+
+	fd = raw_open(&self->dut, "message", O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_NE(0, system("rmmod virtio_scmi_agent 2>/dev/null"));
+	close(fd);
+}
+
+/* A reader waiting on the raw interface when the device goes: ENODEV. */
+static void *blocked_read(void *arg)
+{
+	uint8_t buf[64];
+	int fd = *(int *)arg;
+
+	return (void *)(intptr_t)raw_read(fd, buf, sizeof(buf));
+}
+
+TEST_F(scmi, removal_ends_waiting_reads)
+{
+	pthread_t reader;
+	void *result;
+	int fd;
+
+	fd = raw_open(&self->dut, "notification", O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pthread_create(&reader, NULL, blocked_read, &fd));
+	usleep(200 * 1000);
+	ASSERT_EQ(0, vlab_remove(&self->dut.m.lab, VLAB_REMOVE_SURPRISE));
+	pthread_join(reader, &result);
+	EXPECT_EQ(-ENODEV, (int)(intptr_t)result);
+	pthread_join(self->dut.thread, NULL);
+	self->dut.serving = false;
+	close(fd);
+}
+
+/* Without P2A_CHANNELS: no event queue, commands still go. */
+TEST(no_event_queue)
+{
+	struct scmi_dut dut = { 0 };
+	uint8_t msg[4], got[64];
+	char buf[32];
+	int fd;
+
+	ASSERT_EQ(0, dut_start(&dut, false));
+	EXPECT_EQ(0, attr(&dut, "vendor", buf, sizeof(buf)));
+	EXPECT_STREQ(SCMI_MODEL_VENDOR, buf);
+	fd = raw_open(&dut, "message_async", O_RDWR);
+	EXPECT_LE(0, fd);
+	put_le32(msg, scmi_hdr(SCMI_PROTO_BASE, 0x0, 0, 12));
+	/* an async command needs the event queue for its delayed response */
+	EXPECT_EQ(-EOPNOTSUPP, raw_send(fd, msg, sizeof(msg)));
+	close(fd);
+	fd = raw_open(&dut, "message", O_RDWR);
+	EXPECT_EQ(0, raw_send(fd, msg, sizeof(msg)));
+	EXPECT_EQ(12, raw_read(fd, got, sizeof(got)));
+	close(fd);
+	dut_stop(&dut);
+}
+
+TEST_HARNESS_MAIN
