@@ -78,7 +78,8 @@ struct vscmi_raw;
  * @event_vq: the event queue, with VIRTIO_SCMI_F_P2A_CHANNELS; else NULL.
  * @events: the event queue's buffers.
  * @n_events: how many.
- * @lock: one command at a time; queue setup and teardown against commands.
+ * @lock: one command at a time (never taken by a reset: its holder may
+ *	be waiting for the device).
  * @commands: the command queue's request, one at a time.
  * @next_token: the token of the next command the agent sends.
  * @event_work: takes the event queue's buffers.
@@ -103,7 +104,7 @@ struct vscmi {
 	struct virtqueue *event_vq;
 	struct vscmi_event_buf *events;
 	unsigned int n_events;
-	struct mutex lock; /* one command at a time; queue setup and teardown */
+	struct mutex lock; /* one command at a time */
 	struct vreq_queue commands;
 	u16 next_token;
 	struct work_struct event_work;

@@ -264,7 +264,7 @@ int vscmi_xfer(struct vscmi *sa, struct vscmi_xfer *xfer)
 	if (xfer->tx_len > VSCMI_MAX_PAYLOAD)
 		return -ERANGE;
 	if (d) {
-		if (!sa->event_vq)
+		if (!sa->events)
 			return -EOPNOTSUPP;
 		INIT_LIST_HEAD(&d->node);
 		init_completion(&d->done);
@@ -524,14 +524,15 @@ static int vscmi_start(struct vscmi *sa)
 
 /*
  * Reset the device and take back what it held: the command's waiter gets
- * -ENODEV, delayed-response waiters wake, event buffers are dropped.
+ * -ENODEV, delayed-response waiters wake, event buffers are dropped. The
+ * command lock is not taken: its holder may be waiting for the device,
+ * and only the reset gives its command back before answer_ms.
  */
 static void vscmi_stop(struct vscmi *sa)
 {
 	struct vscmi_delayed *d, *tmp;
 	LIST_HEAD(orphans);
 
-	mutex_lock(&sa->lock);
 	vreq_queue_close(&sa->commands);
 	spin_lock_irq(&sa->event_lock);
 	sa->gone = true;
@@ -551,7 +552,8 @@ static void vscmi_stop(struct vscmi *sa)
 	}
 	spin_unlock_irq(&sa->event_lock);
 	sa->vdev->config->del_vqs(sa->vdev);
-	mutex_unlock(&sa->lock);
+	sa->cmd_vq = NULL;
+	sa->event_vq = NULL;
 
 	list_for_each_entry_safe(d, tmp, &orphans, node)
 		kfree(d);

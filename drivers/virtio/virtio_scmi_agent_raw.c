@@ -388,7 +388,6 @@ int vscmi_raw_create(struct vscmi *sa)
 
 	snprintf(name, sizeof(name), "%d", sa->index);
 	raw->dir = debugfs_create_dir(name, vscmi_debugfs_root);
-	debugfs_create_file("instance_name", 0400, raw->dir, sa, &vscmi_instance_name_fops);
 	raw_dir = debugfs_create_dir("raw", raw->dir);
 	for (i = 0; i < VSCMI_RAW_QUEUES; i++)
 		debugfs_create_file(names[i], i < VSCMI_RAW_NOTIFICATION ? 0600 : 0400,
@@ -400,6 +399,8 @@ int vscmi_raw_create(struct vscmi *sa)
 	debugfs_create_u32("max_msg_size", 0400, transport, &raw->max_msg_size);
 	debugfs_create_u32("tx_max_msg", 0400, transport, &raw->tx_max_msg);
 	debugfs_create_u32("rx_max_msg", 0400, transport, &raw->rx_max_msg);
+	/* last: tools find the directory by it, complete */
+	debugfs_create_file("instance_name", 0400, raw->dir, sa, &vscmi_instance_name_fops);
 
 	spin_lock_irq(&sa->event_lock);
 	sa->raw = raw;

@@ -221,6 +221,16 @@ int scmi_model_answer_held(struct scmi_model *m)
 	return err;
 }
 
+bool scmi_model_held(struct scmi_model *m)
+{
+	bool held;
+
+	pthread_mutex_lock(&m->lock);
+	held = m->held;
+	pthread_mutex_unlock(&m->lock);
+	return held;
+}
+
 void scmi_model_lie(struct scmi_model *m, enum scmi_lie lie, unsigned int count)
 {
 	pthread_mutex_lock(&m->lock);

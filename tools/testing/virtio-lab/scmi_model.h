@@ -55,6 +55,8 @@ void scmi_model_destroy(struct scmi_model *m);
 /* Until the device is removed, or idle_ms pass without an event (-1: never). */
 int scmi_model_serve(struct scmi_model *m, int idle_ms);
 void scmi_model_lie(struct scmi_model *m, enum scmi_lie lie, unsigned int count);
+/* Whether SCMI_LIE_SILENT holds a command. */
+bool scmi_model_held(struct scmi_model *m);
 /* Answer the command SCMI_LIE_SILENT held, truthfully; -ENOENT if none. */
 int scmi_model_answer_held(struct scmi_model *m);
 /*

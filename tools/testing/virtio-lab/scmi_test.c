@@ -510,6 +510,43 @@ TEST_F(scmi, unload_while_open)
 	close(fd);
 }
 
+/*
+ * A platform that keeps rewriting the header of each response after
+ * returning it: the driver checks and delivers one copy, so each command
+ * either gets its own header back or fails with EPROTO, never another.
+ */
+#define RACED_COMMANDS 200
+TEST_F(scmi, racing_platform)
+{
+	uint8_t patterns[8], msg[4], got[64];
+	unsigned int i, good = 0, refused = 0;
+	int fd, err;
+
+	put_le32(patterns, scmi_hdr(SCMI_PROTO_BASE, 0x0, 0, 0x3ff));
+	put_le32(patterns + 4, scmi_hdr(SCMI_PROTO_SYSTEM, 0x0, 0, 0x3fe));
+	fd = raw_open(&self->dut, "message", O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, vlab_rewrite(&self->dut.m.lab, VIRTIO_SCMI_VQ_TX, 0, patterns, 4));
+	for (i = 0; i < RACED_COMMANDS; i++) {
+		put_le32(msg, scmi_hdr(SCMI_PROTO_BASE, 0x0, 0, i));
+		err = raw_send(fd, msg, sizeof(msg));
+		if (err == -EPROTO) {
+			refused++;
+			continue;
+		}
+		ASSERT_EQ(0, err);
+		ASSERT_EQ(12, raw_read(fd, got, sizeof(got)));
+		EXPECT_EQ(0, memcmp(msg, got, 4)) {
+			TH_LOG("command %u got another header back", i);
+		}
+		EXPECT_EQ(0, raw_read(fd, got, sizeof(got)));
+		good++;
+	}
+	ASSERT_EQ(0, vlab_rewrite(&self->dut.m.lab, VIRTIO_SCMI_VQ_TX, 0, NULL, 0));
+	TH_LOG("%u commands: %u answered, %u refused as rewritten", RACED_COMMANDS, good, refused);
+	close(fd);
+}
+
 /* A reader waiting on the raw interface when the device goes: ENODEV. */
 static void *blocked_read(void *arg)
 {
@@ -532,6 +569,39 @@ TEST_F(scmi, removal_ends_waiting_reads)
 	ASSERT_EQ(0, vlab_remove(&self->dut.m.lab, VLAB_REMOVE_SURPRISE));
 	pthread_join(reader, &result);
 	EXPECT_EQ(-ENODEV, (int)(intptr_t)result);
+	pthread_join(self->dut.thread, NULL);
+	self->dut.serving = false;
+	close(fd);
+}
+
+/* A command waiting for a silent platform when the device goes: ENODEV. */
+static void *blocked_write(void *arg)
+{
+	uint8_t msg[4];
+	int fd = *(int *)arg;
+
+	put_le32(msg, scmi_hdr(SCMI_PROTO_BASE, 0x0, 0, 15));
+	return (void *)(intptr_t)raw_send(fd, msg, sizeof(msg));
+}
+
+TEST_F(scmi, surprise_removal_with_a_command_held)
+{
+	pthread_t writer;
+	long long start;
+	void *result;
+	int fd;
+
+	ASSERT_EQ(0, sysfs_write(PARAMS "answer_ms", "20000"));
+	fd = raw_open(&self->dut, "message", O_RDWR);
+	ASSERT_LE(0, fd);
+	scmi_model_lie(&self->dut.m, SCMI_LIE_SILENT, 1);
+	ASSERT_EQ(0, pthread_create(&writer, NULL, blocked_write, &fd));
+	ASSERT_TRUE(WAIT_UNTIL(scmi_model_held(&self->dut.m), 5000));
+	start = now_ms();
+	ASSERT_EQ(0, vlab_remove(&self->dut.m.lab, VLAB_REMOVE_SURPRISE));
+	pthread_join(writer, &result);
+	EXPECT_EQ(-ENODEV, (int)(intptr_t)result);
+	EXPECT_GT(10000, now_ms() - start);
 	pthread_join(self->dut.thread, NULL);
 	self->dut.serving = false;
 	close(fd);
