@@ -55,14 +55,15 @@ static bool find_raw(struct scmi_dut *dut)
 	if (!d)
 		return false;
 	while (!found && (e = readdir(d))) {
-		unsigned int n;
+		char *end;
+		unsigned long n = strtoul(e->d_name, &end, 10);
 
 		/* the agents' directories are numbers */
-		if (sscanf(e->d_name, "%u", &n) != 1)
+		if (end == e->d_name || *end)
 			continue;
-		snprintf(path, sizeof(path), DEBUGFS_SCMI "/%u/instance_name", n);
+		snprintf(path, sizeof(path), DEBUGFS_SCMI "/%lu/instance_name", n);
 		if (!sysfs_read(path, name, sizeof(name)) && !strcmp(name, dut->vdev)) {
-			snprintf(dut->raw, sizeof(dut->raw), DEBUGFS_SCMI "/%u", n);
+			snprintf(dut->raw, sizeof(dut->raw), DEBUGFS_SCMI "/%lu", n);
 			found = true;
 		}
 	}
@@ -136,6 +137,12 @@ static void put_le32(uint8_t *p, uint32_t v)
 	p[1] = v >> 8;
 	p[2] = v >> 16;
 	p[3] = v >> 24;
+}
+
+/* An event of len bytes, all of them said to be written. */
+static int send_event(struct scmi_dut *dut, const void *msg, uint32_t len)
+{
+	return scmi_model_send_event(&dut->m, msg, len, len);
 }
 
 /* Write a command of len bytes to raw/message: 0, or -errno. */
@@ -284,7 +291,7 @@ TEST_F(scmi, raw_notification)
 	put_le32(note + 8, 1);
 	put_le32(note + 12, 0);
 	ASSERT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) > 0, 5000));
-	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, note, sizeof(note), sizeof(note)));
+	ASSERT_EQ(0, send_event(&self->dut, note, sizeof(note)));
 	EXPECT_EQ(1, poll(&pfd, 1, 5000));
 	EXPECT_EQ(16, raw_read(fd, got, sizeof(got)));
 	EXPECT_EQ(0, memcmp(note, got, sizeof(note)));
@@ -386,11 +393,10 @@ TEST_F(scmi, events_that_lie)
 	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, note, sizeof(note), 3));
 	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut, "event of 3 bytes, less than a header"), 5000));
 	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, note, sizeof(note), 4096));
-	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut, "event of 4096 bytes, in a buffer of 136: dropped"),
-			       5000));
+	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut, "in a buffer of 136: dropped"), 5000));
 	/* a message type that has no place on the event queue */
 	put_le32(note, scmi_hdr(SCMI_PROTO_SYSTEM, 0x0, VIRTIO_SCMI_MSG_TYPE_COMMAND, 0));
-	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, note, sizeof(note), sizeof(note)));
+	ASSERT_EQ(0, send_event(&self->dut, note, sizeof(note)));
 	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut, "of message type 0 on the event queue"), 5000));
 	/* each buffer went back */
 	EXPECT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) == 16, 5000));
@@ -412,7 +418,7 @@ TEST_F(scmi, notification_storm)
 	put_le32(note + 4, 0);
 	while (now_ms() < end) {
 		put_le32(note + 8, sent);
-		if (!scmi_model_send_event(&self->dut.m, note, sizeof(note), sizeof(note)))
+		if (!send_event(&self->dut, note, sizeof(note)))
 			last = sent++;
 	}
 	TH_LOG("%u notifications in 3 s", sent);
@@ -453,12 +459,13 @@ TEST_F(scmi, raw_async_and_delayed)
 	ASSERT_EQ(0, raw_send(fd, msg, sizeof(msg)));
 	EXPECT_EQ(28, raw_read(fd, got, sizeof(got)));
 	EXPECT_EQ(0, raw_read(fd, got, sizeof(got)));
-	put_le32(delayed, scmi_hdr(SCMI_PROTO_BASE, 0x7, VIRTIO_SCMI_MSG_TYPE_DELAYED_RESPONSE, 0x20));
+	put_le32(delayed, scmi_hdr(SCMI_PROTO_BASE, 0x7,
+				   VIRTIO_SCMI_MSG_TYPE_DELAYED_RESPONSE, 0x20));
 	put_le32(delayed + 4, 0);
 	put_le32(delayed + 8, 0x12345678);
 	put_le32(delayed + 12, 0x9abcdef0);
 	ASSERT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) > 0, 5000));
-	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, delayed, sizeof(delayed), sizeof(delayed)));
+	ASSERT_EQ(0, send_event(&self->dut, delayed, sizeof(delayed)));
 	EXPECT_EQ(16, raw_read(fd, got, sizeof(got)));
 	EXPECT_EQ(0, memcmp(delayed, got, sizeof(delayed)));
 	close(fd);
@@ -466,7 +473,7 @@ TEST_F(scmi, raw_async_and_delayed)
 	/* the same again: nobody awaits it now */
 	errors = raw_open(&self->dut, "errors", O_RDONLY);
 	ASSERT_LE(0, errors);
-	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, delayed, sizeof(delayed), sizeof(delayed)));
+	ASSERT_EQ(0, send_event(&self->dut, delayed, sizeof(delayed)));
 	EXPECT_EQ(16, raw_read(errors, got, sizeof(got)));
 	EXPECT_TRUE(logged(&self->dut, "that nobody awaits"));
 	close(errors);
@@ -494,7 +501,7 @@ TEST_F(scmi, freeze_restore)
 	ASSERT_LE(0, fd);
 	put_le32(note, scmi_hdr(SCMI_PROTO_SYSTEM, 0x0, VIRTIO_SCMI_MSG_TYPE_NOTIFICATION, 0));
 	put_le32(note + 4, 0);
-	ASSERT_EQ(0, scmi_model_send_event(&self->dut.m, note, sizeof(note), sizeof(note)));
+	ASSERT_EQ(0, send_event(&self->dut, note, sizeof(note)));
 	EXPECT_EQ(8, raw_read(fd, got, sizeof(got)));
 	close(fd);
 }
