@@ -200,7 +200,8 @@ static int scmi_command(struct scmi_model *m, const struct vlab_event *ev)
 	m->commands++;
 	pthread_mutex_unlock(&m->lock);
 	len = scmi_response(lie, ev->data, ev->out_len, resp);
-	return vlab_complete(&m->lab, ev->queue, ev->id, resp, len, len, 0);
+	return vlab_complete(&m->lab, ev->queue, ev->id, resp, len,
+			     lie == SCMI_LIE_LONG ? 4096 : len, 0);
 }
 
 int scmi_model_answer_held(struct scmi_model *m)

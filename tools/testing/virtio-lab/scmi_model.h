@@ -31,6 +31,7 @@ enum scmi_lie {
 	SCMI_LIE_WRONG_PROTOCOL,	/* another protocol in the header */
 	SCMI_LIE_WRONG_TYPE,		/* a notification's type */
 	SCMI_LIE_SHORT,			/* the header alone */
+	SCMI_LIE_LONG,			/* used_len past the buffer's end */
 	SCMI_LIE_ERROR_WITH_PAYLOAD,	/* GENERIC_ERROR, then 8 bytes */
 	SCMI_LIE_SILENT,		/* held unanswered until scmi_model_answer_held() */
 };
