@@ -65,6 +65,10 @@ modules: tree
 	@grep -qsE '^CONFIG_RPMB=[ym]' $(KDIR)/.config || \
 	 echo "virtio-extra: $(KVER) has no CONFIG_RPMB:" \
 	      "virtio_rpmb serves /dev/vrpmbN only, not the kernel's RPMB subsystem."
+	@grep -qsE '^CONFIG_HWMON=[ym]' $(KDIR)/.config && \
+	 grep -qsE '^CONFIG_AUXILIARY_BUS=y' $(KDIR)/.config || \
+	 echo "virtio-extra: $(KVER) has no CONFIG_HWMON and CONFIG_AUXILIARY_BUS:" \
+	      "virtio_scmi_agent is skipped."
 
 modules_install: modules
 	$(MAKE) -C $(KDIR) M=$(BUILD_DIR) INSTALL_MOD_DIR=updates/virtio-extra \

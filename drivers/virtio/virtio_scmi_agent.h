@@ -4,7 +4,8 @@
  * transport, for kernels whose SCMI core is not built or cannot bind (it
  * needs a device tree). The transport and the message exchange:
  * virtio_scmi_agent_core.c; the Base protocol: virtio_scmi_agent_base.c;
- * the raw message interface: virtio_scmi_agent_raw.c.
+ * the Sensor protocol: virtio_scmi_agent_sensors.c; the raw message
+ * interface: virtio_scmi_agent_raw.c.
  */
 #ifndef _VIRTIO_SCMI_AGENT_H
 #define _VIRTIO_SCMI_AGENT_H
@@ -28,6 +29,7 @@
 #define VSCMI_TOKENS		1024
 
 #define VSCMI_PROTO_BASE	0x10
+#define VSCMI_PROTO_SENSOR	0x15
 /* Agents whose names the Base protocol reads and sysfs shows. */
 #define VSCMI_MAX_AGENTS	16
 
@@ -69,6 +71,7 @@ struct vscmi_delayed {
 };
 
 struct vscmi_raw;
+struct vscmi_sensors;
 
 /**
  * struct vscmi - one SCMI platform behind a virtio device
@@ -95,6 +98,8 @@ struct vscmi_raw;
  * @n_agents: how many agents it serves.
  * @agents: the names of the first VSCMI_MAX_AGENTS.
  * @raw: the raw message interface.
+ * @sensors_lock: @sensors and its hwmon device, against the event work.
+ * @sensors: the Sensor protocol's device, or NULL.
  * @rs: rate limit of this device's complaints.
  */
 struct vscmi {
@@ -120,6 +125,8 @@ struct vscmi {
 	unsigned int n_agents;
 	char agents[VSCMI_MAX_AGENTS][17];
 	struct vscmi_raw *raw;
+	struct mutex sensors_lock; /* sensors, against the event work */
+	struct vscmi_sensors *sensors;
 	struct ratelimit_state rs;
 };
 
@@ -191,8 +198,15 @@ int vscmi_command(struct vscmi *sa, u8 protocol, u8 msg_id, const void *tx,
 		  unsigned int tx_len, void *rx, unsigned int rx_min,
 		  unsigned int rx_max);
 
+void vscmi_copy_name(char *dst, const u8 *src, unsigned int len);
 int vscmi_base_discover(struct vscmi *sa);
 extern const struct attribute_group vscmi_base_group;
+
+int vscmi_sensors_create(struct vscmi *sa);
+void vscmi_sensors_destroy(struct vscmi *sa);
+void vscmi_sensors_notification(struct vscmi *sa, const struct vscmi_pdu *pdu);
+int vscmi_sensors_init(void);
+void vscmi_sensors_exit(void);
 
 int vscmi_raw_create(struct vscmi *sa);
 void vscmi_raw_shutdown(struct vscmi *sa);

@@ -20,12 +20,17 @@
 
 #define VSCMI_NAME_LEN	16
 
-/* A platform's name field: up to 16 bytes, printable, NUL-terminated here. */
-static void vscmi_copy_name(char *dst, const u8 *src, unsigned int len)
+/**
+ * vscmi_copy_name - a platform's name field, printable, NUL-terminated
+ * @dst: where it goes: @len + 1 bytes
+ * @src: the field
+ * @len: its size
+ */
+void vscmi_copy_name(char *dst, const u8 *src, unsigned int len)
 {
 	unsigned int i;
 
-	for (i = 0; i < len && i < VSCMI_NAME_LEN && src[i]; i++)
+	for (i = 0; i < len && src[i]; i++)
 		dst[i] = isprint(src[i]) ? src[i] : '?';
 	dst[i] = '\0';
 }

@@ -408,6 +408,8 @@ static void vscmi_dispatch_event(struct vscmi *sa, const struct vscmi_pdu *pdu)
 		vscmi_take_delayed(sa, pdu);
 		return;
 	case VIRTIO_SCMI_MSG_TYPE_NOTIFICATION:
+		if (vscmi_hdr_protocol(hdr) == VSCMI_PROTO_SENSOR)
+			vscmi_sensors_notification(sa, pdu);
 		vscmi_raw_queue_notification(sa, pdu);
 		return;
 	default:
@@ -573,6 +575,7 @@ static int vscmi_probe(struct virtio_device *vdev)
 	sa->vdev = vdev;
 	vdev->priv = sa;
 	mutex_init(&sa->lock);
+	mutex_init(&sa->sensors_lock);
 	vreq_queue_init(&sa->commands);
 	spin_lock_init(&sa->event_lock);
 	INIT_LIST_HEAD(&sa->delayed);
@@ -600,9 +603,15 @@ static int vscmi_probe(struct virtio_device *vdev)
 		dev_err(&vdev->dev, "the platform's Base protocol failed (%d)\n", err);
 		goto stop;
 	}
+	/* Without a hwmon device the agent still serves the rest. */
+	err = vscmi_sensors_create(sa);
+	if (err)
+		dev_err(&vdev->dev, "the platform's Sensor protocol failed (%d): no hwmon device\n",
+			err);
+	/* sysfs and the raw interface last: they say the probe is over */
 	err = sysfs_create_group(&vdev->dev.kobj, &vscmi_base_group);
 	if (err)
-		goto stop;
+		goto destroy_sensors;
 	err = vscmi_raw_create(sa);
 	if (err)
 		goto remove_group;
@@ -614,6 +623,10 @@ static int vscmi_probe(struct virtio_device *vdev)
 
 remove_group:
 	sysfs_remove_group(&vdev->dev.kobj, &vscmi_base_group);
+destroy_sensors:
+	vscmi_stop(sa);
+	vscmi_sensors_destroy(sa);
+	goto free_events;
 stop:
 	vscmi_stop(sa);
 free_events:
@@ -631,7 +644,9 @@ static void vscmi_remove(struct virtio_device *vdev)
 
 	vscmi_raw_shutdown(sa);
 	sysfs_remove_group(&vdev->dev.kobj, &vscmi_base_group);
+	/* the reset first: it ends the reads of hwmon and the raw files */
 	vscmi_stop(sa);
+	vscmi_sensors_destroy(sa);
 	vscmi_raw_destroy(sa);
 	kfree(sa->events);
 	ida_free(&vscmi_ida, sa->index);
@@ -681,15 +696,25 @@ static int __init vscmi_init(void)
 	err = vscmi_raw_init();
 	if (err)
 		return err;
+	err = vscmi_sensors_init();
+	if (err)
+		goto raw_exit;
 	err = register_virtio_driver(&vscmi_driver);
 	if (err)
-		vscmi_raw_exit();
+		goto sensors_exit;
+	return 0;
+
+sensors_exit:
+	vscmi_sensors_exit();
+raw_exit:
+	vscmi_raw_exit();
 	return err;
 }
 
 static void __exit vscmi_exit(void)
 {
 	unregister_virtio_driver(&vscmi_driver);
+	vscmi_sensors_exit();
 	vscmi_raw_exit();
 	ida_destroy(&vscmi_ida);
 }

@@ -42,12 +42,19 @@ int sysfs_read(const char *path, char *buf, size_t size)
 
 bool sysfs_first_entry(const char *path, char *name, size_t size)
 {
+	return sysfs_first_entry_prefixed(path, "", name, size);
+}
+
+bool sysfs_first_entry_prefixed(const char *path, const char *prefix, char *name,
+				size_t size)
+{
 	DIR *dir = opendir(path);
 	bool found = false;
 	struct dirent *d;
 
 	while (dir && !found && (d = readdir(dir))) {
-		found = d->d_name[0] != '.';
+		found = d->d_name[0] != '.' &&
+			!strncmp(d->d_name, prefix, strlen(prefix));
 		if (found)
 			snprintf(name, size, "%s", d->d_name);
 	}

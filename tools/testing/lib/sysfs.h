@@ -21,4 +21,8 @@ int sysfs_read(const char *path, char *buf, size_t size);
  */
 bool sysfs_first_entry(const char *path, char *name, size_t size);
 
+/* The same, among the entries whose names begin with prefix. */
+bool sysfs_first_entry_prefixed(const char *path, const char *prefix, char *name,
+				size_t size);
+
 #endif /* SYSFS_H */

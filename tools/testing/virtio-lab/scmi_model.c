@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * An SCMI platform (virtio device 32) played in the lab: the Base protocol
- * 2.1 in full; the System Power and Sensor protocols answer their version
- * only.
+ * 2.1 and the Sensor protocol 3.1 in full; the System Power protocol
+ * answers its version only.
  */
 #include <errno.h>
 #include <string.h>
@@ -14,6 +14,19 @@
 #define SCMI_AGENTS 2
 static const uint8_t scmi_protocols[] = { SCMI_PROTO_SYSTEM, SCMI_PROTO_SENSOR };
 static const char * const scmi_agent_names[SCMI_AGENTS] = { "platform", "OSPM" };
+
+/* Sensor descriptors per DESCRIPTION_GET: 4 of 28 bytes fit in 128. */
+#define SCMI_DESCRIPTORS_PER_REPLY 4
+
+static const struct scmi_model_sensor scmi_sensors[SCMI_MODEL_SENSORS] = {
+	{ "cpu_package_temperature", 2, -3, 45500, false },
+	{ "vdd_core", 5, -6, 850000, false },
+	{ "board_current", 6, -3, 1500, false },
+	{ "soc_power", 7, -3, 2500, false },
+	{ "soc_energy", 8, 0, 1234, false },
+	{ "ambient", 2, -3, -5250, false },
+	{ "fan_unit", 1, 0, 7, false },	/* a class hwmon does not show */
+};
 
 uint32_t scmi_hdr(uint8_t protocol, uint8_t msg_id, uint8_t type, uint16_t token)
 {
@@ -48,6 +61,7 @@ int scmi_model_create(struct scmi_model *m, bool events)
 	memset(m, 0, sizeof(*m));
 	pthread_mutex_init(&m->lock, NULL);
 	m->events = events;
+	memcpy(m->sensors, scmi_sensors, sizeof(m->sensors));
 	return vlab_start(&m->lab, &create);
 }
 
@@ -122,8 +136,93 @@ static int32_t scmi_base(uint8_t msg_id, const uint8_t *in, uint32_t in_len,
 	return VIRTIO_SCMI_STATUS_NOT_SUPPORTED;
 }
 
-static int32_t scmi_answer(const uint8_t *msg, uint32_t len, uint8_t *out,
-			   uint32_t *out_len)
+static void put_reading(uint8_t *out, int64_t value)
+{
+	put_le32(out, (uint64_t)value);
+	put_le32(out + 4, (uint64_t)value >> 32);
+	put_le32(out + 8, 0);	/* no timestamp */
+	put_le32(out + 12, 0);
+}
+
+/* The Sensor protocol, under m->lock. */
+static int32_t scmi_sensor(struct scmi_model *m, uint8_t msg_id, const uint8_t *in,
+			   uint32_t in_len, uint8_t *out, uint32_t *out_len)
+{
+	uint32_t arg = in_len >= 4 ? get_le32(in) : 0, i, n;
+	const struct scmi_model_sensor *s;
+	uint8_t *d;
+
+	switch (msg_id) {
+	case 0x0:
+		put_le32(out, SCMI_SENSOR_VERSION);
+		*out_len = 4;
+		return 0;
+	case 0x1:
+		memset(out, 0, 16);
+		put_le32(out, SCMI_MODEL_SENSORS | 1 << 16);
+		*out_len = 16;
+		return 0;
+	case 0x2:
+		put_le32(out, 0);
+		*out_len = 4;
+		return 0;
+	case 0x3:
+		if (in_len < 4)
+			return VIRTIO_SCMI_STATUS_PROTOCOL_ERROR;
+		if (arg >= SCMI_MODEL_SENSORS)
+			return VIRTIO_SCMI_STATUS_INVALID_PARAMETERS;
+		n = SCMI_MODEL_SENSORS - arg;
+		if (n > SCMI_DESCRIPTORS_PER_REPLY)
+			n = SCMI_DESCRIPTORS_PER_REPLY;
+		put_le32(out, n | (SCMI_MODEL_SENSORS - arg - n) << 16);
+		for (i = 0; i < n; i++) {
+			s = &m->sensors[arg + i];
+			d = out + 4 + i * 28;
+			put_le32(d, arg + i);
+			put_le32(d + 4, 1u << 30 | (strlen(s->name) > 15 ? 1u << 29 : 0) |
+				 (arg + i == SCMI_MODEL_ASYNC_SENSOR ? 1u << 31 : 0));
+			put_le32(d + 8, ((uint32_t)s->exponent & 0x1f) << 11 | s->class);
+			memset(d + 12, 0, 16);
+			memcpy(d + 12, s->name, strlen(s->name) > 15 ? 15 : strlen(s->name));
+		}
+		*out_len = 4 + n * 28;
+		return 0;
+	case 0x6:
+		if (in_len < 8)
+			return VIRTIO_SCMI_STATUS_PROTOCOL_ERROR;
+		if (arg >= SCMI_MODEL_SENSORS)
+			return VIRTIO_SCMI_STATUS_NOT_FOUND;
+		if (arg == SCMI_MODEL_ASYNC_SENSOR) {
+			if (!(get_le32(in + 4) & 1))
+				return VIRTIO_SCMI_STATUS_INVALID_PARAMETERS;
+			return 0;	/* the reading comes in the delayed response */
+		}
+		put_reading(out, m->sensors[arg].value);
+		*out_len = 16;
+		return 0;
+	case 0xb:
+		if (in_len < 8)
+			return VIRTIO_SCMI_STATUS_PROTOCOL_ERROR;
+		if (arg >= SCMI_MODEL_SENSORS)
+			return VIRTIO_SCMI_STATUS_NOT_FOUND;
+		m->sensors[arg].notify = get_le32(in + 4) & 1;
+		return 0;
+	case 0xc:
+		if (in_len < 4)
+			return VIRTIO_SCMI_STATUS_PROTOCOL_ERROR;
+		if (arg >= SCMI_MODEL_SENSORS)
+			return VIRTIO_SCMI_STATUS_NOT_FOUND;
+		put_le32(out, 0);
+		memset(out + 4, 0, 64);
+		memcpy(out + 4, m->sensors[arg].name, strlen(m->sensors[arg].name));
+		*out_len = 68;
+		return 0;
+	}
+	return VIRTIO_SCMI_STATUS_NOT_SUPPORTED;
+}
+
+static int32_t scmi_answer(struct scmi_model *m, const uint8_t *msg, uint32_t len,
+			   uint8_t *out, uint32_t *out_len)
 {
 	uint32_t hdr = get_le32(msg);
 	uint8_t protocol = (hdr & VIRTIO_SCMI_HDR_PROTOCOL_MASK) >> VIRTIO_SCMI_HDR_PROTOCOL_SHIFT;
@@ -132,8 +231,10 @@ static int32_t scmi_answer(const uint8_t *msg, uint32_t len, uint8_t *out,
 	*out_len = 0;
 	if (protocol == SCMI_PROTO_BASE)
 		return scmi_base(msg_id, msg + 4, len - 4, out, out_len);
-	if (msg_id == 0 && (protocol == SCMI_PROTO_SYSTEM || protocol == SCMI_PROTO_SENSOR)) {
-		put_le32(out, protocol == SCMI_PROTO_SYSTEM ? 0x20001 : 0x30001);
+	if (protocol == SCMI_PROTO_SENSOR)
+		return scmi_sensor(m, msg_id, msg + 4, len - 4, out, out_len);
+	if (msg_id == 0 && protocol == SCMI_PROTO_SYSTEM) {
+		put_le32(out, 0x20001);
 		*out_len = 4;
 		return 0;
 	}
@@ -141,13 +242,13 @@ static int32_t scmi_answer(const uint8_t *msg, uint32_t len, uint8_t *out,
 }
 
 /* Build the response to msg (len bytes) in resp, as the lie says; its length. */
-static uint32_t scmi_response(enum scmi_lie lie, const uint8_t *msg, uint32_t len,
-			      uint8_t *resp)
+static uint32_t scmi_response(struct scmi_model *m, enum scmi_lie lie, const uint8_t *msg,
+			      uint32_t len, uint8_t *resp)
 {
 	uint32_t hdr = get_le32(msg), payload_len;
 	int32_t status;
 
-	status = scmi_answer(msg, len, resp + 8, &payload_len);
+	status = scmi_answer(m, msg, len, resp + 8, &payload_len);
 	switch (lie) {
 	case SCMI_LIE_WRONG_TOKEN:
 		hdr ^= 1u << VIRTIO_SCMI_HDR_TOKEN_SHIFT;
@@ -176,11 +277,35 @@ static uint32_t scmi_response(enum scmi_lie lie, const uint8_t *msg, uint32_t le
 	return 8 + payload_len;
 }
 
+static int scmi_send_event_locked(struct scmi_model *m, const void *msg, uint32_t len,
+				  uint32_t used_len);
+
+/* READING_GET of the async sensor: its delayed response, under m->lock. */
+static int scmi_delayed_reading(struct scmi_model *m, uint32_t hdr)
+{
+	uint8_t delayed[8 + 4 + 16];
+
+	hdr &= ~VIRTIO_SCMI_HDR_TYPE_MASK;
+	put_le32(delayed, hdr | VIRTIO_SCMI_MSG_TYPE_DELAYED_RESPONSE << VIRTIO_SCMI_HDR_TYPE_SHIFT);
+	put_le32(delayed + 4, 0);
+	put_le32(delayed + 8, SCMI_MODEL_ASYNC_SENSOR);
+	put_reading(delayed + 12, m->sensors[SCMI_MODEL_ASYNC_SENSOR].value);
+	return scmi_send_event_locked(m, delayed, sizeof(delayed), sizeof(delayed));
+}
+
+static bool scmi_is_async_reading(const uint8_t *msg, uint32_t len, const uint8_t *resp)
+{
+	return (get_le32(msg) & ~VIRTIO_SCMI_HDR_TOKEN_MASK) ==
+		scmi_hdr(SCMI_PROTO_SENSOR, 0x6, 0, 0) && len >= 12 &&
+	       get_le32(msg + 4) == SCMI_MODEL_ASYNC_SENSOR && get_le32(resp + 4) == 0;
+}
+
 static int scmi_command(struct scmi_model *m, const struct vlab_event *ev)
 {
 	uint8_t resp[8 + SCMI_MODEL_MAX_PAYLOAD];
 	enum scmi_lie lie = SCMI_LIE_NONE;
 	uint32_t len;
+	int err;
 
 	if (ev->out_len < 4 || ev->out_len > 4 + SCMI_MODEL_MAX_PAYLOAD)
 		return vlab_complete(&m->lab, ev->queue, ev->id, NULL, 0, 0, 0);
@@ -198,10 +323,13 @@ static int scmi_command(struct scmi_model *m, const struct vlab_event *ev)
 		return 0;
 	}
 	m->commands++;
+	len = scmi_response(m, lie, ev->data, ev->out_len, resp);
+	err = vlab_complete(&m->lab, ev->queue, ev->id, resp, len,
+			    lie == SCMI_LIE_LONG ? 4096 : len, 0);
+	if (!err && scmi_is_async_reading(ev->data, ev->out_len, resp))
+		err = scmi_delayed_reading(m, get_le32(ev->data));
 	pthread_mutex_unlock(&m->lock);
-	len = scmi_response(lie, ev->data, ev->out_len, resp);
-	return vlab_complete(&m->lab, ev->queue, ev->id, resp, len,
-			     lie == SCMI_LIE_LONG ? 4096 : len, 0);
+	return err == -ENOSPC ? 0 : err;
 }
 
 int scmi_model_answer_held(struct scmi_model *m)
@@ -216,7 +344,7 @@ int scmi_model_answer_held(struct scmi_model *m)
 		return -ENOENT;
 	}
 	m->held = false;
-	len = scmi_response(SCMI_LIE_NONE, m->held_msg, m->held_len, resp);
+	len = scmi_response(m, SCMI_LIE_NONE, m->held_msg, m->held_len, resp);
 	err = vlab_complete(&m->lab, VIRTIO_SCMI_VQ_TX, m->held_id, resp, len, len, 0);
 	pthread_mutex_unlock(&m->lock);
 	return err;
@@ -260,24 +388,52 @@ unsigned int scmi_model_commands(struct scmi_model *m)
 	return n;
 }
 
-int scmi_model_send_event(struct scmi_model *m, const void *msg, uint32_t len,
-			  uint32_t used_len)
+static int scmi_send_event_locked(struct scmi_model *m, const void *msg, uint32_t len,
+				  uint32_t used_len)
 {
 	uint32_t id;
 	int err;
 
-	pthread_mutex_lock(&m->lock);
 	do {
-		if (!m->n_event_ids) {
-			pthread_mutex_unlock(&m->lock);
+		if (!m->n_event_ids)
 			return -ENOSPC;
-		}
 		id = m->event_ids[0];
 		memmove(m->event_ids, m->event_ids + 1, --m->n_event_ids * sizeof(id));
 		err = vlab_complete(&m->lab, VIRTIO_SCMI_VQ_RX, id, msg, len, used_len, 0);
 	} while (err == -ESTALE);	/* voided by a reset: the next one */
+	return err;
+}
+
+int scmi_model_send_event(struct scmi_model *m, const void *msg, uint32_t len,
+			  uint32_t used_len)
+{
+	int err;
+
+	pthread_mutex_lock(&m->lock);
+	err = scmi_send_event_locked(m, msg, len, used_len);
 	pthread_mutex_unlock(&m->lock);
 	return err;
+}
+
+int scmi_model_set_sensor(struct scmi_model *m, unsigned int id, int64_t value)
+{
+	uint8_t note[8 + 16];
+	int err = 0;
+
+	if (id >= SCMI_MODEL_SENSORS)
+		return -EINVAL;
+	pthread_mutex_lock(&m->lock);
+	m->sensors[id].value = value;
+	if (m->sensors[id].notify) {
+		put_le32(note, scmi_hdr(SCMI_PROTO_SENSOR, SCMI_SENSOR_UPDATE,
+					VIRTIO_SCMI_MSG_TYPE_NOTIFICATION, 0));
+		put_le32(note + 4, 1);	/* the agent: OSPM */
+		put_le32(note + 8, id);
+		put_reading(note + 12, value);
+		err = scmi_send_event_locked(m, note, sizeof(note), sizeof(note));
+	}
+	pthread_mutex_unlock(&m->lock);
+	return err ? err : m->sensors[id].notify;
 }
 
 int scmi_model_serve(struct scmi_model *m, int idle_ms)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * An SCMI platform (virtio device 32) played in the lab: the Base protocol
- * 2.1, and lies on request. Serve it from a thread (scmi_model_serve());
+ * 2.1, the Sensor protocol 3.1 (SCMI_MODEL_SENSORS sensors), and lies on
+ * request. Serve it from a thread (scmi_model_serve());
  * the other calls may come from any thread.
  */
 #ifndef SCMI_MODEL_H
@@ -23,6 +24,27 @@
 #define SCMI_PROTO_BASE		0x10
 #define SCMI_PROTO_SYSTEM	0x12
 #define SCMI_PROTO_SENSOR	0x15
+#define SCMI_SENSOR_VERSION	0x00030001
+#define SCMI_MODEL_SENSORS	7
+/* The sensor READING_GET answers with a delayed response. */
+#define SCMI_MODEL_ASYNC_SENSOR	5
+#define SCMI_SENSOR_UPDATE	0x1
+
+/**
+ * struct scmi_model_sensor - one sensor of the platform
+ * @name: its name; over 15 characters, the long name (NAME_GET).
+ * @class: its SCMI sensor class (2 temperature, 5 voltage, ...).
+ * @exponent: its unit's power of ten.
+ * @value: its reading.
+ * @notify: the agent asked for update notifications.
+ */
+struct scmi_model_sensor {
+	const char *name;
+	uint8_t class;
+	int8_t exponent;
+	int64_t value;
+	bool notify;
+};
 
 /* Lies, told in the next response (scmi_model_lie()). */
 enum scmi_lie {
@@ -49,6 +71,7 @@ struct scmi_model {
 	uint32_t event_ids[SCMI_MODEL_QUEUE_SIZE];	/* event buffers, oldest first */
 	unsigned int n_event_ids;
 	unsigned int commands;		/* answered */
+	struct scmi_model_sensor sensors[SCMI_MODEL_SENSORS];
 };
 
 int scmi_model_create(struct scmi_model *m, bool events);
@@ -69,6 +92,11 @@ int scmi_model_send_event(struct scmi_model *m, const void *msg, uint32_t len,
 /* Event buffers the model holds; commands it answered. */
 unsigned int scmi_model_event_buffers(struct scmi_model *m);
 unsigned int scmi_model_commands(struct scmi_model *m);
+/*
+ * Set a sensor's reading, and send SENSOR_UPDATE if the agent asked for
+ * it: 1 when sent, 0 when not asked, or -errno.
+ */
+int scmi_model_set_sensor(struct scmi_model *m, unsigned int id, int64_t value);
 uint32_t scmi_hdr(uint8_t protocol, uint8_t msg_id, uint8_t type, uint16_t token);
 
 #endif /* SCMI_MODEL_H */

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -620,6 +621,147 @@ TEST_F(scmi, racing_platform)
 	       errors_read);
 	close(errors);
 	close(fd);
+}
+
+/*
+ * The hwmon directory of the device's sensors, under their auxiliary
+ * device, into dir; false if there is none.
+ */
+static bool find_hwmon(struct scmi_dut *dut, char *dir, size_t size)
+{
+	char path[160], name[48];
+
+	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s", dut->vdev);
+	if (!sysfs_first_entry_prefixed(path, "virtio_scmi_agent.sensors.", name, sizeof(name)))
+		return false;
+	snprintf(path + strlen(path), sizeof(path) - strlen(path), "/%s/hwmon", name);
+	if (!sysfs_first_entry(path, name, sizeof(name)))
+		return false;
+	snprintf(dir, size, "%s/%s", path, name);
+	return true;
+}
+
+static int hwmon_attr(const char *dir, const char *name, char *buf, size_t size)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return sysfs_read(path, buf, size);
+}
+
+/*
+ * The platform's sensors in hwmon: labels, and values scaled to hwmon's
+ * units (negative ones too); the async sensor read through its delayed
+ * response; a class hwmon does not show, left out.
+ */
+TEST_F(scmi, sensors_in_hwmon)
+{
+	static const struct {
+		const char *channel, *label, *input;
+	} want[] = {
+		{ "temp1", "cpu_package_temperature", "45500" },
+		{ "in0", "vdd_core", "850" },
+		{ "curr1", "board_current", "1500" },
+		{ "power1", "soc_power", "2500000" },
+		{ "energy1", "soc_energy", "1234000000" },
+		{ "temp2", "ambient", "-5250" },
+	};
+	char dir[128], name[64], buf[96];
+	unsigned int i;
+
+	ASSERT_TRUE(find_hwmon(&self->dut, dir, sizeof(dir)));
+	ASSERT_EQ(0, hwmon_attr(dir, "name", buf, sizeof(buf)));
+	EXPECT_STREQ("scmi_sensors", buf);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		snprintf(name, sizeof(name), "%s_label", want[i].channel);
+		ASSERT_EQ(0, hwmon_attr(dir, name, buf, sizeof(buf)));
+		EXPECT_STREQ(want[i].label, buf);
+		snprintf(name, sizeof(name), "%s_input", want[i].channel);
+		ASSERT_EQ(0, hwmon_attr(dir, name, buf, sizeof(buf)));
+		EXPECT_STREQ(want[i].input, buf);
+	}
+	EXPECT_EQ(-ENOENT, hwmon_attr(dir, "temp3_input", buf, sizeof(buf)));
+	EXPECT_EQ(-ENOENT, hwmon_attr(dir, "fan1_input", buf, sizeof(buf)));
+}
+
+/*
+ * Readings that lie reach the reader as errors, never as values: a reading
+ * cut short (EPROTO), one hwmon's long cannot hold (ERANGE); then the
+ * truth reads again.
+ */
+TEST_F(scmi, sensor_readings_that_lie)
+{
+	char dir[128], buf[32];
+
+	ASSERT_TRUE(find_hwmon(&self->dut, dir, sizeof(dir)));
+	scmi_model_lie(&self->dut.m, SCMI_LIE_SHORT, 1);
+	EXPECT_EQ(-EPROTO, hwmon_attr(dir, "temp1_input", buf, sizeof(buf)));
+	/* soc_power, in mW: hwmon's µW overflow */
+	ASSERT_LE(0, scmi_model_set_sensor(&self->dut.m, 3, INT64_MAX / 10));
+	EXPECT_EQ(-ERANGE, hwmon_attr(dir, "power1_input", buf, sizeof(buf)));
+	ASSERT_LE(0, scmi_model_set_sensor(&self->dut.m, 3, -2500));
+	ASSERT_EQ(0, hwmon_attr(dir, "power1_input", buf, sizeof(buf)));
+	EXPECT_STREQ("-2500000", buf);
+	ASSERT_EQ(0, hwmon_attr(dir, "temp1_input", buf, sizeof(buf)));
+	EXPECT_STREQ("45500", buf);
+}
+
+/* A sensor update notification wakes poll() on the channel's input. */
+TEST_F(scmi, sensor_update_wakes_poll)
+{
+	char dir[128], path[192], buf[32];
+	struct pollfd pfd;
+	int fd;
+
+	ASSERT_TRUE(find_hwmon(&self->dut, dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/in0_input", dir);
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, read(fd, buf, sizeof(buf)));
+	pfd.fd = fd;
+	pfd.events = POLLPRI | POLLERR;
+	EXPECT_EQ(0, poll(&pfd, 1, 200));
+	ASSERT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) > 0, 5000));
+	ASSERT_EQ(1, scmi_model_set_sensor(&self->dut.m, 1, 900000));
+	EXPECT_EQ(1, poll(&pfd, 1, 5000));
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	memset(buf, 0, sizeof(buf));
+	ASSERT_LT(0, read(fd, buf, sizeof(buf) - 1));
+	EXPECT_STREQ("900\n", buf);
+	close(fd);
+}
+
+/*
+ * lm-sensors' sensors shows exactly the model's sensors, labels and values
+ * in its units (°C, V, A, W, J), as a virtual device: 'label=value' lines
+ * of 'sensors -u', sorted.
+ */
+TEST_F(scmi, sensors_tool)
+{
+	static const char want[] =
+		"ambient=-5.250\n"
+		"board_current=1.500\n"
+		"cpu_package_temperature=45.500\n"
+		"soc_energy=1234.000\n"
+		"soc_power=2.500\n"
+		"vdd_core=0.850\n";
+	char got[512] = "";
+	FILE *out;
+	size_t n;
+
+	ASSERT_EQ(0, system("sensors -u scmi_sensors-virtual-0 >/tmp/scmi_test.sensors 2>&1")) {
+		system("sed 's/^/# /' /tmp/scmi_test.sensors");
+	}
+	out = popen("awk '/^[^ ].*:$/ { label = substr($0, 1, length($0) - 1) }"
+		    " /^  [a-z]+[0-9]+_input:/ { print label \"=\" $2 }'"
+		    " /tmp/scmi_test.sensors | sort", "r");
+	ASSERT_NE(NULL, out);
+	n = fread(got, 1, sizeof(got) - 1, out);
+	got[n] = 0;
+	pclose(out);
+	EXPECT_STREQ(want, got) {
+		system("sed 's/^/# /' /tmp/scmi_test.sensors");
+	}
 }
 
 /* A reader waiting on the raw interface when the device goes: ENODEV. */
