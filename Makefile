@@ -99,7 +99,7 @@ LAB := tools/testing/virtio-lab
 SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
 	build/tests/vlab-can build/tests/vlab-rpmb build/tests/rpmb_test build/tests/vlab-watchdog \
-	build/tests/watchdog-test build/tests/watchdog_test build/tests/scmi_test build/tests/media_test build/tests/vlab-media build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
+	build/tests/watchdog-test build/tests/watchdog_test build/tests/scmi_test build/tests/vlab-scmi build/tests/media_test build/tests/vlab-media build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
 	build/tests/vhost-can-bench \
 	build/tests/vhost_i2c_test build/tests/i2c-bench build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB) \
@@ -149,6 +149,10 @@ build/tests/scmi_test: $(LAB)/scmi_test.c $(LAB)/scmi_model.c $(LAB_LIB) $(LAB_H
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests \
 		$< $(LAB)/scmi_model.c $(LAB_LIB) -lpthread -o $@
+
+build/tests/vlab-scmi: $(LAB)/vlab-scmi.c $(LAB)/scmi_model.c $(LAB_LIB) $(LAB_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) $< $(LAB)/scmi_model.c $(LAB_LIB) -lpthread -o $@
 
 MEDIA_LIB := $(LAB)/media_model.c $(LAB)/media_proxy.c $(LAB)/media_device.c
 build/tests/vlab-media: build/tests/%: $(LAB)/%.c $(MEDIA_LIB) $(LAB_LIB) $(LAB_HEADERS)

@@ -4,8 +4,9 @@
  * transport, for kernels whose SCMI core is not built or cannot bind (it
  * needs a device tree). The transport and the message exchange:
  * virtio_scmi_agent_core.c; the Base protocol: virtio_scmi_agent_base.c;
- * the Sensor protocol: virtio_scmi_agent_sensors.c; the raw message
- * interface: virtio_scmi_agent_raw.c.
+ * the Sensor protocol: virtio_scmi_agent_sensors.c; the System Power
+ * protocol: virtio_scmi_agent_power.c; the raw message interface:
+ * virtio_scmi_agent_raw.c.
  */
 #ifndef _VIRTIO_SCMI_AGENT_H
 #define _VIRTIO_SCMI_AGENT_H
@@ -29,6 +30,7 @@
 #define VSCMI_TOKENS		1024
 
 #define VSCMI_PROTO_BASE	0x10
+#define VSCMI_PROTO_SYSTEM	0x12
 #define VSCMI_PROTO_SENSOR	0x15
 /* Agents whose names the Base protocol reads and sysfs shows. */
 #define VSCMI_MAX_AGENTS	16
@@ -204,9 +206,17 @@ extern const struct attribute_group vscmi_base_group;
 
 int vscmi_sensors_create(struct vscmi *sa);
 void vscmi_sensors_destroy(struct vscmi *sa);
+void vscmi_sensors_restore(struct vscmi *sa);
 void vscmi_sensors_notification(struct vscmi *sa, const struct vscmi_pdu *pdu);
 int vscmi_sensors_init(void);
 void vscmi_sensors_exit(void);
+
+int vscmi_power_create(struct vscmi *sa);
+void vscmi_power_restore(struct vscmi *sa);
+void vscmi_power_destroy(struct vscmi *sa);
+void vscmi_power_notification(struct vscmi *sa, const struct vscmi_pdu *pdu);
+int vscmi_power_init(void);
+void vscmi_power_exit(void);
 
 int vscmi_raw_create(struct vscmi *sa);
 void vscmi_raw_shutdown(struct vscmi *sa);

@@ -410,6 +410,8 @@ static void vscmi_dispatch_event(struct vscmi *sa, const struct vscmi_pdu *pdu)
 	case VIRTIO_SCMI_MSG_TYPE_NOTIFICATION:
 		if (vscmi_hdr_protocol(hdr) == VSCMI_PROTO_SENSOR)
 			vscmi_sensors_notification(sa, pdu);
+		else if (vscmi_hdr_protocol(hdr) == VSCMI_PROTO_SYSTEM)
+			vscmi_power_notification(sa, pdu);
 		vscmi_raw_queue_notification(sa, pdu);
 		return;
 	default:
@@ -608,6 +610,10 @@ static int vscmi_probe(struct virtio_device *vdev)
 	if (err)
 		dev_err(&vdev->dev, "the platform's Sensor protocol failed (%d): no hwmon device\n",
 			err);
+	err = vscmi_power_create(sa);
+	if (err)
+		dev_err(&vdev->dev, "the platform's System Power protocol failed (%d): its requests are not served\n",
+			err);
 	/* sysfs and the raw interface last: they say the probe is over */
 	err = sysfs_create_group(&vdev->dev.kobj, &vscmi_base_group);
 	if (err)
@@ -625,6 +631,7 @@ remove_group:
 	sysfs_remove_group(&vdev->dev.kobj, &vscmi_base_group);
 destroy_sensors:
 	vscmi_stop(sa);
+	vscmi_power_destroy(sa);
 	vscmi_sensors_destroy(sa);
 	goto free_events;
 stop:
@@ -646,6 +653,7 @@ static void vscmi_remove(struct virtio_device *vdev)
 	sysfs_remove_group(&vdev->dev.kobj, &vscmi_base_group);
 	/* the reset first: it ends the reads of hwmon and the raw files */
 	vscmi_stop(sa);
+	vscmi_power_destroy(sa);
 	vscmi_sensors_destroy(sa);
 	vscmi_raw_destroy(sa);
 	kfree(sa->events);
@@ -662,7 +670,16 @@ static int vscmi_freeze(struct virtio_device *vdev)
 
 static int vscmi_restore(struct virtio_device *vdev)
 {
-	return vscmi_start(vdev->priv);
+	struct vscmi *sa = vdev->priv;
+	int err;
+
+	err = vscmi_start(sa);
+	if (err)
+		return err;
+	/* a reset device forgot what the agent asked to be told */
+	vscmi_sensors_restore(sa);
+	vscmi_power_restore(sa);
+	return 0;
 }
 #endif
 
@@ -699,11 +716,16 @@ static int __init vscmi_init(void)
 	err = vscmi_sensors_init();
 	if (err)
 		goto raw_exit;
-	err = register_virtio_driver(&vscmi_driver);
+	err = vscmi_power_init();
 	if (err)
 		goto sensors_exit;
+	err = register_virtio_driver(&vscmi_driver);
+	if (err)
+		goto power_exit;
 	return 0;
 
+power_exit:
+	vscmi_power_exit();
 sensors_exit:
 	vscmi_sensors_exit();
 raw_exit:
@@ -714,6 +736,7 @@ raw_exit:
 static void __exit vscmi_exit(void)
 {
 	unregister_virtio_driver(&vscmi_driver);
+	vscmi_power_exit();
 	vscmi_sensors_exit();
 	vscmi_raw_exit();
 	ida_destroy(&vscmi_ida);

@@ -60,6 +60,7 @@ static const struct {
  * @channel: its channel among those of its kind.
  * @exponent: its unit's power of ten, as it reported.
  * @async: READING_GET answers with a delayed response.
+ * @updates: the agent asks for its update notifications.
  * @label: its name.
  */
 struct vscmi_sensor {
@@ -68,6 +69,7 @@ struct vscmi_sensor {
 	unsigned int channel;
 	int exponent;
 	bool async;
+	bool updates;
 	char label[VSCMI_SENSOR_NAME_LEN + 1];
 };
 
@@ -344,7 +346,8 @@ static int vscmi_sensors_describe(struct vscmi_sensors *ss, unsigned int total)
 			off += n;
 			for (j = 0; j < ss->n; j++) {
 				if (ss->sensors[j].id == s->id) {
-					dev_err(&sa->vdev->dev, "sensor %u described twice\n", s->id);
+					dev_err(&sa->vdev->dev, "sensor %u described twice\n",
+						s->id);
 					return -EPROTO;
 				}
 			}
@@ -354,7 +357,8 @@ static int vscmi_sensors_describe(struct vscmi_sensors *ss, unsigned int total)
 			s->kind = kind;
 			if (attr_low & VSCMI_SENSOR_EXTENDED_NAME)
 				vscmi_sensor_name(ss, s);
-			if (attr_low & VSCMI_SENSOR_CONTINUOUS && sa->events)
+			s->updates = attr_low & VSCMI_SENSOR_CONTINUOUS && sa->events;
+			if (s->updates)
 				vscmi_sensor_notify_on(ss, s);
 			ss->n++;
 		}
@@ -501,6 +505,30 @@ void vscmi_sensors_destroy(struct vscmi *sa)
 		return;
 	auxiliary_device_delete(&ss->adev);
 	auxiliary_device_uninit(&ss->adev);
+}
+
+/**
+ * vscmi_sensors_restore - ask for the update notifications again, after a
+ *	reset
+ * @sa: the agent, its queues running
+ */
+void vscmi_sensors_restore(struct vscmi *sa)
+{
+	struct vscmi_sensors *ss;
+	unsigned int i;
+
+	/* a reference, not the lock, across the commands */
+	mutex_lock(&sa->sensors_lock);
+	ss = sa->sensors;
+	if (ss)
+		get_device(&ss->adev.dev);
+	mutex_unlock(&sa->sensors_lock);
+	if (!ss)
+		return;
+	for (i = 0; i < ss->n; i++)
+		if (ss->sensors[i].updates)
+			vscmi_sensor_notify_on(ss, &ss->sensors[i]);
+	put_device(&ss->adev.dev);
 }
 
 static int vscmi_sensors_probe(struct auxiliary_device *adev,

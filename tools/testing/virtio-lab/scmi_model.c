@@ -221,6 +221,28 @@ static int32_t scmi_sensor(struct scmi_model *m, uint8_t msg_id, const uint8_t *
 	return VIRTIO_SCMI_STATUS_NOT_SUPPORTED;
 }
 
+/* The System Power protocol, under m->lock: it only tells of requests. */
+static int32_t scmi_system(struct scmi_model *m, uint8_t msg_id, const uint8_t *in,
+			   uint32_t in_len, uint8_t *out, uint32_t *out_len)
+{
+	switch (msg_id) {
+	case 0x0:
+		put_le32(out, SCMI_SYSTEM_VERSION);
+		*out_len = 4;
+		return 0;
+	case 0x1:
+		put_le32(out, 0);	/* neither warm reset nor suspend */
+		*out_len = 4;
+		return 0;
+	case SCMI_SYSTEM_POWER_STATE_NOTIFY:
+		if (in_len < 4)
+			return VIRTIO_SCMI_STATUS_PROTOCOL_ERROR;
+		m->power_notify = get_le32(in) & 1;
+		return 0;
+	}
+	return VIRTIO_SCMI_STATUS_NOT_SUPPORTED;
+}
+
 static int32_t scmi_answer(struct scmi_model *m, const uint8_t *msg, uint32_t len,
 			   uint8_t *out, uint32_t *out_len)
 {
@@ -233,11 +255,8 @@ static int32_t scmi_answer(struct scmi_model *m, const uint8_t *msg, uint32_t le
 		return scmi_base(msg_id, msg + 4, len - 4, out, out_len);
 	if (protocol == SCMI_PROTO_SENSOR)
 		return scmi_sensor(m, msg_id, msg + 4, len - 4, out, out_len);
-	if (msg_id == 0 && protocol == SCMI_PROTO_SYSTEM) {
-		put_le32(out, 0x20001);
-		*out_len = 4;
-		return 0;
-	}
+	if (protocol == SCMI_PROTO_SYSTEM)
+		return scmi_system(m, msg_id, msg + 4, len - 4, out, out_len);
 	return VIRTIO_SCMI_STATUS_NOT_SUPPORTED;
 }
 
@@ -286,7 +305,8 @@ static int scmi_delayed_reading(struct scmi_model *m, uint32_t hdr)
 	uint8_t delayed[8 + 4 + 16];
 
 	hdr &= ~VIRTIO_SCMI_HDR_TYPE_MASK;
-	put_le32(delayed, hdr | VIRTIO_SCMI_MSG_TYPE_DELAYED_RESPONSE << VIRTIO_SCMI_HDR_TYPE_SHIFT);
+	put_le32(delayed,
+		 hdr | VIRTIO_SCMI_MSG_TYPE_DELAYED_RESPONSE << VIRTIO_SCMI_HDR_TYPE_SHIFT);
 	put_le32(delayed + 4, 0);
 	put_le32(delayed + 8, SCMI_MODEL_ASYNC_SENSOR);
 	put_reading(delayed + 12, m->sensors[SCMI_MODEL_ASYNC_SENSOR].value);
@@ -436,9 +456,29 @@ int scmi_model_set_sensor(struct scmi_model *m, unsigned int id, int64_t value)
 	return err ? err : m->sensors[id].notify;
 }
 
+int scmi_model_request_power(struct scmi_model *m, uint32_t flags, uint32_t state,
+			     uint32_t timeout_ms)
+{
+	uint8_t note[20];
+	int err = 0;
+
+	put_le32(note, scmi_hdr(SCMI_PROTO_SYSTEM, SCMI_SYSTEM_POWER_STATE_NOTIFIER,
+				VIRTIO_SCMI_MSG_TYPE_NOTIFICATION, 0));
+	put_le32(note + 4, 0);	/* the agent: the platform */
+	put_le32(note + 8, flags);
+	put_le32(note + 12, state);
+	put_le32(note + 16, timeout_ms);
+	pthread_mutex_lock(&m->lock);
+	if (m->power_notify)
+		err = scmi_send_event_locked(m, note, sizeof(note), sizeof(note));
+	pthread_mutex_unlock(&m->lock);
+	return err ? err : m->power_notify;
+}
+
 int scmi_model_serve(struct scmi_model *m, int idle_ms)
 {
 	struct vlab_event *ev;
+	unsigned int i;
 	int err;
 
 	for (;;) {
@@ -451,6 +491,10 @@ int scmi_model_serve(struct scmi_model *m, int idle_ms)
 			pthread_mutex_lock(&m->lock);
 			m->n_event_ids = 0;
 			m->held = false;
+			/* a reset platform forgets who asked to be told */
+			m->power_notify = false;
+			for (i = 0; i < SCMI_MODEL_SENSORS; i++)
+				m->sensors[i].notify = false;
 			pthread_mutex_unlock(&m->lock);
 			break;
 		case VLAB_EVENT_CHAIN:

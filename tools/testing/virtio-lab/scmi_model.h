@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * An SCMI platform (virtio device 32) played in the lab: the Base protocol
- * 2.1, the Sensor protocol 3.1 (SCMI_MODEL_SENSORS sensors), and lies on
- * request. Serve it from a thread (scmi_model_serve());
- * the other calls may come from any thread.
+ * 2.1, the Sensor protocol 3.1 (SCMI_MODEL_SENSORS sensors), the System
+ * Power protocol 2.1 (its requests, on demand), and lies on request. Serve
+ * it from a thread (scmi_model_serve()); the other calls may come from any
+ * thread.
  */
 #ifndef SCMI_MODEL_H
 #define SCMI_MODEL_H
@@ -28,7 +29,23 @@
 #define SCMI_MODEL_SENSORS	7
 /* The sensor READING_GET answers with a delayed response. */
 #define SCMI_MODEL_ASYNC_SENSOR	5
+/*
+ * Sensor notifications: a trip point the agent never asks for, which the
+ * tests send as a notification it only passes on; an update.
+ */
+#define SCMI_SENSOR_TRIP_POINT_EVENT 0x0
 #define SCMI_SENSOR_UPDATE	0x1
+#define SCMI_SYSTEM_VERSION	0x00020001
+#define SCMI_SYSTEM_POWER_STATE_NOTIFY	0x5
+#define SCMI_SYSTEM_POWER_STATE_NOTIFIER 0x0
+#define SCMI_SYSTEM_GRACEFUL	1u
+enum scmi_system_state {
+	SCMI_SYSTEM_SHUTDOWN,
+	SCMI_SYSTEM_COLD_RESET,
+	SCMI_SYSTEM_WARM_RESET,
+	SCMI_SYSTEM_POWER_UP,
+	SCMI_SYSTEM_SUSPEND,
+};
 
 /**
  * struct scmi_model_sensor - one sensor of the platform
@@ -72,6 +89,7 @@ struct scmi_model {
 	unsigned int n_event_ids;
 	unsigned int commands;		/* answered */
 	struct scmi_model_sensor sensors[SCMI_MODEL_SENSORS];
+	bool power_notify;		/* the agent asked for power requests */
 };
 
 int scmi_model_create(struct scmi_model *m, bool events);
@@ -97,6 +115,12 @@ unsigned int scmi_model_commands(struct scmi_model *m);
  * it: 1 when sent, 0 when not asked, or -errno.
  */
 int scmi_model_set_sensor(struct scmi_model *m, unsigned int id, int64_t value);
+/*
+ * Request a system state (SCMI_SYSTEM_*, flags SCMI_SYSTEM_GRACEFUL or 0)
+ * if the agent asked to be told: 1 when sent, 0 when not asked, or -errno.
+ */
+int scmi_model_request_power(struct scmi_model *m, uint32_t flags, uint32_t state,
+			     uint32_t timeout_ms);
 uint32_t scmi_hdr(uint8_t protocol, uint8_t msg_id, uint8_t type, uint16_t token);
 
 #endif /* SCMI_MODEL_H */
