@@ -541,7 +541,6 @@ static void vscmi_stop(struct vscmi *sa)
 	spin_lock_irq(&sa->event_lock);
 	sa->gone = true;
 	spin_unlock_irq(&sa->event_lock);
-	cancel_work_sync(&sa->event_work);
 
 	virtio_reset_device(sa->vdev);
 	vreq_queue_give_back(&sa->commands, -ENODEV);
@@ -556,6 +555,11 @@ static void vscmi_stop(struct vscmi *sa)
 	}
 	spin_unlock_irq(&sa->event_lock);
 	sa->vdev->config->del_vqs(sa->vdev);
+	/*
+	 * Last: until the queues went, a callback could queue it again. A run
+	 * that sees 'gone' touches nothing.
+	 */
+	cancel_work_sync(&sa->event_work);
 	sa->cmd_vq = NULL;
 	sa->event_vq = NULL;
 
