@@ -799,6 +799,123 @@ TEST_F(scmi, sensors_tool)
 	}
 }
 
+/*
+ * The test VM's init writes the power requests its shutdown path received
+ * to this file, one per line, and carries out the last once the command
+ * ends (tools/testing/vm/init). Elsewhere a request would power the
+ * machine off: the tests that make one are skipped there.
+ */
+#define VM_INIT_RUN "/run/vx"
+#define VM_SHUTDOWN_LOG VM_INIT_RUN "/shutdown"
+
+/* How many of the requests init's shutdown path received were what. */
+static int shutdown_requests(const char *what)
+{
+	FILE *f = fopen(VM_SHUTDOWN_LOG, "r");
+	char line[32];
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		n += !strcmp(line, what);
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/*
+ * A graceful shutdown request runs init's shutdown path (the kernel's
+ * orderly_poweroff(): /sbin/poweroff, which signals init); a second
+ * request while it runs is ignored.
+ */
+TEST_F(scmi, graceful_poweroff_request)
+{
+	int poweroffs = shutdown_requests("poweroff"), reboots = shutdown_requests("reboot");
+
+	if (access(VM_INIT_RUN, F_OK))
+		SKIP(return, "it powers the machine off: only in the test VM");
+	ASSERT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) > 1, 5000));
+	ASSERT_EQ(1, scmi_model_request_power(&self->dut.m, SCMI_SYSTEM_GRACEFUL,
+					      SCMI_SYSTEM_SHUTDOWN, 600000));
+	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut,
+				      "graceful shutdown requested by agent 0, within 600000 ms"),
+			       5000));
+	EXPECT_TRUE(WAIT_UNTIL(shutdown_requests("poweroff") == poweroffs + 1, 10000));
+	ASSERT_EQ(1, scmi_model_request_power(&self->dut.m, SCMI_SYSTEM_GRACEFUL,
+					      SCMI_SYSTEM_COLD_RESET, 600000));
+	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut, "graceful cold reset by agent 0: "
+				      "the system is already going down"), 5000));
+	EXPECT_EQ(reboots, shutdown_requests("reboot"));
+}
+
+/* A graceful reset request runs it too (orderly_reboot(): /sbin/reboot). */
+TEST_F(scmi, graceful_reboot_request)
+{
+	int reboots = shutdown_requests("reboot");
+
+	if (access(VM_INIT_RUN, F_OK))
+		SKIP(return, "it restarts the machine: only in the test VM");
+	ASSERT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) > 0, 5000));
+	ASSERT_EQ(1, scmi_model_request_power(&self->dut.m, SCMI_SYSTEM_GRACEFUL,
+					      SCMI_SYSTEM_WARM_RESET, 0));
+	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut,
+				      "graceful warm reset requested by agent 0, within 0 ms"),
+			       5000));
+	EXPECT_TRUE(WAIT_UNTIL(shutdown_requests("reboot") == reboots + 1, 10000));
+}
+
+/*
+ * Requests not served reach no shutdown path: forceful ones (the platform
+ * carries them out), other states than shutdown and reset, and requests
+ * cut short.
+ */
+TEST_F(scmi, unserved_power_requests)
+{
+	int poweroffs = shutdown_requests("poweroff"), reboots = shutdown_requests("reboot");
+	uint8_t note[16];
+
+	if (access(VM_INIT_RUN, F_OK))
+		SKIP(return, "a wrong request would power the machine off: only in the test VM");
+	ASSERT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&self->dut.m) > 2, 5000));
+	ASSERT_EQ(1, scmi_model_request_power(&self->dut.m, 0, SCMI_SYSTEM_SHUTDOWN, 1000));
+	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut,
+				      "forceful shutdown by agent 0: left to the platform"), 5000));
+	ASSERT_EQ(1, scmi_model_request_power(&self->dut.m, SCMI_SYSTEM_GRACEFUL,
+					      SCMI_SYSTEM_SUSPEND, 1000));
+	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut,
+				      "system state 4 requested by agent 0: not served"), 5000));
+	/* Version 2.1 has a timeout: a request without one is cut short. */
+	put_le32(note, scmi_hdr(SCMI_PROTO_SYSTEM, SCMI_SYSTEM_POWER_STATE_NOTIFIER,
+				VIRTIO_SCMI_MSG_TYPE_NOTIFICATION, 0));
+	put_le32(note + 4, 0);
+	put_le32(note + 8, SCMI_SYSTEM_GRACEFUL);
+	put_le32(note + 12, SCMI_SYSTEM_SHUTDOWN);
+	ASSERT_EQ(0, send_event(&self->dut, note, sizeof(note)));
+	EXPECT_TRUE(WAIT_UNTIL(logged(&self->dut, "system power request of 16 bytes: ignored"),
+			       5000));
+	usleep(200000);
+	EXPECT_EQ(poweroffs, shutdown_requests("poweroff"));
+	EXPECT_EQ(reboots, shutdown_requests("reboot"));
+}
+
+/* One platform drives the system's power: a second is not asked. */
+TEST_F(scmi, one_platform_serves_power)
+{
+	struct scmi_dut *second = calloc(1, sizeof(*second));
+	char text[96];
+
+	ASSERT_NE(NULL, second);
+	ASSERT_EQ(0, dut_start(second, true));
+	snprintf(text, sizeof(text), "system power requests are served from %s", self->dut.vdev);
+	EXPECT_TRUE(logged(second, text));
+	EXPECT_TRUE(WAIT_UNTIL(scmi_model_event_buffers(&second->m) > 0, 5000));
+	EXPECT_EQ(0, scmi_model_request_power(&second->m, SCMI_SYSTEM_GRACEFUL,
+					      SCMI_SYSTEM_SHUTDOWN, 0));
+	dut_stop(second);
+	free(second);
+}
+
 /* A reader waiting on the raw interface when the device goes: ENODEV. */
 static void *blocked_read(void *arg)
 {
