@@ -174,7 +174,10 @@ def render_value(value, hexa):
     if value < 0:
         return f"({value})"
     if hexa:
-        return f"0x{value:04x}" if value <= 0xffff else f"0x{value:x}"
+        # as wide as the field the value belongs in: 16 or 32 bits
+        if value <= 0xffff:
+            return f"0x{value:04x}"
+        return f"0x{value:08x}" if value <= 0xffffffff else f"0x{value:x}"
     return str(value)
 
 

@@ -5,6 +5,7 @@
  *	Documentation/virtio/specs/entropy.yaml
  *	Documentation/virtio/specs/i2c.yaml
  *	Documentation/virtio/specs/media.yaml
+ *	Documentation/virtio/specs/param.yaml
  *	Documentation/virtio/specs/rpmb.yaml
  *	Documentation/virtio/specs/scmi.yaml
  *	Documentation/virtio/specs/watchdog.yaml
@@ -23,6 +24,7 @@
 #include <linux/virtio_extra/virtio_rng.h>
 #include <linux/virtio_extra/virtio_i2c.h>
 #include <linux/virtio_extra/virtio_media.h>
+#include <linux/virtio_extra/virtio_param.h>
 #include <linux/virtio_extra/virtio_rpmb.h>
 #include <linux/virtio_extra/virtio_scmi.h>
 #include <linux/virtio_extra/virtio_watchdog.h>
@@ -370,6 +372,180 @@ static void vx_layout_virtio_media_event_event(struct vx_layout_ctx *ctx)
 			offsetof(typeof(*p), event), 8, 136);
 }
 
+static void vx_layout_virtio_param_config(struct vx_layout_ctx *ctx)
+{
+	struct virtio_param_config *p = vx_layout_struct(ctx, sizeof(*p), 16);
+
+	p->num_properties = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "num_properties",
+			 offsetof(typeof(*p), num_properties), 0, VX_LE32);
+	p->max_config_size = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "max_config_size",
+			 offsetof(typeof(*p), max_config_size), 4, VX_LE32);
+	p->max_value_size = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "max_value_size",
+			 offsetof(typeof(*p), max_value_size), 8, VX_LE32);
+	p->max_areas = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "max_areas",
+			 offsetof(typeof(*p), max_areas), 12, VX_LE16);
+	p->reserved = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 14, VX_LE16);
+}
+
+static void vx_layout_virtio_param_req(struct vx_layout_ctx *ctx)
+{
+	struct virtio_param_req *p = vx_layout_struct(ctx, sizeof(*p), 16);
+
+	p->type = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "type",
+			 offsetof(typeof(*p), type), 0, VX_LE16);
+	p->reserved = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 2, VX_LE16);
+	p->prop = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "prop",
+			 offsetof(typeof(*p), prop), 4, VX_LE32);
+	p->area = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "area",
+			 offsetof(typeof(*p), area), 8, VX_LE32);
+	p->arg = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "arg",
+			 offsetof(typeof(*p), arg), 12, VX_LE32);
+}
+
+static void vx_layout_virtio_param_resp(struct vx_layout_ctx *ctx)
+{
+	struct virtio_param_resp *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	p->status = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "status",
+			 offsetof(typeof(*p), status), 0, VX_LE32);
+	p->len = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "len",
+			 offsetof(typeof(*p), len), 4, VX_LE32);
+}
+
+static void vx_layout_virtio_param_configs(struct vx_layout_ctx *ctx)
+{
+	struct virtio_param_configs *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	p->count = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "count",
+			 offsetof(typeof(*p), count), 0, VX_LE32);
+	p->next = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "next",
+			 offsetof(typeof(*p), next), 4, VX_LE32);
+}
+
+static void vx_layout_virtio_param_prop_config(struct vx_layout_ctx *ctx)
+{
+	struct virtio_param_prop_config *p = vx_layout_struct(ctx, sizeof(*p), 56);
+
+	p->prop = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "prop",
+			 offsetof(typeof(*p), prop), 0, VX_LE32);
+	p->size = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "size",
+			 offsetof(typeof(*p), size), 4, VX_LE16);
+	p->access = (0x5a);
+	vx_layout_scalar(ctx, "access",
+			 offsetof(typeof(*p), access), 6, VX_U8);
+	p->change_mode = (0x5a);
+	vx_layout_scalar(ctx, "change_mode",
+			 offsetof(typeof(*p), change_mode), 7, VX_U8);
+	p->min_sample_rate_mhz = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "min_sample_rate_mhz",
+			 offsetof(typeof(*p), min_sample_rate_mhz), 8, VX_LE32);
+	p->max_sample_rate_mhz = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "max_sample_rate_mhz",
+			 offsetof(typeof(*p), max_sample_rate_mhz), 12, VX_LE32);
+	p->num_areas = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "num_areas",
+			 offsetof(typeof(*p), num_areas), 16, VX_LE16);
+	p->num_enum_values = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "num_enum_values",
+			 offsetof(typeof(*p), num_enum_values), 18, VX_LE16);
+	p->reserved = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 20, VX_LE32);
+	memset(&p->name, VX_LAYOUT_FILL, sizeof(p->name));
+	vx_layout_bytes(ctx, "name",
+			offsetof(typeof(*p), name), 24, 32);
+}
+
+static void vx_layout_virtio_param_area_config(struct vx_layout_ctx *ctx)
+{
+	struct virtio_param_area_config *p = vx_layout_struct(ctx, sizeof(*p), 24);
+
+	p->area = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "area",
+			 offsetof(typeof(*p), area), 0, VX_LE32);
+	p->access = (0x5a);
+	vx_layout_scalar(ctx, "access",
+			 offsetof(typeof(*p), access), 4, VX_U8);
+	memset(&p->reserved, VX_LAYOUT_FILL, sizeof(p->reserved));
+	vx_layout_bytes(ctx, "reserved",
+			offsetof(typeof(*p), reserved), 5, 3);
+	p->min = vx_cpu_to_le64(0x0102030405060708ULL);
+	vx_layout_scalar(ctx, "min",
+			 offsetof(typeof(*p), min), 8, VX_LE64);
+	p->max = vx_cpu_to_le64(0x0102030405060708ULL);
+	vx_layout_scalar(ctx, "max",
+			 offsetof(typeof(*p), max), 16, VX_LE64);
+}
+
+static void vx_layout_virtio_param_value(struct vx_layout_ctx *ctx)
+{
+	struct virtio_param_value *p = vx_layout_struct(ctx, sizeof(*p), 24);
+
+	p->prop = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "prop",
+			 offsetof(typeof(*p), prop), 0, VX_LE32);
+	p->area = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "area",
+			 offsetof(typeof(*p), area), 4, VX_LE32);
+	p->timestamp = vx_cpu_to_le64(0x0102030405060708ULL);
+	vx_layout_scalar(ctx, "timestamp",
+			 offsetof(typeof(*p), timestamp), 8, VX_LE64);
+	p->status = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "status",
+			 offsetof(typeof(*p), status), 16, VX_LE32);
+	p->len = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "len",
+			 offsetof(typeof(*p), len), 20, VX_LE32);
+}
+
+static void vx_layout_virtio_param_subscribe(struct vx_layout_ctx *ctx)
+{
+	struct virtio_param_subscribe *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	p->sample_rate_mhz = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "sample_rate_mhz",
+			 offsetof(typeof(*p), sample_rate_mhz), 0, VX_LE32);
+	p->flags = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "flags",
+			 offsetof(typeof(*p), flags), 4, VX_LE16);
+	p->num_areas = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "num_areas",
+			 offsetof(typeof(*p), num_areas), 6, VX_LE16);
+}
+
+static void vx_layout_virtio_param_event(struct vx_layout_ctx *ctx)
+{
+	struct virtio_param_event *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	p->type = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "type",
+			 offsetof(typeof(*p), type), 0, VX_LE16);
+	p->reserved = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 2, VX_LE16);
+	p->error = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "error",
+			 offsetof(typeof(*p), error), 4, VX_LE32);
+}
+
 static void vx_layout_virtio_rpmb_config(struct vx_layout_ctx *ctx)
 {
 	struct virtio_rpmb_config *p = vx_layout_struct(ctx, sizeof(*p), 3);
@@ -552,6 +728,15 @@ static const struct vx_layout vx_uapi_layouts[] = {
 	{ "virtio_media_event_error", vx_layout_virtio_media_event_error },
 	{ "virtio_media_event_dqbuf", vx_layout_virtio_media_event_dqbuf },
 	{ "virtio_media_event_event", vx_layout_virtio_media_event_event },
+	{ "virtio_param_config", vx_layout_virtio_param_config },
+	{ "virtio_param_req", vx_layout_virtio_param_req },
+	{ "virtio_param_resp", vx_layout_virtio_param_resp },
+	{ "virtio_param_configs", vx_layout_virtio_param_configs },
+	{ "virtio_param_prop_config", vx_layout_virtio_param_prop_config },
+	{ "virtio_param_area_config", vx_layout_virtio_param_area_config },
+	{ "virtio_param_value", vx_layout_virtio_param_value },
+	{ "virtio_param_subscribe", vx_layout_virtio_param_subscribe },
+	{ "virtio_param_event", vx_layout_virtio_param_event },
 	{ "virtio_rpmb_config", vx_layout_virtio_rpmb_config },
 	{ "virtio_rpmb_frame", vx_layout_virtio_rpmb_frame },
 	{ "virtio_scmi_request", vx_layout_virtio_scmi_request },

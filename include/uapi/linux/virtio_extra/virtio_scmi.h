@@ -47,11 +47,11 @@
 /* Protocol ID, bits 17..10. */
 #define VIRTIO_SCMI_HDR_PROTOCOL_SHIFT 0x000a
 /* Protocol ID field. */
-#define VIRTIO_SCMI_HDR_PROTOCOL_MASK 0x3fc00
+#define VIRTIO_SCMI_HDR_PROTOCOL_MASK 0x0003fc00
 /* Sequence token, bits 27..18. */
 #define VIRTIO_SCMI_HDR_TOKEN_SHIFT 0x0012
 /* Sequence token field. */
-#define VIRTIO_SCMI_HDR_TOKEN_MASK 0xffc0000
+#define VIRTIO_SCMI_HDR_TOKEN_MASK 0x0ffc0000
 
 /*
  * Values of the message type field.
