@@ -12,6 +12,7 @@
 #   make bench-can                                    virtio_can against vcan
 #   make bench-media                                  virtio_media relaying vivid, against vivid
 #   make bench-scmi                                   SCMI sensor reads: hwmon against raw
+#   make bench-param                                  parameter server GETs and events
 #   make bench-rng                                    vhost-rng against its peers
 #   make bench-vhost-can                              vhost-can against userspace
 #   make bench-vhost-i2c                              vhost-i2c against the host adapter
@@ -37,7 +38,7 @@ DKMS_SOURCES := Kbuild dkms.conf compat drivers include
 DKMS_DEST ?= /usr/src/virtio-extra-$(PACKAGE_VERSION)
 
 .PHONY: all modules modules_install test-modules upstream-i2c-virtio tree kernel-check \
-	selftests regen regen-check check demo bench-can bench-media bench-scmi bench-rng bench-vhost-can bench-vhost-i2c dkms-source dkms-install clean
+	selftests regen regen-check check demo bench-can bench-media bench-scmi bench-param bench-rng bench-vhost-can bench-vhost-i2c dkms-source dkms-install clean
 
 all: modules
 
@@ -100,7 +101,7 @@ LAB := tools/testing/virtio-lab
 SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
 	build/tests/vlab-can build/tests/vlab-rpmb build/tests/rpmb_test build/tests/vlab-watchdog \
-	build/tests/watchdog-test build/tests/watchdog_test build/tests/scmi_test build/tests/vlab-scmi build/tests/scmi-bench build/tests/media_test build/tests/vlab-media build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
+	build/tests/watchdog-test build/tests/watchdog_test build/tests/scmi_test build/tests/vlab-scmi build/tests/scmi-bench build/tests/param_test build/tests/vlab-param build/tests/param-bench build/tests/media_test build/tests/vlab-media build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
 	build/tests/vhost-can-bench \
 	build/tests/vhost_i2c_test build/tests/i2c-bench build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB) \
@@ -150,6 +151,19 @@ build/tests/scmi_test: $(LAB)/scmi_test.c $(LAB)/scmi_model.c $(LAB_LIB) $(LAB_H
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests \
 		$< $(LAB)/scmi_model.c $(LAB_LIB) -lpthread -o $@
+
+build/tests/param_test: $(LAB)/param_test.c $(LAB)/param_model.c $(LAB_LIB) $(LAB_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests \
+		$< $(LAB)/param_model.c $(LAB_LIB) -lpthread -o $@
+
+build/tests/vlab-param: $(LAB)/vlab-param.c $(LAB)/param_model.c $(LAB_LIB) $(LAB_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) $< $(LAB)/param_model.c $(LAB_LIB) -lpthread -o $@
+
+build/tests/param-bench: $(LAB)/param-bench.c $(LAB_LIB) $(LAB_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) $< $(LAB_LIB) -o $@
 
 build/tests/scmi-bench: $(LAB)/scmi-bench.c $(LAB)/scmi_model.c $(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
@@ -238,7 +252,8 @@ demo:
 BENCH_bench-can := tools/testing/can/bench-virtio-can
 BENCH_bench-media := tools/testing/virtio-lab/bench-virtio-media
 BENCH_bench-scmi := tools/testing/virtio-lab/bench-virtio-scmi
-bench-can bench-media bench-scmi:
+BENCH_bench-param := tools/testing/virtio-lab/bench-virtio-param
+bench-can bench-media bench-scmi bench-param:
 	@scripts/install-deps
 	@. tools/testing/lib/kernels.sh; for k in $$(vx_kernels --bootable --no-debug); do \
 		$(MAKE) -s KVER=$$k modules test-modules selftests && \
