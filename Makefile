@@ -107,7 +107,8 @@ SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB) \
 	-Itools/testing/lib
 CAN_RAW := tools/testing/lib/can_raw.c
-TEST_LIB := tools/testing/lib/klog.c tools/testing/lib/sysfs.c tools/testing/lib/shell.c
+TEST_LIB := tools/testing/lib/klog.c tools/testing/lib/sysfs.c tools/testing/lib/shell.c \
+	tools/testing/lib/stats.c
 LAB_LIB := $(LAB)/libvlab.c $(LAB)/entropy_model.c $(LAB)/console_model.c \
 	$(LAB)/can_model.c $(CAN_RAW) $(TEST_LIB)
 LAB_HEADERS := $(wildcard $(LAB)/*.h) $(wildcard tools/testing/lib/*.h) \

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "stats.h"
 #include "sysfs.h"
 
 #define MAX_ROUNDS 15
@@ -99,19 +100,6 @@ static void event_rates(const char *prop, const char *events, long long ms, doub
 	close(pfd.fd);
 	snprintf(path, sizeof(path), "%s/sample_rate", prop);
 	sysfs_write(path, "0");
-}
-
-static int compare(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), compare);
-	return v[n / 2];
 }
 
 int main(int argc, char **argv)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "stats.h"
 #include "scmi_model.h"
 
 #define MAX_ROUNDS 15
@@ -68,19 +69,6 @@ static double rate(const char *door, int (*read_one)(int), int fd, long long ms)
 		n++;
 	}
 	return n * 1000.0 / (now_ms() - start);
-}
-
-static int compare(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), compare);
-	return v[n / 2];
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * stats: what the benchmarks report of their rounds.
+ */
+#ifndef STATS_H
+#define STATS_H
+
+/* The median of the n values at v, which it sorts. */
+double median(double *v, int n);
+
+#endif /* STATS_H */
