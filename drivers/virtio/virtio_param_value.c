@@ -97,7 +97,7 @@ static u64 vparam_le64(const u8 *p)
 /* An element as a signed 64-bit number (floats: their bits). */
 static s64 vparam_elem(u32 type, const u8 *p)
 {
-	if (vparam_types[vparam_type_index(type)].elem == 8)
+	if (vparam_elem_size(type) == 8)
 		return (s64)vparam_le64(p);
 	return vparam_is_float(type) ? vparam_le32(p) : (s32)vparam_le32(p);
 }
@@ -332,7 +332,7 @@ static int vparam_format_float(u32 bits, char *buf, size_t size)
 ssize_t vparam_value_format(u32 type, const u8 *data, unsigned int len, char *buf,
 			    size_t size)
 {
-	unsigned int elem = vparam_types[vparam_type_index(type)].elem, i;
+	unsigned int elem = vparam_elem_size(type), i;
 	size_t off = 0;
 
 	if (type == VIRTIO_PARAM_TYPE_STRING) {
@@ -435,7 +435,8 @@ static int vparam_parse_elem(u32 type, const char *text, u8 *data)
  */
 int vparam_value_parse(u32 type, const char *text, u8 *data, unsigned int size)
 {
-	unsigned int elem = vparam_types[vparam_type_index(type)].elem, len = 0;
+	unsigned int elem = vparam_elem_size(type), len = 0;
+	bool vector = vparam_types[vparam_type_index(type)].vector;
 	char *copy, *cur, *word;
 	int err = 0;
 
@@ -459,7 +460,7 @@ int vparam_value_parse(u32 type, const char *text, u8 *data, unsigned int size)
 	while (!err && (word = strsep(&cur, " \t\n"))) {
 		if (!*word)
 			continue;
-		if (len && !vparam_types[vparam_type_index(type)].vector) {
+		if (len && !vector) {
 			err = -EINVAL;
 			break;
 		}
@@ -470,7 +471,7 @@ int vparam_value_parse(u32 type, const char *text, u8 *data, unsigned int size)
 		err = vparam_parse_elem(type, word, data + len);
 		len += elem;
 	}
-	if (!err && !len && !vparam_types[vparam_type_index(type)].vector)
+	if (!err && !len && !vector)
 		err = -EINVAL;
 out:
 	kfree(copy);
@@ -517,7 +518,7 @@ int vparam_value_in_range(const struct vparam_area *area, const u8 *data,
 {
 	const struct vparam_prop *prop = area->prop;
 	u32 type = vparam_type(prop->id);
-	unsigned int elem = vparam_types[vparam_type_index(type)].elem, i, j;
+	unsigned int elem = vparam_elem_size(type), i, j;
 	s64 v;
 
 	if (!elem || type == VIRTIO_PARAM_TYPE_BYTES)
