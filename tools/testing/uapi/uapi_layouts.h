@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
 /*
  * Do not edit directly, auto-generated from:
+ *	Documentation/virtio/specs/audio-policy.yaml
  *	Documentation/virtio/specs/can.yaml
  *	Documentation/virtio/specs/entropy.yaml
  *	Documentation/virtio/specs/i2c.yaml
@@ -20,6 +21,7 @@
 #ifndef VX_UAPI_LAYOUTS_H
 #define VX_UAPI_LAYOUTS_H
 
+#include <linux/virtio_extra/virtio_audio_policy.h>
 #include <linux/virtio_extra/virtio_can.h>
 #include <linux/virtio_extra/virtio_rng.h>
 #include <linux/virtio_extra/virtio_i2c.h>
@@ -28,6 +30,96 @@
 #include <linux/virtio_extra/virtio_rpmb.h>
 #include <linux/virtio_extra/virtio_scmi.h>
 #include <linux/virtio_extra/virtio_watchdog.h>
+
+static void vx_layout_virtio_audio_policy_config(struct vx_layout_ctx *ctx)
+{
+	struct virtio_audio_policy_config *p = vx_layout_struct(ctx, sizeof(*p), 16);
+
+	p->zones = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "zones",
+			 offsetof(typeof(*p), zones), 0, VX_LE32);
+	p->max_usages = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "max_usages",
+			 offsetof(typeof(*p), max_usages), 4, VX_LE32);
+	p->streams = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "streams",
+			 offsetof(typeof(*p), streams), 8, VX_LE32);
+	p->jacks = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "jacks",
+			 offsetof(typeof(*p), jacks), 12, VX_LE32);
+}
+
+static void vx_layout_virtio_audio_policy_req(struct vx_layout_ctx *ctx)
+{
+	struct virtio_audio_policy_req *p = vx_layout_struct(ctx, sizeof(*p), 24);
+
+	p->type = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "type",
+			 offsetof(typeof(*p), type), 0, VX_LE16);
+	p->reserved = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "reserved",
+			 offsetof(typeof(*p), reserved), 2, VX_LE16);
+	p->session = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "session",
+			 offsetof(typeof(*p), session), 4, VX_LE32);
+	p->usage = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "usage",
+			 offsetof(typeof(*p), usage), 8, VX_LE32);
+	p->zone = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "zone",
+			 offsetof(typeof(*p), zone), 12, VX_LE32);
+	p->flags = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "flags",
+			 offsetof(typeof(*p), flags), 16, VX_LE32);
+	p->stream = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "stream",
+			 offsetof(typeof(*p), stream), 20, VX_LE32);
+}
+
+static void vx_layout_virtio_audio_policy_resp(struct vx_layout_ctx *ctx)
+{
+	struct virtio_audio_policy_resp *p = vx_layout_struct(ctx, sizeof(*p), 8);
+
+	p->status = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "status",
+			 offsetof(typeof(*p), status), 0, VX_LE32);
+	p->len = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "len",
+			 offsetof(typeof(*p), len), 4, VX_LE32);
+}
+
+static void vx_layout_virtio_audio_policy_zone_info(struct vx_layout_ctx *ctx)
+{
+	struct virtio_audio_policy_zone_info *p = vx_layout_struct(ctx, sizeof(*p), 36);
+
+	memset(&p->name, VX_LAYOUT_FILL, sizeof(p->name));
+	vx_layout_bytes(ctx, "name",
+			offsetof(typeof(*p), name), 0, 32);
+	p->num_usages = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "num_usages",
+			 offsetof(typeof(*p), num_usages), 32, VX_LE32);
+}
+
+static void vx_layout_virtio_audio_policy_event(struct vx_layout_ctx *ctx)
+{
+	struct virtio_audio_policy_event *p = vx_layout_struct(ctx, sizeof(*p), 16);
+
+	p->type = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "type",
+			 offsetof(typeof(*p), type), 0, VX_LE16);
+	p->target = vx_cpu_to_le16(0x0102);
+	vx_layout_scalar(ctx, "target",
+			 offsetof(typeof(*p), target), 2, VX_LE16);
+	p->id = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "id",
+			 offsetof(typeof(*p), id), 4, VX_LE32);
+	p->value = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "value",
+			 offsetof(typeof(*p), value), 8, VX_LE32);
+	p->reasons = vx_cpu_to_le32(0x01020304);
+	vx_layout_scalar(ctx, "reasons",
+			 offsetof(typeof(*p), reasons), 12, VX_LE32);
+}
 
 static void vx_layout_virtio_can_config(struct vx_layout_ctx *ctx)
 {
@@ -703,6 +795,11 @@ static void vx_layout_virtio_watchdog_event(struct vx_layout_ctx *ctx)
 }
 
 static const struct vx_layout vx_uapi_layouts[] = {
+	{ "virtio_audio_policy_config", vx_layout_virtio_audio_policy_config },
+	{ "virtio_audio_policy_req", vx_layout_virtio_audio_policy_req },
+	{ "virtio_audio_policy_resp", vx_layout_virtio_audio_policy_resp },
+	{ "virtio_audio_policy_zone_info", vx_layout_virtio_audio_policy_zone_info },
+	{ "virtio_audio_policy_event", vx_layout_virtio_audio_policy_event },
 	{ "virtio_can_config", vx_layout_virtio_can_config },
 	{ "virtio_can_tx_out", vx_layout_virtio_can_tx_out },
 	{ "virtio_can_tx_in", vx_layout_virtio_can_tx_in },
