@@ -136,6 +136,41 @@ int vlab_complete(struct vlab *lab, uint32_t queue, uint32_t id,
 	return vlab_ioctl(lab, VLAB_IOC_COMPLETE, &c);
 }
 
+void vlab_pool_init(struct vlab_pool *pool, uint32_t queue)
+{
+	pool->queue = queue;
+	pool->n = 0;
+}
+
+bool vlab_pool_add(struct vlab_pool *pool, uint32_t id)
+{
+	if (pool->n == VLAB_POOL_SIZE)
+		return false;
+	pool->ids[pool->n++] = id;
+	return true;
+}
+
+void vlab_pool_clear(struct vlab_pool *pool)
+{
+	pool->n = 0;
+}
+
+int vlab_pool_send(struct vlab *lab, struct vlab_pool *pool, const void *data,
+		   uint32_t len, uint32_t used_len)
+{
+	uint32_t id;
+	int err;
+
+	do {
+		if (!pool->n)
+			return -ENOSPC;
+		id = pool->ids[0];
+		memmove(pool->ids, pool->ids + 1, --pool->n * sizeof(id));
+		err = vlab_complete(lab, pool->queue, id, data, len, used_len, 0);
+	} while (err == -ESTALE);	/* voided by a reset: the next one */
+	return err;
+}
+
 int vlab_rewrite(struct vlab *lab, uint32_t queue, uint32_t offset,
 		 const void *patterns, uint32_t len)
 {

@@ -12,6 +12,7 @@
 #ifndef LIBVLAB_H
 #define LIBVLAB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "virtio_lab.h"
@@ -68,6 +69,29 @@ int vlab_set_config(struct vlab *lab, uint32_t offset, const void *data,
 		    uint32_t len, uint32_t flags);
 int vlab_interrupt(struct vlab *lab, uint32_t queue);
 int vlab_remove(struct vlab *lab, uint32_t flags);
+/*
+ * The device-writable buffers a driver made available on an event queue,
+ * oldest first, until the device writes an event into one.
+ */
+#define VLAB_POOL_SIZE 64
+struct vlab_pool {
+	uint32_t queue;
+	uint32_t ids[VLAB_POOL_SIZE];
+	unsigned int n;
+};
+
+void vlab_pool_init(struct vlab_pool *pool, uint32_t queue);
+/* Keep a buffer of the queue; false when the pool is full. */
+bool vlab_pool_add(struct vlab_pool *pool, uint32_t id);
+/* Forget every buffer: a reset took them back. */
+void vlab_pool_clear(struct vlab_pool *pool);
+/*
+ * Write len bytes into the oldest buffer and give it back, telling the
+ * driver used_len; buffers a reset voided are skipped. -ENOSPC with none.
+ */
+int vlab_pool_send(struct vlab *lab, struct vlab_pool *pool, const void *data,
+		   uint32_t len, uint32_t used_len);
+
 /* Map shared memory region id; NULL on failure (errno set). */
 void *vlab_map_shm(struct vlab *lab, unsigned int id, uint64_t size);
 

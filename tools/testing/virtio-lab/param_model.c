@@ -293,6 +293,7 @@ int param_model_create(struct param_model *m)
 
 	memset(m, 0, sizeof(*m));
 	pthread_mutex_init(&m->lock, NULL);
+	vlab_pool_init(&m->events, VIRTIO_PARAM_VQ_EVENT);
 	load_vehicle(m);
 	return vlab_start(&m->lab, &create);
 }
@@ -342,20 +343,12 @@ static uint32_t put_value(uint8_t *out, uint32_t prop, const struct param_model_
 static int send_event_locked(struct param_model *m, const void *ev, uint32_t len,
 			     uint32_t used_len)
 {
-	uint32_t id;
-	int err;
+	int err = vlab_pool_send(&m->lab, &m->events, ev, len, used_len);
 
-	do {
-		if (!m->n_event_ids) {
-			m->events_dropped++;
-			return -ENOSPC;
-		}
-		id = m->event_ids[0];
-		memmove(m->event_ids, m->event_ids + 1, --m->n_event_ids * sizeof(id));
-		err = vlab_complete(&m->lab, VIRTIO_PARAM_VQ_EVENT, id, ev, len, used_len, 0);
-	} while (err == -ESTALE);	/* voided by a reset: the next one */
 	if (!err)
 		m->events_sent++;
+	else if (err == -ENOSPC)
+		m->events_dropped++;
 	return err;
 }
 
@@ -732,7 +725,7 @@ int param_model_serve(struct param_model *m, int idle_ms)
 		case VLAB_EVENT_RESET:
 			/* a reset ends subscriptions and drops what was pending */
 			pthread_mutex_lock(&m->lock);
-			m->n_event_ids = 0;
+			vlab_pool_clear(&m->events);
 			m->n_held = 0;
 			for (i = 0; i < PARAM_MODEL_PROPS; i++)
 				m->props[i].subscribed = false;
@@ -743,8 +736,7 @@ int param_model_serve(struct param_model *m, int idle_ms)
 				err = request(m, ev);
 			} else {
 				pthread_mutex_lock(&m->lock);
-				if (m->n_event_ids < PARAM_MODEL_QUEUE_SIZE)
-					m->event_ids[m->n_event_ids++] = ev->id;
+				vlab_pool_add(&m->events, ev->id);
 				pthread_mutex_unlock(&m->lock);
 			}
 			break;
@@ -870,7 +862,7 @@ unsigned int param_model_event_buffers(struct param_model *m)
 	unsigned int n;
 
 	pthread_mutex_lock(&m->lock);
-	n = m->n_event_ids;
+	n = m->events.n;
 	pthread_mutex_unlock(&m->lock);
 	return n;
 }

@@ -140,8 +140,7 @@ struct param_model {
 	pthread_mutex_t lock;		/* what follows */
 	enum param_lie lie;
 	unsigned int lie_count;		/* answers the lie holds for */
-	uint32_t event_ids[PARAM_MODEL_QUEUE_SIZE];	/* event buffers, oldest first */
-	unsigned int n_event_ids;
+	struct vlab_pool events;
 	unsigned int requests;		/* answered */
 	unsigned int events_sent;
 	unsigned int events_dropped;	/* no buffer */

@@ -61,6 +61,7 @@ int scmi_model_create(struct scmi_model *m, bool events)
 	memset(m, 0, sizeof(*m));
 	pthread_mutex_init(&m->lock, NULL);
 	m->events = events;
+	vlab_pool_init(&m->event_bufs, VIRTIO_SCMI_VQ_RX);
 	memcpy(m->sensors, scmi_sensors, sizeof(m->sensors));
 	return vlab_start(&m->lab, &create);
 }
@@ -393,7 +394,7 @@ unsigned int scmi_model_event_buffers(struct scmi_model *m)
 	unsigned int n;
 
 	pthread_mutex_lock(&m->lock);
-	n = m->n_event_ids;
+	n = m->event_bufs.n;
 	pthread_mutex_unlock(&m->lock);
 	return n;
 }
@@ -411,17 +412,7 @@ unsigned int scmi_model_commands(struct scmi_model *m)
 static int scmi_send_event_locked(struct scmi_model *m, const void *msg, uint32_t len,
 				  uint32_t used_len)
 {
-	uint32_t id;
-	int err;
-
-	do {
-		if (!m->n_event_ids)
-			return -ENOSPC;
-		id = m->event_ids[0];
-		memmove(m->event_ids, m->event_ids + 1, --m->n_event_ids * sizeof(id));
-		err = vlab_complete(&m->lab, VIRTIO_SCMI_VQ_RX, id, msg, len, used_len, 0);
-	} while (err == -ESTALE);	/* voided by a reset: the next one */
-	return err;
+	return vlab_pool_send(&m->lab, &m->event_bufs, msg, len, used_len);
 }
 
 int scmi_model_send_event(struct scmi_model *m, const void *msg, uint32_t len,
@@ -489,7 +480,7 @@ int scmi_model_serve(struct scmi_model *m, int idle_ms)
 		switch (ev->type) {
 		case VLAB_EVENT_RESET:
 			pthread_mutex_lock(&m->lock);
-			m->n_event_ids = 0;
+			vlab_pool_clear(&m->event_bufs);
 			m->held = false;
 			/* a reset platform forgets who asked to be told */
 			m->power_notify = false;
@@ -502,8 +493,7 @@ int scmi_model_serve(struct scmi_model *m, int idle_ms)
 				err = scmi_command(m, ev);
 			} else {
 				pthread_mutex_lock(&m->lock);
-				if (m->n_event_ids < SCMI_MODEL_QUEUE_SIZE)
-					m->event_ids[m->n_event_ids++] = ev->id;
+				vlab_pool_add(&m->event_bufs, ev->id);
 				pthread_mutex_unlock(&m->lock);
 			}
 			break;

@@ -85,8 +85,7 @@ struct scmi_model {
 	uint8_t held_msg[4 + SCMI_MODEL_MAX_PAYLOAD];
 	uint32_t held_len;
 	bool held;
-	uint32_t event_ids[SCMI_MODEL_QUEUE_SIZE];	/* event buffers, oldest first */
-	unsigned int n_event_ids;
+	struct vlab_pool event_bufs;	/* the event queue's buffers */
 	unsigned int commands;		/* answered */
 	struct scmi_model_sensor sensors[SCMI_MODEL_SENSORS];
 	bool power_notify;		/* the agent asked for power requests */
