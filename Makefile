@@ -101,7 +101,8 @@ LAB := tools/testing/virtio-lab
 SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/console_test build/tests/can_test build/tests/vlab-entropy \
 	build/tests/vlab-can build/tests/vlab-rpmb build/tests/rpmb_test build/tests/vlab-watchdog \
-	build/tests/watchdog-test build/tests/watchdog_test build/tests/scmi_test build/tests/vlab-scmi build/tests/scmi-bench build/tests/param_test build/tests/vlab-param build/tests/param-bench build/tests/media_test build/tests/vlab-media build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
+	build/tests/watchdog-test build/tests/watchdog_test build/tests/scmi_test build/tests/vlab-scmi build/tests/scmi-bench build/tests/param_test build/tests/vlab-param build/tests/param-bench \
+	build/tests/audio_policy_test build/tests/vlab-audio-policy build/tests/mixer-test build/tests/media_test build/tests/vlab-media build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
 	build/tests/vhost-can-bench \
 	build/tests/vhost_i2c_test build/tests/i2c-bench build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB) \
@@ -161,6 +162,26 @@ build/tests/param_test: $(LAB)/param_test.c $(LAB)/param_model.c $(LAB_LIB) $(LA
 build/tests/vlab-param: $(LAB)/vlab-param.c $(LAB)/param_model.c $(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) $< $(LAB)/param_model.c $(LAB_LIB) -lpthread -o $@
+
+build/tests/audio_policy_test: $(LAB)/audio_policy_test.c $(LAB)/apol_model.c $(LAB_LIB) \
+		$(LAB_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -I$$(scripts/kernel-tools)/tools/testing/selftests \
+		$< $(LAB)/apol_model.c $(LAB_LIB) -lpthread -o $@
+
+build/tests/vlab-audio-policy: $(LAB)/vlab-audio-policy.c $(LAB)/apol_model.c $(LAB_LIB) \
+		$(LAB_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) $< $(LAB)/apol_model.c $(LAB_LIB) -lpthread -o $@
+
+# ALSA's kselftest of every control of every card, from linux-source, with
+# alsa-lib, with upstream's flags; its configuration library linked in, not a
+# shared object.
+build/tests/mixer-test: scripts/kernel-tools
+	@mkdir -p $(dir $@)
+	kt=$$(scripts/kernel-tools)/tools/testing/selftests/alsa && \
+		$(CC) -O2 -D_GNU_SOURCE $$(pkg-config --cflags alsa) $$kt/mixer-test.c $$kt/conf.c \
+		$$(pkg-config --libs alsa) -lpthread -lm -o $@
 
 build/tests/param-bench: $(LAB)/param-bench.c $(LAB_LIB) $(LAB_HEADERS)
 	@mkdir -p $(dir $@)
