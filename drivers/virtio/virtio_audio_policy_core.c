@@ -275,15 +275,12 @@ static const u32 vapol_request_flags[VAPOL_REQUESTS] = {
 				    VIRTIO_AUDIO_POLICY_F_EXCLUSIVE,
 };
 
-/* Set a focus's request and state, under state_lock; whether they changed. */
-static bool vapol_focus_set(struct vapol_focus *focus, u8 request, u8 state, u32 session)
+/* Set a focus's request, state and session, under state_lock. */
+static void vapol_focus_set(struct vapol_focus *focus, u8 request, u8 state, u32 session)
 {
-	bool changed = focus->request != request || focus->state != state;
-
 	focus->request = request;
 	focus->state = state;
 	focus->session = session;
-	return changed;
 }
 
 /*

@@ -162,16 +162,11 @@ static void grant(struct apol_model *m, struct apol_session *s)
 		if (t != s && t->zone == s->zone && t->order &&
 		    !(t->flags & VIRTIO_AUDIO_POLICY_F_TRANSIENT) &&
 		    priority(t->usage) <= priority(s->usage)) {
-			/* ended: flush() says LOSS */
+			/* flush() says LOSS */
 			t->order = 0;
-			t->flags = ~0U;
+			t->ended = true;
 		}
 	}
-}
-
-static bool ended(const struct apol_session *s)
-{
-	return s->flags == ~0U;
 }
 
 /* Grant the waiting sessions nothing blocks; duck the streams of those that may be. */
@@ -185,7 +180,7 @@ static void rearrange(struct apol_model *m)
 	for (i = 0; i < m->n_sessions; i++) {
 		struct apol_session *s = &m->sessions[i];
 
-		if (!s->order && !ended(s) && !emergency_holds(m, s->zone, s->usage))
+		if (!s->order && !s->ended && !emergency_holds(m, s->zone, s->usage))
 			grant(m, s);
 	}
 	for (i = 0; i < m->n_sessions; i++) {
@@ -273,7 +268,7 @@ static void flush(struct apol_model *m)
 	while (i < m->n_sessions) {
 		struct apol_session *s = &m->sessions[i];
 
-		if (ended(s)) {
+		if (s->ended) {
 			if (send_event(m, VIRTIO_AUDIO_POLICY_EVENT_FOCUS_CHANGE, 0, s->id,
 				       (uint32_t)VIRTIO_AUDIO_POLICY_FOCUS_LOSS, 0))
 				return;
@@ -560,7 +555,7 @@ int apol_model_session_focus(struct apol_model *m, uint32_t zone, int32_t usage,
 	pthread_mutex_lock(&m->lock);
 	for (i = 0; i < m->n_sessions; i++) {
 		if (m->sessions[i].zone == zone && m->sessions[i].usage == usage &&
-		    !ended(&m->sessions[i])) {
+		    !m->sessions[i].ended) {
 			*focus = m->sessions[i].focus;
 			err = 0;
 		}

@@ -58,7 +58,8 @@ enum apol_lie {
  * @usage: its usage.
  * @zone: its zone.
  * @flags: VIRTIO_AUDIO_POLICY_F_*.
- * @order: when it was granted; 0 while it waits (DELAYED).
+ * @ended: the policy ended it; it goes once its LOSS event is sent.
+ * @order: when it was granted; 0 while it waits (DELAYED) or once ended.
  * @focus: the focus its events have said, VIRTIO_AUDIO_POLICY_FOCUS_*
  *	(GAIN, a loss, or NONE while it waits).
  */
@@ -67,6 +68,7 @@ struct apol_session {
 	int32_t usage;
 	uint32_t zone;
 	uint32_t flags;
+	bool ended;
 	unsigned long order;
 	int32_t focus;
 };

@@ -297,9 +297,6 @@ static uint32_t scmi_response(struct scmi_model *m, enum scmi_lie lie, const uin
 	return 8 + payload_len;
 }
 
-static int scmi_send_event_locked(struct scmi_model *m, const void *msg, uint32_t len,
-				  uint32_t used_len);
-
 /* READING_GET of the async sensor: its delayed response, under m->lock. */
 static int scmi_delayed_reading(struct scmi_model *m, uint32_t hdr)
 {
@@ -311,7 +308,7 @@ static int scmi_delayed_reading(struct scmi_model *m, uint32_t hdr)
 	put_le32(delayed + 4, 0);
 	put_le32(delayed + 8, SCMI_MODEL_ASYNC_SENSOR);
 	put_reading(delayed + 12, m->sensors[SCMI_MODEL_ASYNC_SENSOR].value);
-	return scmi_send_event_locked(m, delayed, sizeof(delayed), sizeof(delayed));
+	return vlab_pool_send(&m->lab, &m->event_bufs, delayed, sizeof(delayed), sizeof(delayed));
 }
 
 static bool scmi_is_async_reading(const uint8_t *msg, uint32_t len, const uint8_t *resp)
@@ -409,19 +406,13 @@ unsigned int scmi_model_commands(struct scmi_model *m)
 	return n;
 }
 
-static int scmi_send_event_locked(struct scmi_model *m, const void *msg, uint32_t len,
-				  uint32_t used_len)
-{
-	return vlab_pool_send(&m->lab, &m->event_bufs, msg, len, used_len);
-}
-
 int scmi_model_send_event(struct scmi_model *m, const void *msg, uint32_t len,
 			  uint32_t used_len)
 {
 	int err;
 
 	pthread_mutex_lock(&m->lock);
-	err = scmi_send_event_locked(m, msg, len, used_len);
+	err = vlab_pool_send(&m->lab, &m->event_bufs, msg, len, used_len);
 	pthread_mutex_unlock(&m->lock);
 	return err;
 }
@@ -441,7 +432,7 @@ int scmi_model_set_sensor(struct scmi_model *m, unsigned int id, int64_t value)
 		put_le32(note + 4, 1);	/* the agent: OSPM */
 		put_le32(note + 8, id);
 		put_reading(note + 12, value);
-		err = scmi_send_event_locked(m, note, sizeof(note), sizeof(note));
+		err = vlab_pool_send(&m->lab, &m->event_bufs, note, sizeof(note), sizeof(note));
 	}
 	pthread_mutex_unlock(&m->lock);
 	return err ? err : m->sensors[id].notify;
@@ -461,7 +452,7 @@ int scmi_model_request_power(struct scmi_model *m, uint32_t flags, uint32_t stat
 	put_le32(note + 16, timeout_ms);
 	pthread_mutex_lock(&m->lock);
 	if (m->power_notify)
-		err = scmi_send_event_locked(m, note, sizeof(note), sizeof(note));
+		err = vlab_pool_send(&m->lab, &m->event_bufs, note, sizeof(note), sizeof(note));
 	pthread_mutex_unlock(&m->lock);
 	return err ? err : m->power_notify;
 }
