@@ -90,8 +90,11 @@ struct vbe_vq {
 	struct vbe_segment *segments;
 };
 
-/* Largest ring a driver may choose. */
-#define VBE_QUEUE_MAX 256
+/*
+ * Largest ring a driver may choose: QEMU's virtio-mmio offers every queue
+ * 1024 entries whatever the device says, and the guest takes them all.
+ */
+#define VBE_QUEUE_MAX 1024
 
 /* handle_vq() result: the budget ran out, call again at once. */
 #define VBE_AGAIN (-EAGAIN)
@@ -155,6 +158,8 @@ struct vbe_mgmt {
  * @lock: serializes the driver's requests (status, features, queue setup)
  *	with the worker, which holds it while it serves the rings
  * @status: device status; written under @lock, read without
+ * @suspended: vhost-vdpa suspended the device (QEMU does so to read the
+ *	rings' state when it stops them): the rings are left alone until reset
  * @offered: features the device offers: the core's and the back-end's; a
  *	back-end may withdraw some of its own while the status is 0
  * @features: negotiated features
@@ -189,6 +194,7 @@ struct vbe_device {
 	struct vbe_mgmt *mgmt;
 	struct mutex lock; /* driver requests vs worker */
 	u8 status;
+	bool suspended;
 	u64 offered;
 	u64 features;
 	u32 generation;

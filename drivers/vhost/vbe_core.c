@@ -322,6 +322,7 @@ static void vbe_do_reset(struct vbe_device *dev, bool clean_map)
 	for (i = 0; i < dev->nvqs; i++)
 		vbe_vq_reset(&dev->vqs[i]);
 	WRITE_ONCE(dev->status, 0);
+	dev->suspended = false;
 	dev->features = 0;
 	dev->dma_api_driver = false;
 	/* drivers set it after reset; an old one may be gone since */
@@ -385,6 +386,21 @@ static int vbe_compat_reset(struct vdpa_device *vdpa, u32 flags)
 static int vbe_reset(struct vdpa_device *vdpa)
 {
 	return vbe_compat_reset(vdpa, 0);
+}
+
+/*
+ * The rings are left as they are, to be read with get_vq_state(); a reset
+ * starts the device afresh. Without a resume, vhost-vdpa offers none.
+ */
+static int vbe_suspend(struct vdpa_device *vdpa)
+{
+	struct vbe_device *dev = vdpa_to_vbe(vdpa);
+
+	/* the worker serves under the lock: no pass is under way after it */
+	mutex_lock(&dev->lock);
+	dev->suspended = true;
+	mutex_unlock(&dev->lock);
+	return 0;
 }
 
 /*
@@ -535,7 +551,7 @@ static void vbe_free(struct vdpa_device *vdpa)
 		unsigned int i;
 
 		for (i = 0; i < dev->nvqs; i++)
-			kfree(dev->vqs[i].segments);
+			kvfree(dev->vqs[i].segments);
 	}
 	kfree(dev->vqs);
 	kfree(dev->config);
@@ -564,6 +580,7 @@ static const struct vdpa_config_ops vbe_config_ops = {
 	.set_status		= vbe_set_status,
 	.reset			= vbe_reset,
 	.compat_reset		= vbe_compat_reset,
+	.suspend		= vbe_suspend,
 	.get_config_size	= vbe_get_config_size,
 	.get_config		= vbe_get_config,
 	.set_config		= vbe_set_config,
@@ -648,8 +665,8 @@ struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 
 		vq->dev = dev;
 		vq->index = i;
-		vq->segments = kcalloc(VBE_QUEUE_MAX, sizeof(*vq->segments),
-				       GFP_KERNEL);
+		vq->segments = kvcalloc(VBE_QUEUE_MAX, sizeof(*vq->segments),
+					GFP_KERNEL);
 		if (!vq->segments)
 			goto err;
 		vbe_vq_reset(vq);

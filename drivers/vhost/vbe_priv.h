@@ -12,12 +12,12 @@
 
 #include "vbe.h"
 
-/* The driver set DRIVER_OK, and the device did not break since. */
+/* The driver set DRIVER_OK, and the device neither broke nor was suspended. */
 static inline bool vbe_running(const struct vbe_device *dev)
 {
 	return (dev->status & (VIRTIO_CONFIG_S_DRIVER_OK |
 			       VIRTIO_CONFIG_S_NEEDS_RESET)) ==
-	       VIRTIO_CONFIG_S_DRIVER_OK;
+	       VIRTIO_CONFIG_S_DRIVER_OK && !dev->suspended;
 }
 
 int vbe_worker_init(struct vbe_device *dev);

@@ -20,6 +20,7 @@
 #include <linux/can.h>
 #include <linux/can/error.h>
 #include <linux/can/raw.h>
+#include <linux/can/skb.h>
 #include <linux/ctype.h>
 #include <linux/if_arp.h>
 #include <linux/module.h>
@@ -46,8 +47,16 @@
 #define VHOST_CAN_ALLOW_MAX 32
 /* A frame waiting for its late TX ack gets NOT_OK after this long. */
 #define VHOST_CAN_ACK_TIMEOUT HZ
+/* Frames waiting for their late TX ack; further requests wait in the ring. */
+#define VHOST_CAN_TX_WAIT_MAX 256
 /* How long a frame the interface's queue refused waits to be retried. */
 #define VHOST_CAN_TX_RETRY 1
+/*
+ * Room in the socket for a ring of received frames: a burst the guest's
+ * ring would take is not lost on the host while the worker catches up.
+ */
+#define VHOST_CAN_SOCK_RCVBUF \
+	(VBE_QUEUE_MAX * SKB_TRUESIZE(sizeof(struct can_skb_priv) + CANFD_MTU))
 /* STARTs a device takes in a second; more are refused (see @starts). */
 #define VHOST_CAN_STARTS_PER_SECOND 10
 
@@ -179,7 +188,7 @@ struct vhost_can {
 	struct ratelimit_state starts;
 	struct canfd_frame rx_frame;
 	bool rx_held;
-	struct vhost_can_tx_wait wait[VBE_QUEUE_MAX];
+	struct vhost_can_tx_wait wait[VHOST_CAN_TX_WAIT_MAX];
 	unsigned int nwait;
 	struct vhost_can_stats stats;
 };
@@ -306,6 +315,7 @@ static int vhost_can_sock_open(struct net *net,
 	if (ret)
 		return ret;
 	get_net(net);
+	sock_set_rcvbuf(sock->sk, VHOST_CAN_SOCK_RCVBUF);
 	ret = vhost_can_sock_filter(sock, cfg);
 	if (!ret)
 		ret = vhost_can_setsockopt(sock, CAN_RAW_ERR_FILTER, &err_mask,
@@ -764,11 +774,11 @@ static long vhost_can_handle_tx(struct vhost_can *can, struct vbe_vq *vq)
 
 	for (served = 0; served < VHOST_CAN_BUDGET; served++) {
 		/*
-		 * A driver has at most a ring of requests in flight; one that
-		 * publishes more waits until acks or their timeouts free
-		 * room (a read echo kicks the worker).
+		 * Requests past the table's room, or a driver's that publishes
+		 * the ones in flight again, wait until acks or their timeouts
+		 * free room (a read echo kicks the worker).
 		 */
-		if (can->nwait >= vq->num)
+		if (can->nwait >= ARRAY_SIZE(can->wait))
 			return VHOST_CAN_ACK_TIMEOUT;
 		if (vbe_vq_pop(vq, &chain) <= 0)
 			return 0;

@@ -63,7 +63,7 @@ void vd_mem_free(struct vd_mem *mem);
 void *vd_ptr(const struct vd_mem *mem, uint64_t iova);
 uint64_t vd_iova(const struct vd_mem *mem, const void *p);
 
-/* Lay a ring of num entries out at the start of mem; new eventfds. */
+/* Lay a ring of up to 1024 entries out at the start of mem; new eventfds. */
 int vd_ring_init(struct vd_ring *ring, struct vd_mem *mem, unsigned int num);
 /* The same, in ring slot n of the ring area (n < 4). */
 int vd_ring_init_slot(struct vd_ring *ring, struct vd_mem *mem,

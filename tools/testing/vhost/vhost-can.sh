@@ -18,6 +18,8 @@ cd "$(dirname "$0")/../../.." || exit 1
 . tools/testing/lib/tap-tests.sh
 # shellcheck source=tools/testing/lib/can-readers.sh
 . tools/testing/lib/can-readers.sh
+# shellcheck source=tools/testing/lib/can-state.sh
+. tools/testing/lib/can-state.sh
 # shellcheck source=tools/testing/vhost/vhost-can-devices.sh
 . tools/testing/vhost/vhost-can-devices.sh
 
@@ -41,16 +43,11 @@ guest_add() {
 	can_add "$1" "$2" virtio_vdpa && guest_if "$1" "$2"
 }
 
-# state IF: the CAN state iproute2 shows (ERROR-ACTIVE, BUS-OFF, ...).
-state() {
-	ip -details link show "$1" | sed -n 's/.*can .*state \([A-Z-]*\).*/\1/p'
-}
-
 test_listed_by_vdpa_tool() {
 	vdpa mgmtdev show vhost_can | tee "$log" | sed 's/^/# /'
 	grep -q '^vhost_can:' "$log" || return 1
 	can_add c0 vcan0 vhost_vdpa && vdpa dev show c0 | tee "$log" | sed 's/^/# /'
-	grep -q 'c0: type .* mgmtdev vhost_can vendor_id 0 max_vqs 3 max_vq_size 256' "$log" &&
+	grep -q 'c0: type .* mgmtdev vhost_can vendor_id 0 max_vqs 3 max_vq_size 1024' "$log" &&
 		[ "$(cat /sys/bus/vdpa/devices/c0/netdev)" = vcan0 ] && vdpa dev del c0
 }
 
@@ -142,17 +139,12 @@ test_canfdtest() {
 # vcan) reaches the guest's interface; a restart brings it back.
 test_bus_off_reaches_guest() {
 	guest_add g0 vcan0 || return 1
-	[ "$(state "$canif")" = ERROR-ACTIVE ] || return 1
+	[ "$(can_state "$canif")" = ERROR-ACTIVE ] || return 1
 	cansend vcan0 20000040#0000000000000000 || return 1
-	for _ in $(seq 100); do
-		[ "$(state "$canif")" = BUS-OFF ] && break
-		sleep 0.05
-	done
-	echo "# after the error frame: $(state "$canif")"
-	[ "$(state "$canif")" = BUS-OFF ] || return 1
+	can_wait_state "$canif" BUS-OFF || return 1
 	ip link set "$canif" type can restart || return 1
-	echo "# after restart: $(state "$canif")"
-	[ "$(state "$canif")" = ERROR-ACTIVE ] || return 1
+	echo "# after restart: $(can_state "$canif")"
+	[ "$(can_state "$canif")" = ERROR-ACTIVE ] || return 1
 	timeout 30 candump -n 1 vcan0 >"$log" &
 	local dump=$!
 	sleep 0.3

@@ -46,7 +46,7 @@ test_listed_by_vdpa_tool() {
 	vdpa mgmtdev show vhost_rng | tee "$log" | sed 's/^/# /'
 	grep -q '^vhost_rng:' "$log" || return 1
 	rng_add r0 vhost_vdpa && vdpa dev show r0 | tee "$log" | sed 's/^/# /'
-	grep -q 'r0: type .* mgmtdev vhost_rng vendor_id 0 max_vqs 1 max_vq_size 256' "$log" &&
+	grep -q 'r0: type .* mgmtdev vhost_rng vendor_id 0 max_vqs 1 max_vq_size 1024' "$log" &&
 		vdpa dev del r0
 }
 

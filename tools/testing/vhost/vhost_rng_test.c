@@ -146,7 +146,7 @@ TEST_F(rng, identity)
 	ASSERT_EQ(0, vd_device_features(&self->d, &features));
 	EXPECT_EQ(RNG_FEATURES, features & RNG_FEATURES);
 	ASSERT_EQ(0, ioctl(self->d.fd, VHOST_VDPA_GET_VRING_NUM, &num));
-	EXPECT_EQ(256, num);
+	EXPECT_EQ(1024, num);
 	/* entropy devices have no configuration; QEMU needs some to read */
 	ASSERT_EQ(0, ioctl(self->d.fd, VHOST_VDPA_GET_CONFIG_SIZE, &size));
 	EXPECT_EQ(4u, size);
@@ -577,6 +577,47 @@ TEST_F(rng, ring_misaligned)
 	self->d.ring.desc_iova += 8;
 	ASSERT_EQ(0, vd_ring_attach(&self->d));
 	EXPECT_BROKEN("misaligned ring");
+}
+
+/* The largest ring, which QEMU's virtio-mmio makes every guest take. */
+TEST_F(rng, largest_ring)
+{
+	ASSERT_EQ(0, vd_start(&self->d, RNG_FEATURES, 1024));
+	EXPECT_EQ(64, one_request(&self->d));
+}
+
+TEST_F(rng, ring_too_large)
+{
+	ASSERT_EQ(0, vd_negotiate(&self->d, RNG_FEATURES));
+	ASSERT_EQ(0, vd_ring_init(&self->d.ring, &self->d.mem, RING));
+	self->d.ring.num = 2048;
+	ASSERT_EQ(0, vd_ring_attach(&self->d));
+	EXPECT_BROKEN("size 2048 is not a power of two up to 1024");
+}
+
+/*
+ * Suspended, as QEMU suspends a device it stops to read where its rings
+ * are, the device serves no more requests; a reset starts it afresh.
+ */
+TEST_F(rng, suspend)
+{
+	struct vhost_vring_state state = { .index = 0 };
+	uint64_t features;
+	uint32_t id, len;
+
+	ASSERT_EQ(0, ioctl(self->d.fd, VHOST_GET_BACKEND_FEATURES, &features));
+	EXPECT_NE(0ull, features & (1ull << VHOST_BACKEND_F_SUSPEND));
+	ASSERT_EQ(0, vd_start(&self->d, RNG_FEATURES, RING));
+	ASSERT_EQ(64, one_request(&self->d));
+	ASSERT_EQ(0, ioctl(self->d.fd, VHOST_VDPA_SUSPEND));
+	vd_desc(&self->d.ring, 1, buf_iova(&self->d, 64), 64, VRING_DESC_F_WRITE, 0);
+	vd_publish(&self->d.ring, 1);
+	vd_kick(&self->d.ring);
+	EXPECT_EQ(0, vd_wait_used(&self->d.ring, &id, &len, 500));
+	ASSERT_EQ(0, ioctl(self->d.fd, VHOST_GET_VRING_BASE, &state));
+	EXPECT_EQ(1u, state.num);
+	ASSERT_EQ(0, vd_start(&self->d, RNG_FEATURES, RING));
+	EXPECT_EQ(64, one_request(&self->d));
 }
 
 TEST_F(rng, ring_not_mapped)

@@ -39,21 +39,6 @@ can_lab_stop() {
 	return 1
 }
 
-# can_lab_state: the controller state ip(8) shows (ERROR-ACTIVE, BUS-OFF ...).
-can_lab_state() {
-	ip -details link show "$can_if" | sed -n 's/.* state \([A-Z-]*\) .*restart-ms.*/\1/p'
-}
-
-# can_lab_wait_state STATE: wait up to 5 s for it.
-can_lab_wait_state() {
-	for _ in $(seq 250); do
-		[ "$(can_lab_state)" = "$1" ] && return 0
-		sleep 0.02
-	done
-	echo "# $can_if is $(can_lab_state), not $1"
-	return 1
-}
-
 # can_lab_stat NAME: a counter of /sys/class/net/<if>/statistics.
 can_lab_stat() {
 	cat "/sys/class/net/$can_if/statistics/$1"

@@ -15,6 +15,8 @@ cd "$(dirname "$0")/../../.." || exit 1
 . tools/testing/lib/tap-tests.sh
 # shellcheck source=tools/testing/lib/can-readers.sh
 . tools/testing/lib/can-readers.sh
+# shellcheck source=tools/testing/lib/can-state.sh
+. tools/testing/lib/can-state.sh
 
 flood_frames=3000
 # a third on a slow kernel (vm-run)
@@ -158,12 +160,12 @@ test_canfdtest_echo() {
 test_bus_off_manual_restart() {
 	dump_start "$VX_SCRATCH/err" 1 "$can_if,0~0,#FFFFFFFF"
 	kill -USR1 "$can_model"
-	can_lab_wait_state BUS-OFF || return 1
+	can_wait_state "$can_if" BUS-OFF || return 1
 	wait "$dump"
 	# CAN_ERR_FLAG | CAN_ERR_BUSOFF
 	grep -q ' 20000040#' "$VX_SCRATCH/err" || { echo "# no bus-off error frame:"; sed 's/^/#   /' "$VX_SCRATCH/err"; return 1; }
 	ip link set "$can_if" type can restart || return 1
-	can_lab_wait_state ERROR-ACTIVE || return 1
+	can_wait_state "$can_if" ERROR-ACTIVE || return 1
 	dump_start "$VX_SCRATCH/out" 1 vcan0
 	cansend "$can_if" 123#AA || return 1
 	expect_frames "$VX_SCRATCH/out" "123#AA"
@@ -191,7 +193,7 @@ test_bus_off_restart_ms() {
 	done
 	[ "$(can_counter bus-off)" = $((bus_off + 1)) ] || { echo "# bus-off counted $(can_counter bus-off) times"; return 1; }
 	[ "$(can_counter re-started)" = $((restarts + 1)) ] || { echo "# restarted $(can_counter re-started) times"; return 1; }
-	can_lab_wait_state ERROR-ACTIVE || return 1
+	can_wait_state "$can_if" ERROR-ACTIVE || return 1
 	dump_start "$VX_SCRATCH/out" 1 vcan0
 	cansend "$can_if" 123#BB || return 1
 	expect_frames "$VX_SCRATCH/out" "123#BB"
@@ -243,7 +245,7 @@ test_freeze_restore() {
 	echo freeze >"$sleep_attr" || { traffic_stop; return 1; }
 	echo restore >"$sleep_attr" || { traffic_stop; return 1; }
 	traffic_stop
-	can_lab_wait_state ERROR-ACTIVE || return 1
+	can_wait_state "$can_if" ERROR-ACTIVE || return 1
 	frames_flow || return 1
 	# Down while frozen, then up: NAPI stays balanced.
 	echo freeze >"$sleep_attr" || return 1
@@ -267,9 +269,9 @@ test_bus_off_then_freeze_restore() {
 	ip link set "$can_if" type can restart-ms 0 || return 1
 	ip link set "$can_if" up || return 1
 	kill -USR1 "$can_model"
-	can_lab_wait_state BUS-OFF || return 1
+	can_wait_state "$can_if" BUS-OFF || return 1
 	echo freeze >"$sleep_attr" && echo restore >"$sleep_attr" || return 1
-	can_lab_wait_state ERROR-ACTIVE || return 1
+	can_wait_state "$can_if" ERROR-ACTIVE || return 1
 	grep -q 1 "/sys/class/net/$can_if/carrier" || return 1
 	frames_flow
 }
