@@ -586,12 +586,23 @@ TEST_F(rng, largest_ring)
 	EXPECT_EQ(64, one_request(&self->d));
 }
 
+/*
+ * Refused by the core, or before it by vhost-vdpa where that checks the
+ * device's maximum itself (later 6.12 stable releases).
+ */
 TEST_F(rng, ring_too_large)
 {
+	int ret;
+
 	ASSERT_EQ(0, vd_negotiate(&self->d, RNG_FEATURES));
 	ASSERT_EQ(0, vd_ring_init(&self->d.ring, &self->d.mem, RING));
 	self->d.ring.num = 2048;
-	ASSERT_EQ(0, vd_ring_attach(&self->d));
+	ret = vd_ring_attach(&self->d);
+	if (ret == -EINVAL) {
+		TH_LOG("vhost-vdpa refused the size itself");
+		return;
+	}
+	ASSERT_EQ(0, ret);
 	EXPECT_BROKEN("size 2048 is not a power of two up to 1024");
 }
 
