@@ -104,7 +104,7 @@ SELFTESTS := build/tests/uapi_layout_test build/tests/lab_test \
 	build/tests/watchdog-test build/tests/watchdog_test build/tests/scmi_test build/tests/vlab-scmi build/tests/scmi-bench build/tests/param_test build/tests/vlab-param build/tests/param-bench \
 	build/tests/audio_policy_test build/tests/vlab-audio-policy build/tests/mixer-test build/tests/media_test build/tests/vlab-media build/tests/can-bench build/tests/vhost_rng_test build/tests/vhost_can_test \
 	build/tests/vhost-can-bench \
-	build/tests/vhost_i2c_test build/tests/i2c-bench build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
+	build/tests/vhost_i2c_test build/tests/i2c-bench build/tests/vhost-i2c-bench build/tests/vdpa-rng-read build/tests/vdpa-set-status build/tests/vhost-rng-bench
 SELFTEST_CFLAGS := -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -I$(LAB) \
 	-Itools/testing/lib
 CAN_RAW := tools/testing/lib/can_raw.c
@@ -234,17 +234,23 @@ build/tests/vdpa-rng-read build/tests/vdpa-set-status: build/tests/vdpa-%: \
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -I$(VHOST) $(VHOST)/vdpa_$(subst -,_,$*).c $(VHOST_DRIVER) -o $@
 
-build/tests/vhost-rng-bench: $(VHOST)/vhost_rng_bench.c $(VHOST_DRIVER) \
-		$(VHOST)/user_rng.c $(VHOST)/user_vq.c $(VHOST_HEADERS)
-	@mkdir -p $(dir $@)
-	$(CC) $(SELFTEST_CFLAGS) -O2 -I$(VHOST) $< $(VHOST_DRIVER) $(VHOST)/user_rng.c \
-		$(VHOST)/user_vq.c -o $@
+# The back-ends' benchmarks: each against a userspace device on user_vq.
+BENCH_COMMON := $(VHOST_DRIVER) $(VHOST)/user_vq.c $(VHOST)/bench_stats.c
 
-VHOST_CAN_BENCH := $(VHOST_DRIVER) $(VHOST)/vdpa_can.c $(VHOST)/user_can.c $(VHOST)/user_vq.c \
-	$(CAN_RAW)
+VHOST_RNG_BENCH := $(BENCH_COMMON) $(VHOST)/user_rng.c
+build/tests/vhost-rng-bench: $(VHOST)/vhost_rng_bench.c $(VHOST_RNG_BENCH) $(VHOST_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -O2 -I$(VHOST) $< $(VHOST_RNG_BENCH) -o $@
+
+VHOST_CAN_BENCH := $(BENCH_COMMON) $(VHOST)/vdpa_can.c $(VHOST)/user_can.c $(CAN_RAW)
 build/tests/vhost-can-bench: $(VHOST)/vhost_can_bench.c $(VHOST_CAN_BENCH) $(VHOST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -O2 -I$(VHOST) $< $(VHOST_CAN_BENCH) -lpthread -o $@
+
+VHOST_I2C_BENCH := $(BENCH_COMMON) $(VHOST)/user_i2c.c
+build/tests/vhost-i2c-bench: $(VHOST)/vhost_i2c_bench.c $(VHOST_I2C_BENCH) $(VHOST_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) -O2 -I$(VHOST) $< $(VHOST_I2C_BENCH) -o $@
 
 build/tests/i2c-bench: $(VHOST)/i2c_bench.c
 	@mkdir -p $(dir $@)

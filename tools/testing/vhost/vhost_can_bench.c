@@ -26,19 +26,18 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/can.h>
 #include <linux/can/raw.h>
 #include <linux/virtio_config.h>
 
+#include "bench_stats.h"
 #include "can_raw.h"
 #include "user_can.h"
 #include "vdpa_can.h"
@@ -70,26 +69,6 @@ struct backend {
 
 static const char *ifname;
 
-static void die(const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	fprintf(stderr, "vhost-can-bench: ");
-	vfprintf(stderr, fmt, args);
-	fprintf(stderr, "\n");
-	va_end(args);
-	exit(1);
-}
-
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* A counter of the interface's, in sysfs. */
 static unsigned long long if_stat(const char *name)
 {
@@ -101,7 +80,7 @@ static unsigned long long if_stat(const char *name)
 		 name);
 	f = fopen(path, "r");
 	if (!f || fscanf(f, "%llu", &n) != 1)
-		die("cannot read %s", path);
+		bench_die("cannot read %s", path);
 	fclose(f);
 	return n;
 }
@@ -110,10 +89,10 @@ static unsigned long long if_stat(const char *name)
 static void start(struct vdpa_can *c)
 {
 	if (vc_ctrl(c, VIRTIO_CAN_SET_CTRL_MODE_START, WAIT_MS) != VIRTIO_CAN_RESULT_OK)
-		die("START refused or unanswered");
+		bench_die("START refused or unanswered");
 	vc_tx_post(c, 0, VIRTIO_CAN_TX, 0, REQUEST_ID, FRAME_LEN, OUT_LEN);
 	if (vc_tx_result(c, WAIT_MS) != VIRTIO_CAN_RESULT_OK)
-		die("the first frame did not go out");
+		bench_die("the first frame did not go out");
 }
 
 /* The next transmit request used, which must have gone out: its slot. */
@@ -124,7 +103,7 @@ static unsigned int tx_sent(struct vdpa_can *c, int timeout_ms)
 	if (vd_wait_used(&c->q[VIRTIO_CAN_VQ_TX], &id, &len, timeout_ms) != 1)
 		return RING;
 	if (vc_tx_done(c, id, len) != VIRTIO_CAN_RESULT_OK)
-		die("transmit request %u not OK", id);
+		bench_die("transmit request %u not OK", id);
 	return id / 2;
 }
 
@@ -153,26 +132,26 @@ static void drive_tx(struct backend *b, double secs)
 	}
 	before = if_stat("tx_packets");
 	vd_kick(r);
-	start = seconds();
-	while (seconds() - start < secs) {
+	start = bench_seconds();
+	while (bench_seconds() - start < secs) {
 		slot = tx_sent(c, WAIT_MS);
 		if (slot == RING)
-			die("no answer from the device");
+			bench_die("no answer from the device");
 		do {
 			frames++;
 			tx_again(c, slot);
 		} while ((slot = tx_sent(c, 0)) != RING);
 		vd_kick(r);
 	}
-	elapsed = seconds() - start;
+	elapsed = bench_seconds() - start;
 	/* the frames still in flight, before the next measure */
 	for (slot = 0; slot < RING / 2; slot++)
 		if (tx_sent(c, WAIT_MS) == RING)
-			die("frames in flight not answered");
+			bench_die("frames in flight not answered");
 	after = if_stat("tx_packets");
 	if (after - before < frames)
-		die("%llu frames acknowledged, %llu on %s", frames,
-		    after - before, ifname);
+		bench_die("%llu frames acknowledged, %llu on %s", frames,
+			  after - before, ifname);
 	b->frames += frames;
 	b->tx_secs += elapsed;
 }
@@ -196,7 +175,7 @@ static void *respond(void *arg)
 			continue;
 		cf.can_id = REPLY_ID;
 		if (write(rs->sock, &cf, sizeof(cf)) != sizeof(cf))
-			die("the responder cannot send");
+			bench_die("the responder cannot send");
 	}
 	return NULL;
 }
@@ -214,7 +193,7 @@ static void responder_start(struct responder *rs)
 	    setsockopt(rs->sock, SOL_CAN_RAW, CAN_RAW_FILTER, &filter,
 		       sizeof(filter)) ||
 	    pthread_create(&rs->thread, NULL, respond, rs))
-		die("no responder on %s", ifname);
+		bench_die("no responder on %s", ifname);
 }
 
 static void responder_stop(struct responder *rs)
@@ -235,36 +214,21 @@ static double round_trip(struct vdpa_can *c, uint32_t seq)
 
 	vc_tx_fill(c, 0, VIRTIO_CAN_TX, 0, REQUEST_ID, FRAME_LEN, OUT_LEN);
 	memcpy(vc_tx_data(c, 0), &seq, sizeof(seq));
-	t0 = seconds();
+	t0 = bench_seconds();
 	vd_publish(r, 0);
 	vd_kick(r);
 	if (vd_wait_used(&c->q[VIRTIO_CAN_VQ_RX], &id, &len, WAIT_MS) != 1)
-		die("no reply to frame %u", seq);
-	t1 = seconds();
+		bench_die("no reply to frame %u", seq);
+	t1 = bench_seconds();
 	if (vc_rx_take(c, id, len, &hdr, data) != sizeof(hdr) + FRAME_LEN ||
 	    le32toh(hdr.can_id) != REPLY_ID)
-		die("not a reply to frame %u", seq);
+		bench_die("not a reply to frame %u", seq);
 	memcpy(&got, data, sizeof(got));
 	if (got != seq)
-		die("reply to frame %u for frame %u", got, seq);
+		bench_die("reply to frame %u for frame %u", got, seq);
 	if (tx_sent(c, WAIT_MS) != 0)
-		die("frame %u not answered", seq);
+		bench_die("frame %u not answered", seq);
 	return (t1 - t0) * 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The p-th percentile of n sorted samples, by nearest rank. */
-static double percentile(const double *s, unsigned int n, unsigned int p)
-{
-	unsigned int rank = ((unsigned long long)n * p + 99) / 100;
-
-	return s[rank ? rank - 1 : 0];
 }
 
 /* Round trips for secs, after a warm-up, added to b's. */
@@ -277,8 +241,8 @@ static void drive_rtt(struct backend *b, double secs)
 	responder_start(&rs);
 	while (seq < WARMUP)
 		round_trip(&b->c, seq++);
-	end = seconds() + secs;
-	while (b->trips < MAX_SAMPLES && seconds() < end)
+	end = bench_seconds() + secs;
+	while (b->trips < MAX_SAMPLES && bench_seconds() < end)
 		b->rtt[b->trips++] = round_trip(&b->c, seq++);
 	responder_stop(&rs);
 }
@@ -290,14 +254,14 @@ static void measure(struct backend *b, double secs)
 	drive_tx(b, secs);
 	drive_rtt(b, secs);
 	if (vc_ctrl(&b->c, VIRTIO_CAN_SET_CTRL_MODE_STOP, WAIT_MS) != VIRTIO_CAN_RESULT_OK)
-		die("STOP refused or unanswered");
+		bench_die("STOP refused or unanswered");
 }
 
 static void vhost_up(struct backend *b, const char *path)
 {
 	vc_init(&b->c, RING);
 	if (vd_open(&b->d, path) || vc_device_up(&b->c, &b->d, FEATURES, RING))
-		die("cannot start %s", path);
+		bench_die("cannot start %s", path);
 }
 
 static void vhost_down(struct backend *b)
@@ -314,12 +278,12 @@ static void user_up(struct backend *b)
 	vc_init(&b->c, RING);
 	if (vd_mem_init(&b->mem, VD_MEM_SIZE, VD_IOVA_BASE) ||
 	    vc_rings_init(&b->c, &b->mem))
-		die("no guest memory");
+		bench_die("no guest memory");
 	for (i = 0; i < RING; i++)
 		vc_rx_post(&b->c, i, VC_RX_BUF, VRING_DESC_F_WRITE);
 	b->pid = fork();
 	if (b->pid < 0)
-		die("cannot fork");
+		bench_die("cannot fork");
 	if (b->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		user_can_serve(&b->mem, b->c.q, ifname);
@@ -333,19 +297,6 @@ static void user_down(struct backend *b)
 	waitpid(b->pid, NULL, 0);
 	vc_free(&b->c);
 	vd_mem_free(&b->mem);
-}
-
-/* A figure of both back-ends, with prec decimals, and their ratio. */
-static void row(const char *what, double vhost, double user, int prec)
-{
-	printf("%-20s %14.*f %14.*f %16.3f\n", what, prec, vhost, prec, user,
-	       vhost / user);
-}
-
-/* The round trips of b, sorted: their p-th percentile. */
-static double rtt(struct backend *b, unsigned int p)
-{
-	return percentile(b->rtt, b->trips, p);
 }
 
 int main(int argc, char **argv)
@@ -369,16 +320,10 @@ int main(int argc, char **argv)
 	user_down(&user);
 	vhost_down(&vhost);
 	if (!vhost.trips || !user.trips)
-		die("no round trip in %g s", secs);
-	qsort(vhost.rtt, vhost.trips, sizeof(vhost.rtt[0]), cmp_double);
-	qsort(user.rtt, user.trips, sizeof(user.rtt[0]), cmp_double);
-	printf("%-20s %14s %14s %16s\n", "", "vhost-can", "userspace",
-	       "vhost/userspace");
-	row("TX frames/s", vhost.frames / vhost.tx_secs,
-	    user.frames / user.tx_secs, 0);
-	row("round trip p50 us", rtt(&vhost, 50), rtt(&user, 50), 1);
-	row("round trip p99 us", rtt(&vhost, 99), rtt(&user, 99), 1);
-	printf("(%u and %u round trips, in %u rounds of each)\n", vhost.trips,
-	       user.trips, ROUNDS);
+		bench_die("no round trip in %g s", secs);
+	bench_header("vhost-can");
+	bench_row("TX frames/s", vhost.frames / vhost.tx_secs,
+		  user.frames / user.tx_secs, 0);
+	bench_rtt_rows(vhost.rtt, vhost.trips, user.rtt, user.trips, ROUNDS);
 	return 0;
 }

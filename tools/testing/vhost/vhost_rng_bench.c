@@ -13,24 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 
+#include "bench_stats.h"
 #include "user_rng.h"
 #include "vdpa_driver.h"
 
 #define RING 256
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /*
  * The guest's side: keep every ring entry busy with a size-byte request,
@@ -50,9 +42,9 @@ static double drive(struct vd_mem *mem, struct vd_ring *r, size_t size,
 		vd_publish(r, i);
 	}
 	vd_kick(r);
-	start = seconds();
+	start = bench_seconds();
 	end = start + secs;
-	while (seconds() < end) {
+	while (bench_seconds() < end) {
 		if (vd_wait_used(r, &id, &len, 1000) != 1) {
 			fprintf(stderr, "vhost-rng-bench: no answer from the device\n");
 			exit(1);
@@ -63,7 +55,7 @@ static double drive(struct vd_mem *mem, struct vd_ring *r, size_t size,
 		} while (vd_wait_used(r, &id, &len, 0) == 1);
 		vd_kick(r);
 	}
-	return bytes / (seconds() - start);
+	return bytes / (bench_seconds() - start);
 }
 
 static double bench_vhost(const char *path, size_t size, double secs)
@@ -106,13 +98,13 @@ static double bench_user(size_t size, double secs)
 static double bench_urandom(size_t size, double secs)
 {
 	unsigned long long bytes = 0;
-	double start = seconds(), end = start + secs;
+	double start = bench_seconds(), end = start + secs;
 	char buf[4096];
 	int fd = open("/dev/urandom", O_RDONLY);
 
 	if (fd < 0)
 		exit(1);
-	while (seconds() < end) {
+	while (bench_seconds() < end) {
 		ssize_t n = read(fd, buf, size);
 
 		if (n <= 0)
@@ -120,7 +112,7 @@ static double bench_urandom(size_t size, double secs)
 		bytes += n;
 	}
 	close(fd);
-	return bytes / (seconds() - start);
+	return bytes / (bench_seconds() - start);
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench_stats: what the back-ends' benchmarks share. See bench_stats.h.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "bench_stats.h"
+
+void bench_die(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	vfprintf(stderr, fmt, args);
+	fprintf(stderr, "\n");
+	va_end(args);
+	exit(1);
+}
+
+double bench_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The p-th percentile of n sorted samples, by nearest rank. */
+static double percentile(const double *s, unsigned int n, unsigned int p)
+{
+	unsigned int rank = ((unsigned long long)n * p + 99) / 100;
+
+	return s[rank ? rank - 1 : 0];
+}
+
+void bench_header(const char *vhost)
+{
+	printf("%-20s %14s %14s %16s\n", "", vhost, "userspace",
+	       "vhost/userspace");
+}
+
+void bench_row(const char *what, double vhost, double user, int prec)
+{
+	printf("%-20s %14.*f %14.*f %16.3f\n", what, prec, vhost, prec, user,
+	       vhost / user);
+}
+
+void bench_rtt_rows(double *vhost, unsigned int nvhost, double *user,
+		    unsigned int nuser, unsigned int rounds)
+{
+	qsort(vhost, nvhost, sizeof(*vhost), cmp_double);
+	qsort(user, nuser, sizeof(*user), cmp_double);
+	bench_row("round trip p50 us", percentile(vhost, nvhost, 50),
+		  percentile(user, nuser, 50), 1);
+	bench_row("round trip p99 us", percentile(vhost, nvhost, 99),
+		  percentile(user, nuser, 99), 1);
+	printf("(%u and %u round trips, in %u rounds of each)\n", nvhost,
+	       nuser, rounds);
+}

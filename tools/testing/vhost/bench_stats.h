@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the back-ends' benchmarks share: a clock, round-trip percentiles,
+ * and their output, one line per figure with both sides and the ratio.
+ */
+#ifndef BENCH_STATS_H
+#define BENCH_STATS_H
+
+#include <stdnoreturn.h>
+
+/* Say what went wrong, after the program's name, and exit with 1. */
+noreturn void bench_die(const char *fmt, ...);
+/* CLOCK_MONOTONIC, in seconds. */
+double bench_seconds(void);
+/* The header of the figures' table: the in-kernel back-end's name. */
+void bench_header(const char *vhost);
+/* A figure of both back-ends, with prec decimals, and their ratio. */
+void bench_row(const char *what, double vhost, double user, int prec);
+/*
+ * Both back-ends' round trips in microseconds, sorted here: the rows of
+ * their median and 99th percentile, and how many there were in how many
+ * rounds.
+ */
+void bench_rtt_rows(double *vhost, unsigned int nvhost, double *user,
+		    unsigned int nuser, unsigned int rounds);
+
+#endif /* BENCH_STATS_H */
