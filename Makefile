@@ -235,7 +235,8 @@ build/tests/vdpa-rng-read build/tests/vdpa-set-status: build/tests/vdpa-%: \
 	$(CC) $(SELFTEST_CFLAGS) -I$(VHOST) $(VHOST)/vdpa_$(subst -,_,$*).c $(VHOST_DRIVER) -o $@
 
 # The back-ends' benchmarks: each against a userspace device on user_vq.
-BENCH_COMMON := $(VHOST_DRIVER) $(VHOST)/user_vq.c $(VHOST)/bench_stats.c
+BENCH_COMMON := $(VHOST_DRIVER) $(VHOST)/user_vq.c $(VHOST)/bench_stats.c \
+	tools/testing/lib/stats.c
 
 VHOST_RNG_BENCH := $(BENCH_COMMON) $(VHOST)/user_rng.c
 build/tests/vhost-rng-bench: $(VHOST)/vhost_rng_bench.c $(VHOST_RNG_BENCH) $(VHOST_HEADERS)
@@ -256,9 +257,9 @@ build/tests/i2c-bench: $(VHOST)/i2c_bench.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) -O2 $< -o $@
 
-build/tests/can-bench: tools/testing/can/can-bench.c $(CAN_RAW)
+build/tests/can-bench: tools/testing/can/can-bench.c $(CAN_RAW) tools/testing/lib/stats.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SELFTEST_CFLAGS) -O2 $< $(CAN_RAW) -lpthread -o $@
+	$(CC) $(SELFTEST_CFLAGS) -O2 $< $(CAN_RAW) tools/testing/lib/stats.c -lpthread -o $@
 
 regen:
 	$(PYTHON) tools/virtio-spec/vspec-gen.py --layout-out $(LAYOUT_TABLE) $(SPECS)

@@ -27,6 +27,7 @@
 #include <linux/can/raw.h>
 
 #include "can_raw.h"
+#include "stats.h"
 
 #define BENCH_ID 0x3a0
 #define ANSWER_ID 0x3a1
@@ -149,13 +150,6 @@ static void *answer_frames(void *arg)
 	return NULL;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static int latency(const char *send_if, const char *echo_if, int n,
 		   double *median, double *p99)
 {
@@ -183,7 +177,7 @@ static int latency(const char *send_if, const char *echo_if, int n,
 	pthread_join(thread, NULL);
 	close(echo);
 	if (!err) {
-		qsort(rtt, n, sizeof(*rtt), cmp_double);
+		sort_values(rtt, n);
 		*median = rtt[n / 2];
 		*p99 = rtt[n * 99 / 100];
 	}

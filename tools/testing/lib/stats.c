@@ -13,8 +13,13 @@ static int compare(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-double median(double *v, int n)
+void sort_values(double *v, int n)
 {
 	qsort(v, n, sizeof(*v), compare);
+}
+
+double median(double *v, int n)
+{
+	sort_values(v, n);
 	return v[n / 2];
 }

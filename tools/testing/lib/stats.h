@@ -5,6 +5,8 @@
 #ifndef STATS_H
 #define STATS_H
 
+/* Sort the n values at v in increasing order. */
+void sort_values(double *v, int n);
 /* The median of the n values at v, which it sorts. */
 double median(double *v, int n);
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "bench_stats.h"
+#include "stats.h"
 
 void bench_die(const char *fmt, ...)
 {
@@ -29,13 +30,6 @@ double bench_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* The p-th percentile of n sorted samples, by nearest rank. */
@@ -61,8 +55,8 @@ void bench_row(const char *what, double vhost, double user, int prec)
 void bench_rtt_rows(double *vhost, unsigned int nvhost, double *user,
 		    unsigned int nuser, unsigned int rounds)
 {
-	qsort(vhost, nvhost, sizeof(*vhost), cmp_double);
-	qsort(user, nuser, sizeof(*user), cmp_double);
+	sort_values(vhost, nvhost);
+	sort_values(user, nuser);
 	bench_row("round trip p50 us", percentile(vhost, nvhost, 50),
 		  percentile(user, nuser, 50), 1);
 	bench_row("round trip p99 us", percentile(vhost, nvhost, 99),

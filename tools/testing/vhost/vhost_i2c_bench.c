@@ -189,23 +189,29 @@ static void drive_transfers(struct backend *b, double secs)
 	b->transfers += transfers;
 }
 
-/* One transfer at a time for secs, after a warm-up: round trips. */
+/* One transfer alone: microseconds. */
+static double round_trip(struct backend *b)
+{
+	double t0 = bench_seconds();
+
+	slot_post(b, 0);
+	vd_kick(b->ring);
+	if (slot_done(b, WAIT_MS) != SLOTS || slot_done(b, WAIT_MS) != 0)
+		bench_die("transfer not answered");
+	return (bench_seconds() - t0) * 1e6;
+}
+
+/* Round trips for secs, after a warm-up, added to b's. */
 static void drive_rtt(struct backend *b, double secs)
 {
-	unsigned int n = 0;
-	double t0, end = 0;
+	unsigned int n;
+	double end;
 
-	while (b->trips < MAX_SAMPLES && (n < WARMUP || bench_seconds() < end)) {
-		t0 = bench_seconds();
-		slot_post(b, 0);
-		vd_kick(b->ring);
-		if (slot_done(b, WAIT_MS) != SLOTS || slot_done(b, WAIT_MS) != 0)
-			bench_die("transfer not answered");
-		if (++n == WARMUP)
-			end = bench_seconds() + secs;
-		else if (n > WARMUP)
-			b->rtt[b->trips++] = (bench_seconds() - t0) * 1e6;
-	}
+	for (n = 0; n < WARMUP; n++)
+		round_trip(b);
+	end = bench_seconds() + secs;
+	while (b->trips < MAX_SAMPLES && bench_seconds() < end)
+		b->rtt[b->trips++] = round_trip(b);
 }
 
 static void measure(struct backend *b, double secs)
