@@ -10,27 +10,29 @@
  *	echo 123:7ff > /sys/bus/vdpa/devices/can0v/tx_allow
  *	echo 0:0 > /sys/bus/vdpa/devices/can0v/rx_allow
  *
- * The device reaches the interface through a raw CAN socket of its own,
- * open while the driver has the controller started: frames go out with
- * the socket's checks, come in through its filters (the allowlists), and
- * its error frames and errors tell of bus-off. Nothing is reachable by
- * default: no interface, no ID.
+ * The device reaches the interface through the CAN core, as the CAN
+ * gateway does, while the driver has the controller started: frames go
+ * out with can_send(), come in through receive filters (the allowlists)
+ * and bus-off error frames; a netdevice notifier tells of the interface
+ * going down or away. Nothing is reachable by default: no interface, no
+ * ID.
  */
 
 #include <linux/can.h>
+#include <linux/can/core.h>
 #include <linux/can/error.h>
-#include <linux/can/raw.h>
 #include <linux/can/skb.h>
 #include <linux/ctype.h>
 #include <linux/if_arp.h>
+#include <linux/list.h>
 #include <linux/module.h>
-#include <linux/net.h>
 #include <linux/netdevice.h>
+#include <linux/percpu.h>
 #include <linux/ratelimit.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <net/net_namespace.h>
-#include <net/sock.h>
 #include <linux/virtio_extra/virtio_can.h>
 
 #include "vbe.h"
@@ -45,20 +47,27 @@
 #define VHOST_CAN_BUDGET 64
 /* Entries in each allowlist. */
 #define VHOST_CAN_ALLOW_MAX 32
-/* A frame waiting for its late TX ack gets NOT_OK after this long. */
+/* Receive filters: both allowlists and bus-off error frames. */
+#define VHOST_CAN_FILTER_MAX (2 * VHOST_CAN_ALLOW_MAX + 1)
+/* A sent frame's echo is given up on after this long (a late ack fails). */
 #define VHOST_CAN_ACK_TIMEOUT HZ
-/* Frames waiting for their late TX ack; further requests wait in the ring. */
-#define VHOST_CAN_TX_WAIT_MAX 256
+/* Sent frames whose echo has not come; further requests wait in the ring. */
+#define VHOST_CAN_SENT_MAX 256
 /* How long a frame the interface's queue refused waits to be retried. */
 #define VHOST_CAN_TX_RETRY 1
 /*
- * Room in the socket for a ring of received frames: a burst the guest's
- * ring would take is not lost on the host while the worker catches up.
+ * Frames from the interface waiting for the worker: a ring's worth, so a
+ * burst the guest's ring would take is not lost while the worker catches
+ * up. A power of two.
  */
-#define VHOST_CAN_SOCK_RCVBUF \
-	(VBE_QUEUE_MAX * SKB_TRUESIZE(sizeof(struct can_skb_priv) + CANFD_MTU))
+#define VHOST_CAN_RX_FIFO VBE_QUEUE_MAX
 /* STARTs a device takes in a second; more are refused (see @starts). */
 #define VHOST_CAN_STARTS_PER_SECOND 10
+
+/* What the interface did, for the worker to stop the controller for. */
+#define VHOST_CAN_EV_BUS_OFF	BIT(0)	/* a bus-off error frame */
+#define VHOST_CAN_EV_DOWN	BIT(1)
+#define VHOST_CAN_EV_GONE	BIT(2)	/* unregistered, or moved away */
 
 /**
  * struct vhost_can_allowlist - the frames a driver may send or receive
@@ -73,33 +82,46 @@ struct vhost_can_allowlist {
 };
 
 /**
- * struct vhost_can_tx_wait - a transmitted frame waiting for its echo
- * @head: its request's chain head
+ * struct vhost_can_sent - a frame sent, its echo not seen yet
+ * @skb: the frame's buffer, held: the echo, a clone, shares its data, and
+ *	while it is held no other frame can
+ * @deadline: when its echo is given up on, in jiffies
+ * @waiting: its request waits for the echo (a late TX ack)
+ * @head: that request's chain head
  * @result: where its result byte goes
- * @frame: the frame, to match the echo against
- * @deadline: when it fails, in jiffies
+ *
+ * A frame sent without a request waiting is still tracked: its echo,
+ * which the driver did not ask for, is recognised and dropped.
  */
-struct vhost_can_tx_wait {
+struct vhost_can_sent {
+	struct sk_buff *skb;
+	unsigned long deadline;
+	bool waiting;
 	u16 head;
 	struct vbe_segment result;
-	struct canfd_frame frame;
-	unsigned long deadline;
 };
 
 /**
- * struct vhost_can_sock_config - what a socket is made with
- * @ifindex: the interface
- * @fd: CAN FD frames were negotiated
- * @late_ack: late TX acks were negotiated: the socket echoes its frames
- * @filter: the socket's filters
- * @nfilter: how many
+ * struct vhost_can_rx_entry - a frame from the interface, for the worker
+ * @frame: the frame, CANFD_FDF in its flags for a CAN FD one
+ * @origin: its buffer's data: that of a frame the device sent when it is
+ *	that frame's echo
  */
-struct vhost_can_sock_config {
-	int ifindex;
-	bool fd;
-	bool late_ack;
-	struct can_filter filter[2 * VHOST_CAN_ALLOW_MAX];
-	unsigned int nfilter;
+struct vhost_can_rx_entry {
+	struct canfd_frame frame;
+	const void *origin;
+};
+
+/**
+ * struct vhost_can_seen - the last frame a CPU gave the device
+ * @skb: its buffer
+ * @skbcnt: the CAN core's number for it (buffers are reused)
+ *
+ * A frame that two filters match is given twice in a row, on one CPU.
+ */
+struct vhost_can_seen {
+	const struct sk_buff *skb;
+	u32 skbcnt;
 };
 
 /**
@@ -111,6 +133,8 @@ struct vhost_can_sock_config {
  *	error, late ack missing
  * @rx_frames: frames given to the driver
  * @rx_dropped: frames of a kind not negotiated, or not in rx_allow
+ * @rx_overrun: frames lost because the driver left too many unread
+ *	(written under @rx_lock)
  * @bus_off: times the controller went bus-off
  * @starts_refused: START requests refused for coming too often
  */
@@ -121,6 +145,7 @@ struct vhost_can_stats {
 	unsigned long tx_failed;
 	unsigned long rx_frames;
 	unsigned long rx_dropped;
+	unsigned long rx_overrun;
 	unsigned long bus_off;
 	unsigned long starts_refused;
 };
@@ -128,6 +153,7 @@ struct vhost_can_stats {
 /**
  * struct vhost_can - one CAN device
  * @core: the back-end core's device
+ * @node: in vhost_can_devices, for the netdevice notifier
  * @settings_lock: protects what the administrator sets: @net, @ifindex,
  *	@ifname, @tx_allow, @rx_allow, and @in_use
  * @net: network namespace of the bound interface (referenced), or NULL
@@ -137,38 +163,43 @@ struct vhost_can_stats {
  *	interface stays bound (the worker reads it without the lock)
  * @tx_allow: IDs the driver may send
  * @rx_allow: IDs the driver receives
- * @sock_lock: protects the socket's state, shared by the worker and the
- *	socket work: @started, @sock, @sock_gen, @retired, @refilter and
- *	@sock_err
- * @started: the controller is started: it wants a socket
- * @sock: raw CAN socket on the interface, or NULL (the controller is
- *	stopped, or its socket is being opened). Set by the socket work, put
- *	back to NULL by the worker alone, which reads it without the lock.
- * @sock_gen: counts starts and stops: a socket opened for an older start
- *	is not taken
- * @retired: a socket taken from the device, for the socket work to release
- * @refilter: the allowlists changed: the socket work sets the new filters
- * @sock_err: what the socket work found for the worker to act on: the
- *	socket could not be opened, or the interface is down (an errno)
- * @sock_work: opens and releases sockets (see vhost_can_sock_work())
- * @sock_config: the socket work's copy of what a socket is made with
- * @starts: bounds the rate of STARTs, each of which opens a socket and
- *	takes the RTNL: a guest toggling its controller must not slow the
- *	host's network configuration
- * @rx_frame: a frame read from @sock, waiting for a receive buffer
+ * @link_lock: protects @ndev, @filter and @nfilter. Held for moments,
+ *	never across guest memory or the RTNL (the notifier takes it under
+ *	the RTNL, which a driver of this kernel may hold while it waits for
+ *	the device)
+ * @ndev: the interface while the controller is started (referenced), its
+ *	receive filters registered; NULL when stopped or the interface went
+ *	away
+ * @filter: the registered receive filters
+ * @nfilter: how many
+ * @rx_lock: protects @rx_open, @events, the FIFO and @stats.rx_overrun,
+ *	shared with the CAN core's receive path (softirq)
+ * @rx_open: the controller takes frames and events
+ * @events: VHOST_CAN_EV_* that came since the worker last looked
+ * @fifo: frames from the interface waiting for the worker
+ * @fifo_in: where the next frame goes (free running)
+ * @fifo_out: where the worker reads the next one (free running)
+ * @seen: per CPU, the last frame given, so a frame two filters match is
+ *	taken once
+ * @started: the controller is started
+ * @starts: bounds the rate of STARTs, each of which registers filters in
+ *	the CAN core, whose receive path every host frame takes
+ * @rx_frame: a frame taken from the FIFO, waiting for a receive buffer
  * @rx_held: @rx_frame holds one
- * @wait: transmitted frames waiting for their late ack, oldest first
- * @nwait: how many
+ * @sent: sent frames whose echo has not come, a ring, oldest first
+ * @sent_first: the oldest's index
+ * @nsent: how many (entries whose echo came out of order included)
  * @stats: counters
  *
- * The rest is the worker's, under the core's device lock; @stats is
- * written under it and read without. The worker takes @settings_lock and
- * @sock_lock (after the device lock) only for moments, never across guest
- * memory; sysfs and the socket work take them and never the device lock,
- * so a worker stalled on its owner's memory stalls neither.
+ * @started, @rx_frame, @sent and the statistics but rx_overrun are the
+ * worker's, under the core's device lock; @stats is read without it. The
+ * worker takes the other locks (after the device lock) only for moments;
+ * sysfs and the notifier take them and never the device lock, so a
+ * worker stalled on its owner's memory stalls neither.
  */
 struct vhost_can {
 	struct vbe_device core;
+	struct list_head node;
 	struct mutex settings_lock; /* net, ifindex, ifname, allowlists, in_use */
 	struct net *net;
 	int ifindex;
@@ -176,27 +207,36 @@ struct vhost_can {
 	bool in_use;
 	struct vhost_can_allowlist tx_allow;
 	struct vhost_can_allowlist rx_allow;
-	struct mutex sock_lock; /* started, sock, sock_gen, retired, ... */
+	struct mutex link_lock; /* ndev, filter, nfilter */
+	struct net_device *ndev;
+	struct can_filter filter[VHOST_CAN_FILTER_MAX];
+	unsigned int nfilter;
+	spinlock_t rx_lock; /* rx_open, events, fifo, stats.rx_overrun */
+	bool rx_open;
+	unsigned int events;
+	struct vhost_can_rx_entry *fifo;
+	unsigned int fifo_in;
+	unsigned int fifo_out;
+	struct vhost_can_seen __percpu *seen;
 	bool started;
-	struct socket *sock;
-	unsigned int sock_gen;
-	struct socket *retired;
-	bool refilter;
-	int sock_err;
-	struct work_struct sock_work;
-	struct vhost_can_sock_config sock_config;
 	struct ratelimit_state starts;
-	struct canfd_frame rx_frame;
+	struct vhost_can_rx_entry rx_frame;
 	bool rx_held;
-	struct vhost_can_tx_wait wait[VHOST_CAN_TX_WAIT_MAX];
-	unsigned int nwait;
+	struct vhost_can_sent sent[VHOST_CAN_SENT_MAX];
+	unsigned int sent_first;
+	unsigned int nsent;
 	struct vhost_can_stats stats;
 };
 
 /* the vDPA core allocates it: the vDPA device comes first */
 static_assert(offsetof(struct vhost_can, core.vdpa) == 0);
+static_assert((VHOST_CAN_RX_FIFO & (VHOST_CAN_RX_FIFO - 1)) == 0);
 
 static struct vbe_mgmt vhost_can_mgmt;
+
+/* Every device, for the netdevice notifier to find those on an interface. */
+static LIST_HEAD(vhost_can_devices);
+static DEFINE_MUTEX(vhost_can_devices_lock);
 
 static struct vhost_can *to_vhost_can(struct device *d)
 {
@@ -239,148 +279,219 @@ static bool vhost_can_fd_len_valid(unsigned int len)
 	}
 }
 
-static int vhost_can_setsockopt(struct socket *sock, int opt,
-				const void *val, unsigned int len)
+/*
+ * Whether the CAN core gave this frame to the device already: once for
+ * each filter it matches, one after the other on one CPU.
+ */
+static bool vhost_can_seen_before(struct vhost_can *can, struct sk_buff *skb)
 {
-	return sock->ops->setsockopt(sock, SOL_CAN_RAW, opt,
-				     KERNEL_SOCKPTR((void *)val), len);
+	struct vhost_can_seen *seen = this_cpu_ptr(can->seen);
+	u32 skbcnt = can_skb_prv(skb)->skbcnt;
+
+	if (seen->skb == skb && seen->skbcnt == skbcnt)
+		return true;
+	seen->skb = skb;
+	seen->skbcnt = skbcnt;
+	return false;
 }
 
 /*
- * What a socket is made with: the socket's filters are what rx_allow lets
- * in and, with late acks, the echoes of what tx_allow lets out (other
- * frames those entries match are dropped when read). With netp, for a
- * socket to open, the bound interface's namespace too (referenced; NULL
- * when none is bound).
+ * A frame the CAN core received on the interface through one of the
+ * device's filters (softirq): into the FIFO for the worker, or a bus-off
+ * error frame's event. Frames of other sizes (CAN XL) are not the
+ * device's.
  */
-static void vhost_can_sock_config(struct vhost_can *can,
-				  struct vhost_can_sock_config *cfg,
-				  struct net **netp)
+static void vhost_can_rcv(struct sk_buff *skb, void *data)
+{
+	const struct canfd_frame *cf = (const struct canfd_frame *)skb->data;
+	struct vhost_can *can = data;
+	struct vhost_can_rx_entry *e;
+	bool kick = false;
+
+	if (!(skb->len == CAN_MTU && cf->len <= CAN_MAX_DLEN) &&
+	    !(skb->len == CANFD_MTU && cf->len <= CANFD_MAX_DLEN))
+		return;
+	spin_lock_bh(&can->rx_lock);
+	if (!can->rx_open || vhost_can_seen_before(can, skb)) {
+		/* stopped, or taken through another filter */
+	} else if (cf->can_id & CAN_ERR_FLAG) {
+		can->events |= VHOST_CAN_EV_BUS_OFF;
+		kick = true;
+	} else if (can->fifo_in - can->fifo_out == VHOST_CAN_RX_FIFO) {
+		can->stats.rx_overrun++;
+	} else {
+		e = &can->fifo[can->fifo_in++ & (VHOST_CAN_RX_FIFO - 1)];
+		memset(&e->frame, 0, sizeof(e->frame));
+		memcpy(&e->frame, cf, skb->len);
+		/* a classic frame's flags are padding: make them ours */
+		e->frame.flags = skb->len == CANFD_MTU ? CANFD_FDF : 0;
+		e->origin = skb->head;
+		kick = true;
+	}
+	spin_unlock_bh(&can->rx_lock);
+	if (kick)
+		vbe_device_kick(&can->core);
+}
+
+/* The next frame from the FIFO into e; false when it is empty. */
+static bool vhost_can_fifo_take(struct vhost_can *can,
+				struct vhost_can_rx_entry *e)
+{
+	bool taken;
+
+	spin_lock_bh(&can->rx_lock);
+	taken = can->fifo_in != can->fifo_out;
+	if (taken)
+		*e = can->fifo[can->fifo_out++ & (VHOST_CAN_RX_FIFO - 1)];
+	spin_unlock_bh(&can->rx_lock);
+	return taken;
+}
+
+/* What the interface did since the worker last looked (VHOST_CAN_EV_*). */
+static unsigned int vhost_can_take_events(struct vhost_can *can)
+{
+	unsigned int events;
+
+	spin_lock_bh(&can->rx_lock);
+	events = can->events;
+	can->events = 0;
+	spin_unlock_bh(&can->rx_lock);
+	return events;
+}
+
+/* Tell the worker, if the controller is started, what the interface did. */
+static void vhost_can_event(struct vhost_can *can, unsigned int event)
+{
+	spin_lock_bh(&can->rx_lock);
+	if (can->rx_open)
+		can->events |= event;
+	spin_unlock_bh(&can->rx_lock);
+	vbe_device_kick(&can->core);
+}
+
+/*
+ * The receive filters: what rx_allow lets in, the echoes of what
+ * tx_allow lets out (the late acks, and the echoes the driver did not
+ * ask for, to drop), and bus-off error frames. Frames only a tx_allow
+ * entry matches are dropped when read.
+ */
+static unsigned int vhost_can_filters(struct vhost_can *can,
+				      struct can_filter *filter)
 {
 	unsigned int n;
 
 	mutex_lock(&can->settings_lock);
-	if (netp)
-		*netp = can->net ? get_net(can->net) : NULL;
 	n = can->rx_allow.n;
-	cfg->ifindex = can->ifindex;
-	cfg->fd = vhost_can_has(can, VIRTIO_CAN_F_CAN_FD);
-	cfg->late_ack = vhost_can_has(can, VIRTIO_CAN_F_LATE_TX_ACK);
-	memcpy(cfg->filter, can->rx_allow.filter, n * sizeof(cfg->filter[0]));
-	if (cfg->late_ack) {
-		memcpy(cfg->filter + n, can->tx_allow.filter,
-		       can->tx_allow.n * sizeof(cfg->filter[0]));
-		n += can->tx_allow.n;
-	}
-	cfg->nfilter = n;
+	memcpy(filter, can->rx_allow.filter, n * sizeof(*filter));
+	memcpy(filter + n, can->tx_allow.filter,
+	       can->tx_allow.n * sizeof(*filter));
+	n += can->tx_allow.n;
 	mutex_unlock(&can->settings_lock);
+	filter[n].can_id = 0;
+	filter[n].can_mask = CAN_ERR_FLAG | CAN_ERR_BUSOFF;
+	return n + 1;
 }
 
-static int vhost_can_sock_filter(struct socket *sock,
-				 const struct vhost_can_sock_config *cfg)
+static void vhost_can_unregister_filters(struct vhost_can *can,
+					 const struct can_filter *filter,
+					 unsigned int n)
 {
-	return vhost_can_setsockopt(sock, CAN_RAW_FILTER, cfg->filter,
-				    cfg->nfilter * sizeof(cfg->filter[0]));
-}
-
-/*
- * A socket's namespace: a kernel socket holds no reference on it, so each
- * of ours holds one, from its opening until its release.
- */
-static void vhost_can_sock_release(struct socket *sock)
-{
-	struct net *net = sock_net(sock->sk);
-
-	sock_release(sock);
-	put_net(net);
+	while (n--)
+		can_rx_unregister(can->net, can->ndev, filter[n].can_id,
+				  filter[n].can_mask, vhost_can_rcv, can);
 }
 
 /*
- * A raw socket on the bound interface in net, set for what was
- * negotiated; it takes a reference on net.
+ * Register the receive filters on @ndev, with @link_lock held; on failure
+ * none is left.
  */
-static int vhost_can_sock_open(struct net *net,
-			       const struct vhost_can_sock_config *cfg,
-			       struct socket **sockp)
+static int vhost_can_register_filters(struct vhost_can *can,
+				      const struct can_filter *filter,
+				      unsigned int n)
 {
-	struct sockaddr_can addr = {
-		.can_family = AF_CAN,
-		.can_ifindex = cfg->ifindex,
-	};
-	can_err_mask_t err_mask = CAN_ERR_BUSOFF;
-	struct socket *sock;
-	int on = 1, ret;
+	unsigned int i;
+	int ret;
 
-	ret = sock_create_kern(net, PF_CAN, SOCK_RAW, CAN_RAW, &sock);
-	if (ret)
-		return ret;
-	get_net(net);
-	sock_set_rcvbuf(sock->sk, VHOST_CAN_SOCK_RCVBUF);
-	ret = vhost_can_sock_filter(sock, cfg);
-	if (!ret)
-		ret = vhost_can_setsockopt(sock, CAN_RAW_ERR_FILTER, &err_mask,
-					   sizeof(err_mask));
-	if (!ret && cfg->fd)
-		ret = vhost_can_setsockopt(sock, CAN_RAW_FD_FRAMES, &on,
-					   sizeof(on));
-	/* the echo of a frame is its late ack */
-	if (!ret && cfg->late_ack)
-		ret = vhost_can_setsockopt(sock, CAN_RAW_RECV_OWN_MSGS, &on,
-					   sizeof(on));
-	if (!ret)
-		ret = kernel_bind(sock, (struct sockaddr *)&addr, sizeof(addr));
-	if (ret) {
-		vhost_can_sock_release(sock);
-		return ret;
+	for (i = 0; i < n; i++) {
+		ret = can_rx_register(can->net, can->ndev, filter[i].can_id,
+				      filter[i].can_mask, vhost_can_rcv, can,
+				      "vhost-can", NULL);
+		if (ret) {
+			vhost_can_unregister_filters(can, filter, i);
+			return ret;
+		}
 	}
-	*sockp = sock;
 	return 0;
 }
 
-static void vhost_can_data_ready(struct sock *sk)
+/* Leave the interface, with @link_lock held: no frame comes any more. */
+static void vhost_can_link_close(struct vhost_can *can)
 {
-	struct vhost_can *can;
-
-	rcu_read_lock();
-	can = rcu_dereference_sk_user_data(sk);
-	if (can)
-		vbe_device_kick(&can->core);
-	rcu_read_unlock();
-}
-
-/*
- * Give the device its socket, with @sock_lock held: news on it (frames,
- * errors) kicks the worker.
- */
-static void vhost_can_sock_attach(struct vhost_can *can, struct socket *sock)
-{
-	struct sock *sk = sock->sk;
-
-	write_lock_bh(&sk->sk_callback_lock);
-	rcu_assign_sk_user_data(sk, can);
-	sk->sk_data_ready = vhost_can_data_ready;
-	sk->sk_error_report = vhost_can_data_ready;
-	write_unlock_bh(&sk->sk_callback_lock);
-	WRITE_ONCE(can->sock, sock);
-}
-
-/*
- * Take the socket from the device, with @sock_lock held; the socket work
- * releases it.
- */
-static void vhost_can_sock_retire(struct vhost_can *can)
-{
-	struct sock *sk;
-
-	if (!can->sock)
+	if (!can->ndev)
 		return;
-	sk = can->sock->sk;
-	write_lock_bh(&sk->sk_callback_lock);
-	rcu_assign_sk_user_data(sk, NULL);
-	write_unlock_bh(&sk->sk_callback_lock);
-	can->retired = can->sock;
-	WRITE_ONCE(can->sock, NULL);
-	schedule_work(&can->sock_work);
+	vhost_can_unregister_filters(can, can->filter, can->nfilter);
+	can->nfilter = 0;
+	dev_put(can->ndev);
+	can->ndev = NULL;
+}
+
+/*
+ * Reach the bound interface: its receive filters registered, it must be
+ * up. -ENODEV when it is gone, -ENETDOWN when down.
+ */
+static int vhost_can_link_open(struct vhost_can *can)
+{
+	struct net_device *ndev;
+	int ret;
+
+	ndev = dev_get_by_index(can->net, can->ifindex);
+	if (!ndev)
+		return -ENODEV;
+	mutex_lock(&can->link_lock);
+	can->ndev = ndev;
+	can->nfilter = vhost_can_filters(can, can->filter);
+	ret = vhost_can_register_filters(can, can->filter, can->nfilter);
+	if (ret)
+		can->nfilter = 0;
+	/*
+	 * Looked at once the notifier can see the device: down before, the
+	 * interface is not up here; after, the notifier tells.
+	 */
+	else if (!(READ_ONCE(ndev->flags) & IFF_UP))
+		ret = -ENETDOWN;
+	if (ret)
+		vhost_can_link_close(can);
+	mutex_unlock(&can->link_lock);
+	return ret;
+}
+
+/*
+ * The allowlists changed: the new filters go in before the old ones go,
+ * so no frame both admit is missed meanwhile.
+ */
+static int vhost_can_link_refilter(struct vhost_can *can)
+{
+	struct can_filter *filter;
+	unsigned int n;
+	int ret = 0;
+
+	filter = kmalloc_array(VHOST_CAN_FILTER_MAX, sizeof(*filter), GFP_KERNEL);
+	if (!filter)
+		return -ENOMEM;
+	mutex_lock(&can->link_lock);
+	if (can->ndev) {
+		n = vhost_can_filters(can, filter);
+		ret = vhost_can_register_filters(can, filter, n);
+		if (!ret) {
+			vhost_can_unregister_filters(can, can->filter,
+						     can->nfilter);
+			memcpy(can->filter, filter, n * sizeof(*filter));
+			can->nfilter = n;
+		}
+	}
+	mutex_unlock(&can->link_lock);
+	kfree(filter);
+	return ret;
 }
 
 /* Write a request's one-byte result and return it to the driver. */
@@ -392,42 +503,61 @@ static int vhost_can_complete(struct vbe_vq *vq, const struct vbe_chain *chain,
 	return ret ? ret : vbe_vq_push(vq, chain, sizeof(result));
 }
 
-/* A transmitted frame's late ack came, failed or will never come. */
-static int vhost_can_tx_acked(struct vhost_can *can, unsigned int i, u8 result)
+static struct vhost_can_sent *vhost_can_sent_at(struct vhost_can *can,
+						unsigned int i)
 {
-	struct vhost_can_tx_wait *w = &can->wait[i];
-	struct vbe_chain chain = {
-		.head = w->head,
-		.nr_in = 1,
-		.in_len = w->result.len,
-		.segments = &w->result,
-	};
-	int ret;
+	return &can->sent[(can->sent_first + i) % VHOST_CAN_SENT_MAX];
+}
 
-	if (result == VIRTIO_CAN_RESULT_OK)
-		can->stats.tx_frames++;
-	else
-		can->stats.tx_failed++;
-	ret = vhost_can_complete(&can->core.vqs[VIRTIO_CAN_VQ_TX], &chain,
-				 result);
-	can->nwait--;
-	memmove(w, w + 1, (can->nwait - i) * sizeof(*w));
+/*
+ * A sent frame's echo came (result OK), or will not: its request, if one
+ * waits, completes, and the oldest frames done leave the ring.
+ */
+static int vhost_can_sent_done(struct vhost_can *can, struct vhost_can_sent *s,
+			       u8 result)
+{
+	struct vbe_chain chain = {
+		.head = s->head,
+		.nr_in = 1,
+		.in_len = s->result.len,
+		.segments = &s->result,
+	};
+	int ret = 0;
+
+	if (s->waiting) {
+		if (result == VIRTIO_CAN_RESULT_OK)
+			can->stats.tx_frames++;
+		else
+			can->stats.tx_failed++;
+		ret = vhost_can_complete(&can->core.vqs[VIRTIO_CAN_VQ_TX],
+					 &chain, result);
+	}
+	consume_skb(s->skb);
+	s->skb = NULL;
+	while (can->nsent && !vhost_can_sent_at(can, 0)->skb) {
+		can->sent_first = (can->sent_first + 1) % VHOST_CAN_SENT_MAX;
+		can->nsent--;
+	}
 	return ret;
 }
 
 /* Stop the controller: frames waiting for their ack did not go out. */
 static void vhost_can_stop(struct vhost_can *can)
 {
-	while (can->nwait)
-		if (vhost_can_tx_acked(can, 0, VIRTIO_CAN_RESULT_NOT_OK))
-			can->nwait = 0;
+	/* the oldest is never done: each pass takes it */
+	while (can->nsent)
+		vhost_can_sent_done(can, vhost_can_sent_at(can, 0),
+				    VIRTIO_CAN_RESULT_NOT_OK);
 	can->rx_held = false;
-	mutex_lock(&can->sock_lock);
-	can->started = false;
-	can->sock_gen++;
-	can->sock_err = 0;
-	vhost_can_sock_retire(can);
-	mutex_unlock(&can->sock_lock);
+	WRITE_ONCE(can->started, false);
+	spin_lock_bh(&can->rx_lock);
+	can->rx_open = false;
+	can->events = 0;
+	can->fifo_out = can->fifo_in;
+	spin_unlock_bh(&can->rx_lock);
+	mutex_lock(&can->link_lock);
+	vhost_can_link_close(can);
+	mutex_unlock(&can->link_lock);
 }
 
 static void vhost_can_set_status(struct vhost_can *can, u16 status)
@@ -453,129 +583,47 @@ static void vhost_can_bus_off(struct vhost_can *can, const char *why)
 	vbe_device_config_changed(&can->core);
 }
 
-/*
- * The socket failed: the error it held (the interface went down or away)
- * goes to whichever of sending and receiving asks first, and either way
- * the controller is off the bus.
- */
-static void vhost_can_sock_failed(struct vhost_can *can, int err)
+/* What the interface did stops a started controller. */
+static void vhost_can_link_events(struct vhost_can *can)
 {
-	vhost_can_bus_off(can, err == -ENETDOWN ? "the interface went down" :
-			  err == -ENODEV || err == -ENXIO ? "the interface is gone" :
-			  "socket error");
+	unsigned int events = vhost_can_take_events(can);
+
+	if (events && can->started)
+		vhost_can_bus_off(can, events & VHOST_CAN_EV_GONE ? "the interface is gone" :
+				  events & VHOST_CAN_EV_DOWN ? "the interface went down" :
+				  "error frame");
 }
 
-/* Why the bound interface carries no frames ("down", "gone"), or NULL. */
-static const char *vhost_can_if_down(struct vhost_can *can)
-{
-	struct net_device *ndev = dev_get_by_index(can->net, can->ifindex);
-	bool up;
-
-	if (!ndev)
-		return "gone";
-	up = ndev->flags & IFF_UP;
-	dev_put(ndev);
-	return up ? NULL : "down";
-}
-
-/*
- * The socket's life outside the device lock: SocketCAN takes the RTNL to
- * bind, filter and release a socket, and a driver in this kernel may hold
- * the RTNL while it waits for the device (virtio_can starts the
- * controller from ndo_open) or takes its lock (a reset from ndo_stop).
- * One work item, never running twice at once, releases retired sockets,
- * opens the one a started controller wants, and sets new filters. What
- * it finds wrong it leaves in @sock_err for the worker, which alone
- * changes the controller's state.
- */
-static void vhost_can_sock_work(struct work_struct *work)
-{
-	struct vhost_can *can = container_of(work, struct vhost_can, sock_work);
-	struct vhost_can_sock_config *cfg = &can->sock_config;
-	struct socket *retired, *cur, *sock;
-	bool open, refilter;
-	struct net *net;
-	unsigned int gen;
-	int ret;
-
-	for (;;) {
-		mutex_lock(&can->sock_lock);
-		retired = can->retired;
-		can->retired = NULL;
-		open = can->started && !can->sock;
-		cur = can->sock;
-		refilter = can->refilter && cur;
-		can->refilter = false;
-		gen = can->sock_gen;
-		mutex_unlock(&can->sock_lock);
-
-		if (open || refilter)
-			vhost_can_sock_config(can, cfg, open ? &net : NULL);
-		if (retired)
-			vhost_can_sock_release(retired);
-		/* only this work releases sockets: cur lives until it does */
-		if (refilter && vhost_can_sock_filter(cur, cfg))
-			dev_info_ratelimited(vhost_can_dev(can),
-					     "the new allowlists were not taken by the socket\n");
-		if (!open) {
-			if (retired || refilter)
-				continue;
-			return;
-		}
-		sock = NULL;
-		ret = net ? vhost_can_sock_open(net, cfg, &sock) : -ENODEV;
-		if (net)
-			put_net(net);
-		mutex_lock(&can->sock_lock);
-		/* still the start it was opened for: the interface is bound */
-		if (gen == can->sock_gen && can->started) {
-			if (!ret) {
-				vhost_can_sock_attach(can, sock);
-				sock = NULL;
-				/*
-				 * Down since START and before the bind, the
-				 * socket never hears of it.
-				 */
-				if (vhost_can_if_down(can))
-					ret = -ENETDOWN;
-			}
-			can->sock_err = ret;
-			vbe_device_kick(&can->core);
-		}
-		mutex_unlock(&can->sock_lock);
-		/* the controller stopped meanwhile */
-		if (sock)
-			vhost_can_sock_release(sock);
-	}
-}
-
-/*
- * Start the controller: the socket work opens its socket; frames to send
- * wait for it meanwhile.
- */
+/* Start the controller on the interface; the answer to START. */
 static u8 vhost_can_start(struct vhost_can *can)
 {
-	const char *down;
+	int ret;
 
 	if (can->started)
 		return VIRTIO_CAN_RESULT_OK;
-	down = vhost_can_if_down(can);
-	if (down) {
-		vbe_device_complain(&can->core, "START refused: %s is %s",
-				    can->ifname, down);
-		return VIRTIO_CAN_RESULT_NOT_OK;
-	}
 	if (!__ratelimit(&can->starts)) {
 		can->stats.starts_refused++;
 		vbe_device_complain(&can->core, "START refused: more than %d a second",
 				    VHOST_CAN_STARTS_PER_SECOND);
 		return VIRTIO_CAN_RESULT_NOT_OK;
 	}
-	mutex_lock(&can->sock_lock);
-	can->started = true;
-	can->sock_gen++;
-	mutex_unlock(&can->sock_lock);
-	schedule_work(&can->sock_work);
+	/* open before the filters: an event meanwhile is not lost */
+	spin_lock_bh(&can->rx_lock);
+	can->rx_open = true;
+	can->events = 0;
+	spin_unlock_bh(&can->rx_lock);
+	ret = vhost_can_link_open(can);
+	if (ret) {
+		spin_lock_bh(&can->rx_lock);
+		can->rx_open = false;
+		spin_unlock_bh(&can->rx_lock);
+		vbe_device_complain(&can->core, "START refused: %s %s", can->ifname,
+				    ret == -ENODEV ? "is gone" :
+				    ret == -ENETDOWN ? "is down" :
+				    "cannot take the receive filters");
+		return VIRTIO_CAN_RESULT_NOT_OK;
+	}
+	WRITE_ONCE(can->started, true);
 	vhost_can_set_status(can, 0);
 	return VIRTIO_CAN_RESULT_OK;
 }
@@ -654,6 +702,7 @@ static const char *vhost_can_tx_frame(struct vhost_can *can,
 			return "RTR in a CAN FD frame";
 		if (!vhost_can_fd_len_valid(len))
 			return "CAN FD length not a DLC's";
+		cf->flags = CANFD_FDF;
 		*mtu = CANFD_MTU;
 	} else {
 		if (!vhost_can_has(can, VIRTIO_CAN_F_CAN_CLASSIC))
@@ -680,31 +729,55 @@ static const char *vhost_can_tx_frame(struct vhost_can *can,
 	return "";
 }
 
-static int vhost_can_send(struct socket *sock, const struct canfd_frame *cf,
-			  size_t mtu)
+/*
+ * Send a frame on the interface, echoed back to the device (and the
+ * interface's other local readers); its buffer, held, in *skbp.
+ */
+static int vhost_can_xmit(struct vhost_can *can, const struct canfd_frame *cf,
+			  size_t mtu, struct sk_buff **skbp)
 {
-	struct kvec iov = { .iov_base = (void *)cf, .iov_len = mtu };
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
-	int ret = kernel_sendmsg(sock, &msg, &iov, 1, mtu);
+	struct sk_buff *skb;
+	int ret;
 
-	return ret < 0 ? ret : 0;
+	skb = alloc_skb(sizeof(struct can_skb_priv) + mtu, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	can_skb_reserve(skb);
+	memset(can_skb_prv(skb), 0, sizeof(struct can_skb_priv));
+	can_skb_prv(skb)->ifindex = can->ifindex;
+	skb_put_data(skb, cf, mtu);
+	mutex_lock(&can->link_lock);
+	if (can->ndev) {
+		skb->dev = can->ndev;
+		/* can_send() consumes a reference, whatever it returns */
+		ret = can_send(skb_get(skb), 1);
+	} else {
+		ret = -ENODEV;
+	}
+	mutex_unlock(&can->link_lock);
+	if (ret) {
+		kfree_skb(skb);
+		return ret;
+	}
+	*skbp = skb;
+	return 0;
 }
 
-/* Wait for a sent frame's echo; its request completes then. */
-static void vhost_can_tx_wait(struct vhost_can *can,
-			      const struct vbe_chain *chain,
-			      const struct canfd_frame *cf)
+/* Track a sent frame until its echo, with its request when it waits. */
+static void vhost_can_track(struct vhost_can *can, struct sk_buff *skb,
+			    const struct vbe_chain *chain, bool waiting)
 {
-	struct vhost_can_tx_wait *w = &can->wait[can->nwait++];
+	struct vhost_can_sent *s = vhost_can_sent_at(can, can->nsent++);
 	unsigned int i;
 
-	w->head = chain->head;
-	w->frame = *cf;
-	w->deadline = jiffies + VHOST_CAN_ACK_TIMEOUT;
+	s->skb = skb;
+	s->deadline = jiffies + VHOST_CAN_ACK_TIMEOUT;
+	s->waiting = waiting;
+	s->head = chain->head;
 	/* the first writable segment with room: chains are checked */
 	for (i = chain->nr_out; i < chain->nr_out + chain->nr_in; i++) {
-		w->result = chain->segments[i];
-		if (w->result.len)
+		s->result = chain->segments[i];
+		if (s->result.len)
 			break;
 	}
 }
@@ -713,9 +786,10 @@ static void vhost_can_tx_wait(struct vhost_can *can,
 static int vhost_can_tx_one(struct vhost_can *can, struct vbe_vq *vq,
 			    const struct vbe_chain *chain)
 {
+	bool late = vhost_can_has(can, VIRTIO_CAN_F_LATE_TX_ACK);
 	struct canfd_frame cf;
+	struct sk_buff *skb;
 	const char *invalid;
-	struct socket *sock;
 	size_t mtu;
 	int ret, err;
 
@@ -743,27 +817,40 @@ static int vhost_can_tx_one(struct vhost_can *can, struct vbe_vq *vq,
 		can->stats.tx_failed++;
 		return vhost_can_complete(vq, chain, VIRTIO_CAN_RESULT_NOT_OK);
 	}
-	/* started, the socket still on its way */
-	sock = READ_ONCE(can->sock);
-	if (!sock)
-		return VBE_AGAIN;
-	ret = vhost_can_send(sock, &cf, mtu);
-	if (ret == -EAGAIN || ret == -ENOBUFS)
+	ret = vhost_can_xmit(can, &cf, mtu, &skb);
+	/* the interface's queue is full, or memory short: try again soon */
+	if (ret == -ENOBUFS || ret == -ENOMEM)
 		return VBE_AGAIN;
 	if (ret) {
 		can->stats.tx_failed++;
 		err = vhost_can_complete(vq, chain, VIRTIO_CAN_RESULT_NOT_OK);
 		/* a frame the interface refused (its MTU) is the frame's fault */
 		if (ret != -EINVAL && ret != -EMSGSIZE)
-			vhost_can_sock_failed(can, ret);
+			vhost_can_bus_off(can, ret == -ENETDOWN ?
+					  "the interface went down" :
+					  "the interface is gone");
 		return err;
 	}
-	if (vhost_can_has(can, VIRTIO_CAN_F_LATE_TX_ACK)) {
-		vhost_can_tx_wait(can, chain, &cf);
+	vhost_can_track(can, skb, chain, late);
+	if (late)
 		return 0;
-	}
 	can->stats.tx_frames++;
 	return vhost_can_complete(vq, chain, VIRTIO_CAN_RESULT_OK);
+}
+
+/* Sent frames whose echo did not come in time; the delay until the next. */
+static long vhost_can_expire(struct vhost_can *can)
+{
+	while (can->nsent) {
+		struct vhost_can_sent *s = vhost_can_sent_at(can, 0);
+		long left = (long)(s->deadline - jiffies);
+
+		if (left > 0)
+			return left;
+		if (vhost_can_sent_done(can, s, VIRTIO_CAN_RESULT_NOT_OK))
+			return 0;
+	}
+	return 0;
 }
 
 static long vhost_can_handle_tx(struct vhost_can *can, struct vbe_vq *vq)
@@ -772,19 +859,20 @@ static long vhost_can_handle_tx(struct vhost_can *can, struct vbe_vq *vq)
 	unsigned int served;
 	int ret;
 
+	/* stopped by it, the controller answers what waits NOT_OK */
+	vhost_can_link_events(can);
 	for (served = 0; served < VHOST_CAN_BUDGET; served++) {
 		/*
-		 * Requests past the table's room, or a driver's that publishes
-		 * the ones in flight again, wait until acks or their timeouts
-		 * free room (a read echo kicks the worker).
+		 * Requests past the ring of sent frames, or a driver's that
+		 * publishes the ones in flight again, wait until echoes or
+		 * their timeouts free room (an echo kicks the worker).
 		 */
-		if (can->nwait >= ARRAY_SIZE(can->wait))
-			return VHOST_CAN_ACK_TIMEOUT;
+		if (can->nsent == VHOST_CAN_SENT_MAX)
+			return vhost_can_expire(can) ?: VBE_AGAIN;
 		if (vbe_vq_pop(vq, &chain) <= 0)
 			return 0;
 		ret = vhost_can_tx_one(can, vq, &chain);
 		if (ret == VBE_AGAIN) {
-			/* no socket yet, or its queue is full: try again soon */
 			vbe_vq_unpop(vq);
 			return VHOST_CAN_TX_RETRY;
 		}
@@ -794,81 +882,50 @@ static long vhost_can_handle_tx(struct vhost_can *can, struct vbe_vq *vq)
 	return VBE_AGAIN;
 }
 
-/* An echo of a frame we sent: complete the request that sent it. */
-static int vhost_can_echo(struct vhost_can *can, const struct canfd_frame *cf)
+/*
+ * A frame that is the echo of one the device sent: its request, if one
+ * waits, completes. Returns 1 when it is, 0 when not, or a negative errno.
+ */
+static int vhost_can_echo(struct vhost_can *can, const void *origin)
 {
 	unsigned int i;
 
-	for (i = 0; i < can->nwait; i++)
-		if (can->wait[i].frame.can_id == cf->can_id &&
-		    can->wait[i].frame.len == cf->len &&
-		    !memcmp(can->wait[i].frame.data, cf->data,
-			    (cf->can_id & CAN_RTR_FLAG) ? 0 : cf->len))
-			return vhost_can_tx_acked(can, i, VIRTIO_CAN_RESULT_OK);
-	return 0;
-}
+	for (i = 0; i < can->nsent; i++) {
+		struct vhost_can_sent *s = vhost_can_sent_at(can, i);
 
-/* Late acks that did not come in time; the delay until the next is due. */
-static long vhost_can_expire(struct vhost_can *can)
-{
-	while (can->nwait) {
-		long left = (long)(can->wait[0].deadline - jiffies);
-
-		if (left > 0)
-			return left;
-		if (vhost_can_tx_acked(can, 0, VIRTIO_CAN_RESULT_NOT_OK))
-			return 0;
+		if (s->skb && s->skb->head == origin)
+			return vhost_can_sent_done(can, s, VIRTIO_CAN_RESULT_OK) ?: 1;
 	}
 	return 0;
 }
 
 /*
- * Read the next frame for the driver into rx_frame. Echoes complete their
- * requests, bus-off error frames and socket errors stop the controller,
- * frames the driver may not have are counted and dropped. Returns 1 with a
- * frame held, 0 when none is left, or a negative errno.
+ * Take the next frame for the driver into rx_frame. Echoes complete their
+ * requests, frames the driver may not have are counted and dropped.
+ * Returns 1 with a frame held, 0 when none is left, or a negative errno.
  */
 static int vhost_can_rx_read(struct vhost_can *can)
 {
-	struct canfd_frame *cf = &can->rx_frame;
-	struct kvec iov = { .iov_base = cf, .iov_len = sizeof(*cf) };
-	struct socket *sock;
-	struct msghdr msg;
+	struct vhost_can_rx_entry *e = &can->rx_frame;
+	struct canfd_frame *cf = &e->frame;
+	bool fd;
 	int ret;
 
-	while ((sock = READ_ONCE(can->sock))) {
-		memset(&msg, 0, sizeof(msg));
-		ret = kernel_recvmsg(sock, &msg, &iov, 1, sizeof(*cf),
-				     MSG_DONTWAIT);
-		if (ret == -EAGAIN)
-			return 0;
-		if (ret < 0) {
-			vhost_can_sock_failed(can, ret);
-			return 0;
-		}
-		if (ret != CAN_MTU && ret != CANFD_MTU)
+	while (vhost_can_fifo_take(can, e)) {
+		ret = vhost_can_echo(can, e->origin);
+		if (ret < 0)
+			return ret;
+		if (ret)
 			continue;
-		if (cf->can_id & CAN_ERR_FLAG) {
-			if (cf->can_id & CAN_ERR_BUSOFF)
-				vhost_can_bus_off(can, "error frame");
-			continue;
-		}
-		if (msg.msg_flags & MSG_CONFIRM) {
-			ret = vhost_can_echo(can, cf);
-			if (ret)
-				return ret;
-			continue;
-		}
+		fd = cf->flags & CANFD_FDF;
 		if (!vhost_can_allowed(can, &can->rx_allow, cf->can_id) ||
-		    (ret == CANFD_MTU ? !vhost_can_has(can, VIRTIO_CAN_F_CAN_FD) :
+		    (fd ? !vhost_can_has(can, VIRTIO_CAN_F_CAN_FD) :
 		     !vhost_can_has(can, VIRTIO_CAN_F_CAN_CLASSIC)) ||
 		    ((cf->can_id & CAN_RTR_FLAG) &&
 		     !vhost_can_has(can, VIRTIO_CAN_F_RTR_FRAMES))) {
 			can->stats.rx_dropped++;
 			continue;
 		}
-		/* flags the virtio frame has no room for (BRS, ESI) are lost */
-		cf->flags = ret == CANFD_MTU ? CANFD_FDF : 0;
 		return 1;
 	}
 	return 0;
@@ -878,7 +935,7 @@ static int vhost_can_rx_read(struct vhost_can *can)
 static int vhost_can_rx_deliver(struct vhost_can *can, struct vbe_vq *vq,
 				const struct vbe_chain *chain)
 {
-	const struct canfd_frame *cf = &can->rx_frame;
+	const struct canfd_frame *cf = &can->rx_frame.frame;
 	bool fd = cf->flags & CANFD_FDF;
 	unsigned int payload = (cf->can_id & CAN_RTR_FLAG) ? 0 : cf->len;
 	size_t need = sizeof(struct virtio_can_rx) +
@@ -904,6 +961,7 @@ static int vhost_can_rx_deliver(struct vhost_can *can, struct vbe_vq *vq,
 	} else {
 		hdr.can_id = cpu_to_le32(cf->can_id & CAN_SFF_MASK);
 	}
+	/* flags the virtio frame has no room for (BRS, ESI) are lost */
 	if (fd)
 		flags |= VIRTIO_CAN_FLAGS_FD;
 	if (cf->can_id & CAN_RTR_FLAG)
@@ -919,21 +977,14 @@ static int vhost_can_rx_deliver(struct vhost_can *can, struct vbe_vq *vq,
 	return ret;
 }
 
-/* Frames from the interface to the driver, and the socket's news. */
+/* Frames from the interface to the driver, echoes, and what it did. */
 static long vhost_can_handle_rx(struct vhost_can *can, struct vbe_vq *vq)
 {
 	struct vbe_chain chain;
 	unsigned int served;
 	int ret;
 
-	/* what the socket work found: once a pass, not a frame */
-	mutex_lock(&can->sock_lock);
-	ret = can->sock_err;
-	can->sock_err = 0;
-	mutex_unlock(&can->sock_lock);
-	if (ret)
-		vhost_can_sock_failed(can, ret);
-
+	vhost_can_link_events(can);
 	for (served = 0; served < VHOST_CAN_BUDGET; served++) {
 		if (!can->rx_held) {
 			ret = vhost_can_rx_read(can);
@@ -994,7 +1045,11 @@ static void vhost_can_reset(struct vbe_device *core)
 {
 	struct vhost_can *can = container_of(core, struct vhost_can, core);
 
-	can->nwait = 0;
+	unsigned int i;
+
+	/* requests in flight are forgotten: their ring is gone */
+	for (i = 0; i < can->nsent; i++)
+		vhost_can_sent_at(can, i)->waiting = false;
 	vhost_can_stop(can);
 	vhost_can_set_status(can, 0);
 	mutex_lock(&can->settings_lock);
@@ -1214,12 +1269,11 @@ static ssize_t vhost_can_allow_store(struct device *d,
 		mutex_lock(&can->settings_lock);
 		*list = *parsed;
 		mutex_unlock(&can->settings_lock);
-		mutex_lock(&can->sock_lock);
-		can->refilter = true;
-		mutex_unlock(&can->sock_lock);
-		schedule_work(&can->sock_work);
-		/* in force, the socket's filters too, when the write returns */
-		flush_work(&can->sock_work);
+		/* in force in the CAN core too when the write returns */
+		ret = vhost_can_link_refilter(can);
+		if (ret)
+			dev_info_ratelimited(d, "%s: no memory for the new receive filters; the old ones stay\n",
+					     attr->attr.name);
 	}
 	kfree(parsed);
 	return ret ?: count;
@@ -1250,14 +1304,10 @@ static ssize_t controller_show(struct device *d, struct device_attribute *attr,
 	vbe_device_get_config(&can->core, offsetof(struct virtio_can_config,
 						   status),
 			      &status, sizeof(status));
-	mutex_lock(&can->sock_lock);
 	if (le16_to_cpu(status) & VIRTIO_CAN_S_CTRL_BUSOFF)
 		state = "bus-off";
-	else if (!can->started)
-		state = "stopped";
 	else
-		state = can->sock ? "started" : "starting";
-	mutex_unlock(&can->sock_lock);
+		state = READ_ONCE(can->started) ? "started" : "stopped";
 	return sysfs_emit(buf, "%s\n", state);
 }
 static DEVICE_ATTR_RO(controller);
@@ -1283,6 +1333,7 @@ static struct dev_ext_attribute vhost_can_stats[] = {
 	VHOST_CAN_STAT(tx_failed),
 	VHOST_CAN_STAT(rx_frames),
 	VHOST_CAN_STAT(rx_dropped),
+	VHOST_CAN_STAT(rx_overrun),
 	VHOST_CAN_STAT(bus_off),
 	VHOST_CAN_STAT(starts_refused),
 };
@@ -1296,6 +1347,7 @@ static struct attribute *vhost_can_stat_attrs[] = {
 	&vhost_can_stats[5].attr.attr,
 	&vhost_can_stats[6].attr.attr,
 	&vhost_can_stats[7].attr.attr,
+	&vhost_can_stats[8].attr.attr,
 	NULL
 };
 
@@ -1323,15 +1375,32 @@ static int vhost_can_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 		return PTR_ERR(core);
 	can = container_of(core, struct vhost_can, core);
 	mutex_init(&can->settings_lock);
-	mutex_init(&can->sock_lock);
-	INIT_WORK(&can->sock_work, vhost_can_sock_work);
+	mutex_init(&can->link_lock);
+	spin_lock_init(&can->rx_lock);
+	can->fifo = kvcalloc(VHOST_CAN_RX_FIFO, sizeof(*can->fifo), GFP_KERNEL);
+	can->seen = alloc_percpu(struct vhost_can_seen);
+	if (!can->fifo || !can->seen) {
+		ret = -ENOMEM;
+		goto fail;
+	}
 	ratelimit_state_init(&can->starts, HZ, VHOST_CAN_STARTS_PER_SECOND);
 	/* refusals are counted and complained about; no "suppressed" line */
 	ratelimit_set_flags(&can->starts, RATELIMIT_MSG_ON_RELEASE);
 	core->vdpa.dev.groups = vhost_can_groups;
+	/* the notifier finds it from now on: it has no interface yet */
+	mutex_lock(&vhost_can_devices_lock);
+	list_add(&can->node, &vhost_can_devices);
+	mutex_unlock(&vhost_can_devices_lock);
 	ret = vbe_device_register(core);
-	if (ret)
-		vbe_device_discard(core);
+	if (!ret)
+		return 0;
+	mutex_lock(&vhost_can_devices_lock);
+	list_del(&can->node);
+	mutex_unlock(&vhost_can_devices_lock);
+fail:
+	free_percpu(can->seen);
+	kvfree(can->fifo);
+	vbe_device_discard(core);
 	return ret;
 }
 
@@ -1345,10 +1414,13 @@ static void vhost_can_dev_del(struct vdpa_mgmt_dev *mdev,
 	mutex_lock(&can->core.lock);
 	vhost_can_reset(&can->core);
 	mutex_unlock(&can->core.lock);
-	/* its socket released; each held its namespace until then */
-	flush_work(&can->sock_work);
-	/* a socket callback that saw the device before it was retired */
+	mutex_lock(&vhost_can_devices_lock);
+	list_del(&can->node);
+	mutex_unlock(&vhost_can_devices_lock);
+	/* its filters are gone; a receiver that saw them before has returned */
 	synchronize_rcu();
+	free_percpu(can->seen);
+	kvfree(can->fifo);
 	vhost_can_unbind(can);
 }
 
@@ -1373,15 +1445,61 @@ static struct vbe_mgmt vhost_can_mgmt = {
 module_param_named(max_devices, vhost_can_mgmt.max_devices, uint, 0444);
 MODULE_PARM_DESC(max_devices, "Most vhost-can devices at once (default 16)");
 
+/*
+ * A started device's interface going down or away stops its controller;
+ * gone, it is left at once (it must not wait for the worker), so the
+ * interface is freed.
+ */
+static int vhost_can_netdev_event(struct notifier_block *nb,
+				  unsigned long msg, void *ptr)
+{
+	struct net_device *ndev = netdev_notifier_info_to_dev(ptr);
+	unsigned int event;
+	struct vhost_can *can;
+
+	if (ndev->type != ARPHRD_CAN)
+		return NOTIFY_DONE;
+	if (msg == NETDEV_DOWN)
+		event = VHOST_CAN_EV_DOWN;
+	else if (msg == NETDEV_UNREGISTER)
+		event = VHOST_CAN_EV_GONE;
+	else
+		return NOTIFY_DONE;
+	mutex_lock(&vhost_can_devices_lock);
+	list_for_each_entry(can, &vhost_can_devices, node) {
+		mutex_lock(&can->link_lock);
+		if (can->ndev == ndev) {
+			if (event == VHOST_CAN_EV_GONE)
+				vhost_can_link_close(can);
+			vhost_can_event(can, event);
+		}
+		mutex_unlock(&can->link_lock);
+	}
+	mutex_unlock(&vhost_can_devices_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vhost_can_notifier = {
+	.notifier_call = vhost_can_netdev_event,
+};
+
 static int __init vhost_can_init(void)
 {
-	return vbe_mgmt_register(&vhost_can_mgmt, "vhost_can");
+	int ret = register_netdevice_notifier(&vhost_can_notifier);
+
+	if (ret)
+		return ret;
+	ret = vbe_mgmt_register(&vhost_can_mgmt, "vhost_can");
+	if (ret)
+		unregister_netdevice_notifier(&vhost_can_notifier);
+	return ret;
 }
 
 /* Removes every device first (vhost-vdpa waits for its users to close). */
 static void __exit vhost_can_exit(void)
 {
 	vbe_mgmt_unregister(&vhost_can_mgmt);
+	unregister_netdevice_notifier(&vhost_can_notifier);
 }
 
 module_init(vhost_can_init);
@@ -1390,5 +1508,3 @@ module_exit(vhost_can_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("virtio-extra developers");
 MODULE_DESCRIPTION("vhost-can: in-kernel virtio CAN device (vDPA back-end) on a host CAN interface");
-/* the device's socket needs SocketCAN's raw protocol */
-MODULE_SOFTDEP("pre: can-raw");

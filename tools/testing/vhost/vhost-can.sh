@@ -24,7 +24,7 @@ cd "$(dirname "$0")/../../.." || exit 1
 . tools/testing/vhost/vhost-can-devices.sh
 
 log=$VX_SCRATCH/vhost-can.log
-modprobe -q vhost_can && modprobe -q virtio_vdpa && modprobe -q virtio_can || exit 1
+modprobe -q can_raw && modprobe -q vhost_can && modprobe -q virtio_vdpa && modprobe -q virtio_can || exit 1
 
 # guest_if NAME IF: sets canif to the virtio_can interface of device NAME,
 # bound to IF, once it appears, and brings it up.
@@ -177,7 +177,7 @@ test_unload_under_traffic() {
 }
 
 # A guest toggling its controller gets at most 10 STARTs a second (each
-# opens a socket and takes the RTNL); the others are refused, counted and
+# registers filters in the CAN core); the others are refused, counted and
 # logged, and after a pause the controller starts and carries frames.
 test_start_churn_bounded() {
 	local refused dump
@@ -201,9 +201,9 @@ test_start_churn_bounded() {
 }
 
 # The device bound to an interface in a namespace, which is deleted while
-# the guest's interface goes up and down (each START and STOP opens or
-# releases a socket in it); then the device is deleted during the churn.
-# Each socket holds the namespace until it is released: nothing is used
+# the guest's interface goes up and down (each START and STOP registers or
+# removes filters on the interface); then the device is deleted during
+# the churn. The device holds the namespace while bound: nothing is used
 # after it is freed (the debug kernel's KASAN would report it).
 test_namespace_deleted_under_churn() {
 	local churn ok=0 status

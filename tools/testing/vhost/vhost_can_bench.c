@@ -10,8 +10,8 @@
  * The device on /dev/vhost-vdpa-N must be bound to IFNAME and allow every
  * ID both ways; nothing else may send on IFNAME meanwhile. For each
  * back-end, SECONDS (default 3) of each figure, in ROUNDS rounds in which
- * the back-ends take turns (the one not measured is stopped, without a
- * socket), so that what else the machine does falls on both alike:
+ * the back-ends take turns (the one not measured is stopped: no filter or
+ * socket on the interface), so that what else the machine does falls on both alike:
  *
  * - throughput: classic 8-byte frames, every transmit slot kept busy; the
  *   frames the device acknowledged per second, checked against what the
