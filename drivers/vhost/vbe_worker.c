@@ -17,7 +17,10 @@
  */
 
 #include <linux/kthread.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/vhost_task.h>
 #include <linux/timer.h>
@@ -26,6 +29,32 @@
 
 /* dev->run_flags: a pass is wanted. */
 #define VBE_PASS_WANTED 0
+
+static unsigned int poll_us;
+module_param(poll_us, uint, 0644);
+MODULE_PARM_DESC(poll_us, "Microseconds a worker waits busy for the next kick after a pass (default 0: it sleeps)");
+
+/*
+ * After a pass, wait busy a moment for the next one: a kick or a
+ * back-end's news then finds the runner awake, without the wake-up's
+ * latency. Whether one was asked for.
+ */
+static bool vbe_poll(struct vbe_device *dev)
+{
+	unsigned int us = READ_ONCE(poll_us);
+	u64 end;
+
+	if (!us)
+		return false;
+	end = local_clock() + us * NSEC_PER_USEC;
+	while (!test_bit(VBE_PASS_WANTED, &dev->run_flags)) {
+		if (need_resched() || signal_pending(current) ||
+		    local_clock() > end)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
 
 /*
  * One pass over the rings. Returns the delay in jiffies before the next
@@ -91,6 +120,8 @@ static bool vbe_run(void *data)
 		set_bit(VBE_PASS_WANTED, &dev->run_flags);
 	else if (delay)
 		timer_reduce(&dev->throttle, jiffies + delay);
+	else
+		vbe_poll(dev);
 	cond_resched();
 	return true;
 }

@@ -11,6 +11,9 @@
 
 #include "bench_stats.h"
 #include "stats.h"
+#include "user_vq.h"
+
+#define POLL_US_PARAM "/sys/module/virtio_backend/parameters/poll_us"
 
 void bench_die(const char *fmt, ...)
 {
@@ -30,6 +33,18 @@ double bench_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void bench_poll_setup(void)
+{
+	const char *env = getenv("VX_POLL_US");
+	unsigned int us = env ? strtoul(env, NULL, 10) : 0;
+	FILE *f = fopen(POLL_US_PARAM, "w");
+
+	if (!f || fprintf(f, "%u\n", us) < 0 || fclose(f))
+		bench_die("cannot write %s", POLL_US_PARAM);
+	user_poll_us = us;
+	printf("busy wait before sleeping, both back-ends: %u us\n", us);
 }
 
 /* The p-th percentile of n sorted samples, by nearest rank. */

@@ -12,6 +12,13 @@
 noreturn void bench_die(const char *fmt, ...);
 /* CLOCK_MONOTONIC, in seconds. */
 double bench_seconds(void);
+/*
+ * Both back-ends wait busy for VX_POLL_US microseconds (from the
+ * environment, 0 when unset) before they sleep: the in-kernel worker
+ * through virtio_backend's poll_us, the userspace device through
+ * user_poll_us. Says so on a line of its own.
+ */
+void bench_poll_setup(void);
 /* The header of the figures' table: the in-kernel back-end's name. */
 void bench_header(const char *vhost);
 /* A figure of both back-ends, with prec decimals, and their ratio. */

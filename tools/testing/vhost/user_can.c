@@ -195,7 +195,7 @@ void user_can_serve(const struct vd_mem *mem, const struct vd_ring *rings,
 		pfd[USER_CAN_SOCK].fd = u.sock;
 		pfd[USER_CAN_SOCK].events =
 			user_vq_pending(&u.vq[VIRTIO_CAN_VQ_RX]) ? POLLIN : 0;
-		if (poll(pfd, USER_CAN_SOCK + 1, -1) < 0)
+		if (user_vq_wait(pfd, USER_CAN_SOCK + 1) < 0)
 			continue;
 		for (i = 0; i < VIRTIO_CAN_VQ_MAX_CNT; i++)
 			if (pfd[i].revents)

@@ -91,7 +91,7 @@ void user_i2c_serve(const struct vd_mem *mem, const struct vd_ring *r,
 		exit(1);
 	user_vq_init(&q, mem, r);
 	for (;;) {
-		if (poll(&pfd, 1, -1) < 0)
+		if (user_vq_wait(&pfd, 1) < 0)
 			continue;
 		user_vq_take_kicks(&q);
 		user_vq_drain(&q, serve_one, &u);

@@ -40,7 +40,7 @@ void user_rng_serve(const struct vd_mem *mem, const struct vd_ring *r)
 
 	user_vq_init(&q, mem, r);
 	for (;;) {
-		if (poll(&pfd, 1, -1) < 0)
+		if (user_vq_wait(&pfd, 1) < 0)
 			continue;
 		user_vq_take_kicks(&q);
 		user_vq_drain(&q, serve_one, NULL);

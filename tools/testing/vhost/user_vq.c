@@ -5,6 +5,7 @@
 #include <endian.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "user_vq.h"
@@ -127,6 +128,29 @@ void user_vq_call(struct user_vq *q)
 		return;
 	if (write(q->ring->call_fd, &one, sizeof(one)) < 0)
 		exit(1);
+}
+
+unsigned int user_poll_us;
+
+static long long user_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+int user_vq_wait(struct pollfd *pfd, nfds_t n)
+{
+	long long end = user_now_us() + user_poll_us;
+	int ret;
+
+	while (user_poll_us && user_now_us() < end) {
+		ret = poll(pfd, n, 0);
+		if (ret)
+			return ret;
+	}
+	return poll(pfd, n, -1);
 }
 
 void user_vq_take_kicks(const struct user_vq *q)

@@ -13,6 +13,7 @@
 #ifndef USER_VQ_H
 #define USER_VQ_H
 
+#include <poll.h>
 #include <stdint.h>
 
 #include "vdpa_driver.h"
@@ -52,6 +53,16 @@ void user_vq_push(struct user_vq *q, uint16_t head, uint32_t len);
 void user_vq_call(struct user_vq *q);
 /* Consume the kicks the driver sent. */
 void user_vq_take_kicks(const struct user_vq *q);
+
+/*
+ * Microseconds a device waits busy (polling without sleeping) for its
+ * file descriptors before it sleeps in poll(): the in-kernel worker's
+ * poll_us, for a like-for-like comparison. 0 by default.
+ */
+extern unsigned int user_poll_us;
+
+/* poll(pfd, n, -1), after waiting busy for user_poll_us. */
+int user_vq_wait(struct pollfd *pfd, nfds_t n);
 /*
  * Give every available chain to serve(), asking the driver for no kicks
  * meanwhile, until none is left; then signal the driver.

@@ -5,6 +5,12 @@
 # iproute2's vdpa tool: put them on vhost_vdpa (a character device for a
 # VMM or a test driver) or on virtio_vdpa (the host's own virtio drivers).
 
+# The busy wait (microseconds) the benchmarks measure besides sleeping:
+# about what a wake-up costs under TCG, so a worker still waiting busy
+# finds the next request of a round trip.
+# shellcheck disable=SC2034
+VX_BENCH_POLL_US=200
+
 # bind NAME DRIVER: a vDPA device probes with whichever driver comes
 # first; move it to vhost_vdpa or virtio_vdpa.
 bind() {

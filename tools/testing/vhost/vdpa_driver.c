@@ -520,13 +520,13 @@ int vd_start(struct vd_dev *d, uint64_t features, unsigned int num)
 }
 
 /* A thread's utime + stime from its stat line, or -1. */
-static long vd_task_ticks(const char *tid)
+static long vd_task_ticks(int tid)
 {
 	unsigned long utime, stime;
-	char path[300], line[512], *p;
+	char path[64], line[512], *p;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%s/stat", tid);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -540,17 +540,18 @@ static long vd_task_ticks(const char *tid)
 	return utime + stime;
 }
 
-long vd_worker_cpu_ticks(void)
+/* The thread ID of the worker serving this process's device, or -1. */
+int vd_worker_tid(void)
 {
 	DIR *dir = opendir("/proc/self/task");
 	char path[300], comm[32];
 	struct dirent *e;
-	long ticks = -1;
+	int tid = -1;
 	FILE *f;
 
 	if (!dir)
 		return -1;
-	while (ticks < 0 && (e = readdir(dir))) {
+	while (tid < 0 && (e = readdir(dir))) {
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
@@ -558,9 +559,33 @@ long vd_worker_cpu_ticks(void)
 		if (!f)
 			continue;
 		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "vbe-", 4))
-			ticks = vd_task_ticks(e->d_name);
+			tid = atoi(e->d_name);
 		fclose(f);
 	}
 	closedir(dir);
-	return ticks;
+	return tid;
+}
+
+long vd_worker_cpu_ticks(void)
+{
+	int tid = vd_worker_tid();
+
+	return tid < 0 ? -1 : vd_task_ticks(tid);
+}
+
+long vd_worker_sleeps(void)
+{
+	char path[64], line[128];
+	int tid = vd_worker_tid();
+	long sleeps = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
+	f = tid < 0 ? NULL : fopen(path, "r");
+	if (!f)
+		return -1;
+	while (sleeps < 0 && fgets(line, sizeof(line), f))
+		sscanf(line, "voluntary_ctxt_switches: %ld", &sleeps);
+	fclose(f);
+	return sleeps;
 }

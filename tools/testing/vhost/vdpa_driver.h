@@ -123,10 +123,13 @@ pid_t vd_stalled_owner(void (*owner)(void *arg, int report), void *arg,
  */
 int vd_kill_owner(void (*owner)(void *arg), void *arg, unsigned int ms);
 /*
- * CPU time, in clock ticks, the worker serving this process's device (its
- * thread "vbe-...") has used; -1 when there is none.
+ * The worker serving this process's device (its thread "vbe-..."): its
+ * thread ID, the CPU time it has used in clock ticks, and how often it
+ * went to sleep (voluntary context switches); -1 when there is none.
  */
+int vd_worker_tid(void);
 long vd_worker_cpu_ticks(void);
+long vd_worker_sleeps(void);
 int vd_map(struct vd_dev *d, uint64_t iova, void *uaddr, uint64_t size,
 	   uint8_t perm);
 int vd_unmap(struct vd_dev *d, uint64_t iova, uint64_t size);

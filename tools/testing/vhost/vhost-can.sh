@@ -26,23 +26,6 @@ cd "$(dirname "$0")/../../.." || exit 1
 log=$VX_SCRATCH/vhost-can.log
 modprobe -q can_raw && modprobe -q vhost_can && modprobe -q virtio_vdpa && modprobe -q virtio_can || exit 1
 
-# guest_if NAME IF: sets canif to the virtio_can interface of device NAME,
-# bound to IF, once it appears, and brings it up.
-guest_if() {
-	for _ in $(seq 200); do
-		canif=$(ls "/sys/bus/vdpa/devices/$1"/virtio*/net 2>/dev/null) &&
-			[ -n "$canif" ] && break
-		sleep 0.02
-	done
-	echo "# $1: $canif on $2"
-	[ -n "$canif" ] && ip link set "$canif" up
-}
-
-# guest_add NAME IF: can_add NAME IF on virtio_vdpa, and guest_if.
-guest_add() {
-	can_add "$1" "$2" virtio_vdpa && guest_if "$1" "$2"
-}
-
 test_listed_by_vdpa_tool() {
 	vdpa mgmtdev show vhost_can | tee "$log" | sed 's/^/# /'
 	grep -q '^vhost_can:' "$log" || return 1

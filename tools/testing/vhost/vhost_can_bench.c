@@ -310,6 +310,7 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
+	bench_poll_setup();
 	ifname = argv[2];
 	vhost_up(&vhost, argv[1]);
 	user_up(&user);

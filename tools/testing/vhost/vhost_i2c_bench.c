@@ -270,6 +270,7 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
+	bench_poll_setup();
 	addr = strtoul(argv[3], NULL, 0);
 	vhost_up(&vhost, argv[1]);
 	user_up(&user, argv[2]);

@@ -125,6 +125,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s /dev/vhost-vdpa-N [SECONDS]\n", argv[0]);
 		return 2;
 	}
+	bench_poll_setup();
 	printf("%-8s %14s %14s %14s %16s %16s\n", "request", "vhost-rng MB/s",
 	       "urandom MB/s", "userspace MB/s", "vhost/urandom", "vhost/userspace");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {

@@ -9,6 +9,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -161,6 +162,44 @@ TEST_F(rng, single_buffer)
 	memcpy(first, buf(&self->d, 0), 64);
 	ASSERT_EQ(64, one_request(&self->d));
 	EXPECT_NE(0, memcmp(first, buf(&self->d, 0), 64));
+}
+
+#define POLL_US "/sys/module/virtio_backend/parameters/poll_us"
+
+/* How often the worker went to sleep while it served n requests. */
+static long sleeps_serving(struct vd_dev *d, unsigned int n)
+{
+	long before = vd_worker_sleeps();
+
+	while (n--)
+		if (one_request(d) != 64)
+			return -1;
+	return vd_worker_sleeps() - before;
+}
+
+/*
+ * virtio_backend's poll_us: after a pass the worker waits busy that long
+ * for the next kick, so requests that follow closely find it awake. The
+ * driver runs on another CPU than the worker: its wake-ups, on the
+ * worker's CPU, would end the wait (as anything else there does).
+ */
+TEST_F(rng, worker_waits_busy_after_a_pass)
+{
+	cpu_set_t worker_cpu, driver_cpu;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	CPU_ZERO(&worker_cpu);
+	CPU_SET(1, &worker_cpu);
+	CPU_ZERO(&driver_cpu);
+	CPU_SET(0, &driver_cpu);
+	ASSERT_EQ(0, sched_setaffinity(vd_worker_tid(), sizeof(worker_cpu), &worker_cpu));
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(driver_cpu), &driver_cpu));
+	/* by default it sleeps after each */
+	EXPECT_LE(15, sleeps_serving(&self->d, 20));
+	ASSERT_EQ(0, run_cmd("echo 200000 >" POLL_US));
+	EXPECT_GE(5, sleeps_serving(&self->d, 20));
+	EXPECT_EQ(0, run_cmd("echo 0 >" POLL_US));
 }
 
 /* A second device under a taken name is refused; the first one serves on. */
