@@ -84,7 +84,7 @@ struct vhost_can_allowlist {
 /**
  * struct vhost_can_sent - a frame sent, its echo not seen yet
  * @skb: the frame's buffer, held: the echo, a clone, shares its data, and
- *	while it is held no other frame can
+ *	while it is held no other frame can; NULL once done
  * @deadline: when its echo is given up on, in jiffies
  * @waiting: its request waits for the echo (a late TX ack)
  * @head: that request's chain head
@@ -99,17 +99,6 @@ struct vhost_can_sent {
 	bool waiting;
 	u16 head;
 	struct vbe_segment result;
-};
-
-/**
- * struct vhost_can_rx_entry - a frame from the interface, for the worker
- * @frame: the frame, CANFD_FDF in its flags for a CAN FD one
- * @origin: its buffer's data: that of a frame the device sent when it is
- *	that frame's echo
- */
-struct vhost_can_rx_entry {
-	struct canfd_frame frame;
-	const void *origin;
 };
 
 /**
@@ -172,11 +161,14 @@ struct vhost_can_stats {
  *	away
  * @filter: the registered receive filters
  * @nfilter: how many
- * @rx_lock: protects @rx_open, @events, the FIFO and @stats.rx_overrun,
- *	shared with the CAN core's receive path (softirq)
+ * @rx_lock: protects @rx_open, @events, the FIFO, @stats.rx_overrun, and
+ *	what the receive path reads of the sent frames: @sent_origin,
+ *	@sent_first, @nsent and @echoes. Shared with the CAN core's receive
+ *	path (softirq)
  * @rx_open: the controller takes frames and events
  * @events: VHOST_CAN_EV_* that came since the worker last looked
- * @fifo: frames from the interface waiting for the worker
+ * @fifo: frames from the interface waiting for the worker, CANFD_FDF in
+ *	the flags of a CAN FD one
  * @fifo_in: where the next frame goes (free running)
  * @fifo_out: where the worker reads the next one (free running)
  * @seen: per CPU, the last frame given, so a frame two filters match is
@@ -187,8 +179,12 @@ struct vhost_can_stats {
  * @rx_frame: a frame taken from the FIFO, waiting for a receive buffer
  * @rx_held: @rx_frame holds one
  * @sent: sent frames whose echo has not come, a ring, oldest first
+ * @sent_origin: each one's buffer data (skb->head), which its echo shares
+ * @sent_echoed: the receive path saw their echo (atomic bits)
+ * @echoes: the receive path saw one since the worker last looked
  * @sent_first: the oldest's index
- * @nsent: how many (entries whose echo came out of order included)
+ * @nsent: how many (those done out of order included); written by the
+ *	worker under @rx_lock, read by it without
  * @stats: counters
  *
  * @started, @rx_frame, @sent and the statistics but rx_overrun are the
@@ -214,15 +210,18 @@ struct vhost_can {
 	spinlock_t rx_lock; /* rx_open, events, fifo, stats.rx_overrun */
 	bool rx_open;
 	unsigned int events;
-	struct vhost_can_rx_entry *fifo;
+	struct canfd_frame *fifo;
 	unsigned int fifo_in;
 	unsigned int fifo_out;
 	struct vhost_can_seen __percpu *seen;
 	bool started;
 	struct ratelimit_state starts;
-	struct vhost_can_rx_entry rx_frame;
+	struct canfd_frame rx_frame;
 	bool rx_held;
 	struct vhost_can_sent sent[VHOST_CAN_SENT_MAX];
+	const void *sent_origin[VHOST_CAN_SENT_MAX];
+	DECLARE_BITMAP(sent_echoed, VHOST_CAN_SENT_MAX);
+	bool echoes;
 	unsigned int sent_first;
 	unsigned int nsent;
 	struct vhost_can_stats stats;
@@ -296,16 +295,36 @@ static bool vhost_can_seen_before(struct vhost_can *can, struct sk_buff *skb)
 }
 
 /*
+ * Whether a frame is the echo of one the device sent, with @rx_lock held:
+ * it is marked for the worker. Echoes never wait behind frames the driver
+ * has no buffer for.
+ */
+static bool vhost_can_mark_echo(struct vhost_can *can, const void *origin)
+{
+	unsigned int i, slot;
+
+	for (i = 0; i < can->nsent; i++) {
+		slot = (can->sent_first + i) % VHOST_CAN_SENT_MAX;
+		if (can->sent_origin[slot] == origin &&
+		    !test_and_set_bit(slot, can->sent_echoed)) {
+			can->echoes = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
  * A frame the CAN core received on the interface through one of the
- * device's filters (softirq): into the FIFO for the worker, or a bus-off
- * error frame's event. Frames of other sizes (CAN XL) are not the
- * device's.
+ * device's filters (softirq): the echo of a frame the device sent, into
+ * the FIFO for the worker, or a bus-off error frame's event. Frames of
+ * other sizes (CAN XL) are not the device's.
  */
 static void vhost_can_rcv(struct sk_buff *skb, void *data)
 {
 	const struct canfd_frame *cf = (const struct canfd_frame *)skb->data;
 	struct vhost_can *can = data;
-	struct vhost_can_rx_entry *e;
+	struct canfd_frame *e;
 	bool kick = false;
 
 	if (!(skb->len == CAN_MTU && cf->len <= CAN_MAX_DLEN) &&
@@ -317,15 +336,16 @@ static void vhost_can_rcv(struct sk_buff *skb, void *data)
 	} else if (cf->can_id & CAN_ERR_FLAG) {
 		can->events |= VHOST_CAN_EV_BUS_OFF;
 		kick = true;
+	} else if (vhost_can_mark_echo(can, skb->head)) {
+		kick = true;
 	} else if (can->fifo_in - can->fifo_out == VHOST_CAN_RX_FIFO) {
 		can->stats.rx_overrun++;
 	} else {
 		e = &can->fifo[can->fifo_in++ & (VHOST_CAN_RX_FIFO - 1)];
-		memset(&e->frame, 0, sizeof(e->frame));
-		memcpy(&e->frame, cf, skb->len);
+		memset(e, 0, sizeof(*e));
+		memcpy(e, cf, skb->len);
 		/* a classic frame's flags are padding: make them ours */
-		e->frame.flags = skb->len == CANFD_MTU ? CANFD_FDF : 0;
-		e->origin = skb->head;
+		e->flags = skb->len == CANFD_MTU ? CANFD_FDF : 0;
 		kick = true;
 	}
 	spin_unlock_bh(&can->rx_lock);
@@ -333,16 +353,15 @@ static void vhost_can_rcv(struct sk_buff *skb, void *data)
 		vbe_device_kick(&can->core);
 }
 
-/* The next frame from the FIFO into e; false when it is empty. */
-static bool vhost_can_fifo_take(struct vhost_can *can,
-				struct vhost_can_rx_entry *e)
+/* The next frame from the FIFO into cf; false when it is empty. */
+static bool vhost_can_fifo_take(struct vhost_can *can, struct canfd_frame *cf)
 {
 	bool taken;
 
 	spin_lock_bh(&can->rx_lock);
 	taken = can->fifo_in != can->fifo_out;
 	if (taken)
-		*e = can->fifo[can->fifo_out++ & (VHOST_CAN_RX_FIFO - 1)];
+		*cf = can->fifo[can->fifo_out++ & (VHOST_CAN_RX_FIFO - 1)];
 	spin_unlock_bh(&can->rx_lock);
 	return taken;
 }
@@ -511,7 +530,7 @@ static struct vhost_can_sent *vhost_can_sent_at(struct vhost_can *can,
 
 /*
  * A sent frame's echo came (result OK), or will not: its request, if one
- * waits, completes, and the oldest frames done leave the ring.
+ * waits, completes. vhost_can_sent_pop() then takes it from the ring.
  */
 static int vhost_can_sent_done(struct vhost_can *can, struct vhost_can_sent *s,
 			       u8 result)
@@ -534,20 +553,59 @@ static int vhost_can_sent_done(struct vhost_can *can, struct vhost_can_sent *s,
 	}
 	consume_skb(s->skb);
 	s->skb = NULL;
-	while (can->nsent && !vhost_can_sent_at(can, 0)->skb) {
-		can->sent_first = (can->sent_first + 1) % VHOST_CAN_SENT_MAX;
+	return ret;
+}
+
+/* The oldest sent frames that are done leave the ring. */
+static void vhost_can_sent_pop(struct vhost_can *can)
+{
+	unsigned int slot;
+
+	spin_lock_bh(&can->rx_lock);
+	while (can->nsent && !can->sent[can->sent_first].skb) {
+		slot = can->sent_first;
+		can->sent_origin[slot] = NULL;
+		clear_bit(slot, can->sent_echoed);
+		can->sent_first = (slot + 1) % VHOST_CAN_SENT_MAX;
 		can->nsent--;
 	}
-	return ret;
+	spin_unlock_bh(&can->rx_lock);
+}
+
+/* Sent frames whose echo the receive path saw: their requests complete. */
+static void vhost_can_echoed(struct vhost_can *can)
+{
+	unsigned int i, slot;
+	bool echoes;
+
+	spin_lock_bh(&can->rx_lock);
+	echoes = can->echoes;
+	can->echoes = false;
+	spin_unlock_bh(&can->rx_lock);
+	if (!echoes)
+		return;
+	for (i = 0; i < can->nsent; i++) {
+		slot = (can->sent_first + i) % VHOST_CAN_SENT_MAX;
+		/* the driver's failure marks the device broken: it is told */
+		if (can->sent[slot].skb && test_bit(slot, can->sent_echoed))
+			vhost_can_sent_done(can, &can->sent[slot],
+					    VIRTIO_CAN_RESULT_OK);
+	}
+	vhost_can_sent_pop(can);
 }
 
 /* Stop the controller: frames waiting for their ack did not go out. */
 static void vhost_can_stop(struct vhost_can *can)
 {
-	/* the oldest is never done: each pass takes it */
-	while (can->nsent)
-		vhost_can_sent_done(can, vhost_can_sent_at(can, 0),
-				    VIRTIO_CAN_RESULT_NOT_OK);
+	unsigned int i;
+
+	for (i = 0; i < can->nsent; i++) {
+		struct vhost_can_sent *s = vhost_can_sent_at(can, i);
+
+		if (s->skb)
+			vhost_can_sent_done(can, s, VIRTIO_CAN_RESULT_NOT_OK);
+	}
+	vhost_can_sent_pop(can);
 	can->rx_held = false;
 	WRITE_ONCE(can->started, false);
 	spin_lock_bh(&can->rx_lock);
@@ -583,11 +641,15 @@ static void vhost_can_bus_off(struct vhost_can *can, const char *why)
 	vbe_device_config_changed(&can->core);
 }
 
-/* What the interface did stops a started controller. */
+/*
+ * The receive path's news: echoes complete their requests, and what the
+ * interface did stops a started controller.
+ */
 static void vhost_can_link_events(struct vhost_can *can)
 {
 	unsigned int events = vhost_can_take_events(can);
 
+	vhost_can_echoed(can);
 	if (events && can->started)
 		vhost_can_bus_off(can, events & VHOST_CAN_EV_GONE ? "the interface is gone" :
 				  events & VHOST_CAN_EV_DOWN ? "the interface went down" :
@@ -730,13 +792,42 @@ static const char *vhost_can_tx_frame(struct vhost_can *can,
 }
 
 /*
- * Send a frame on the interface, echoed back to the device (and the
- * interface's other local readers); its buffer, held, in *skbp.
+ * A frame about to be sent joins the ring of sent frames: its echo may
+ * come before can_send() returns (the CAN core loops it back at once).
+ */
+static unsigned int vhost_can_sent_add(struct vhost_can *can,
+				       const struct sk_buff *skb)
+{
+	unsigned int slot;
+
+	spin_lock_bh(&can->rx_lock);
+	slot = (can->sent_first + can->nsent++) % VHOST_CAN_SENT_MAX;
+	can->sent_origin[slot] = skb->head;
+	spin_unlock_bh(&can->rx_lock);
+	return slot;
+}
+
+/* The newest sent frame did not go out after all. */
+static void vhost_can_sent_cancel(struct vhost_can *can, unsigned int slot)
+{
+	spin_lock_bh(&can->rx_lock);
+	can->nsent--;
+	can->sent_origin[slot] = NULL;
+	clear_bit(slot, can->sent_echoed);
+	spin_unlock_bh(&can->rx_lock);
+}
+
+/*
+ * Send a frame on the interface, looped back to the device (and the
+ * interface's other local readers), and track it until its echo, with
+ * the request of chain when it waits for it.
  */
 static int vhost_can_xmit(struct vhost_can *can, const struct canfd_frame *cf,
-			  size_t mtu, struct sk_buff **skbp)
+			  size_t mtu, const struct vbe_chain *chain, bool waiting)
 {
+	struct vhost_can_sent *s;
 	struct sk_buff *skb;
+	unsigned int slot, i;
 	int ret;
 
 	skb = alloc_skb(sizeof(struct can_skb_priv) + mtu, GFP_KERNEL);
@@ -746,6 +837,7 @@ static int vhost_can_xmit(struct vhost_can *can, const struct canfd_frame *cf,
 	memset(can_skb_prv(skb), 0, sizeof(struct can_skb_priv));
 	can_skb_prv(skb)->ifindex = can->ifindex;
 	skb_put_data(skb, cf, mtu);
+	slot = vhost_can_sent_add(can, skb);
 	mutex_lock(&can->link_lock);
 	if (can->ndev) {
 		skb->dev = can->ndev;
@@ -756,20 +848,11 @@ static int vhost_can_xmit(struct vhost_can *can, const struct canfd_frame *cf,
 	}
 	mutex_unlock(&can->link_lock);
 	if (ret) {
+		vhost_can_sent_cancel(can, slot);
 		kfree_skb(skb);
 		return ret;
 	}
-	*skbp = skb;
-	return 0;
-}
-
-/* Track a sent frame until its echo, with its request when it waits. */
-static void vhost_can_track(struct vhost_can *can, struct sk_buff *skb,
-			    const struct vbe_chain *chain, bool waiting)
-{
-	struct vhost_can_sent *s = vhost_can_sent_at(can, can->nsent++);
-	unsigned int i;
-
+	s = &can->sent[slot];
 	s->skb = skb;
 	s->deadline = jiffies + VHOST_CAN_ACK_TIMEOUT;
 	s->waiting = waiting;
@@ -780,6 +863,7 @@ static void vhost_can_track(struct vhost_can *can, struct sk_buff *skb,
 		if (s->result.len)
 			break;
 	}
+	return 0;
 }
 
 /* Serve one transmit request; VBE_AGAIN when it must wait for the queue. */
@@ -788,7 +872,6 @@ static int vhost_can_tx_one(struct vhost_can *can, struct vbe_vq *vq,
 {
 	bool late = vhost_can_has(can, VIRTIO_CAN_F_LATE_TX_ACK);
 	struct canfd_frame cf;
-	struct sk_buff *skb;
 	const char *invalid;
 	size_t mtu;
 	int ret, err;
@@ -817,7 +900,7 @@ static int vhost_can_tx_one(struct vhost_can *can, struct vbe_vq *vq,
 		can->stats.tx_failed++;
 		return vhost_can_complete(vq, chain, VIRTIO_CAN_RESULT_NOT_OK);
 	}
-	ret = vhost_can_xmit(can, &cf, mtu, &skb);
+	ret = vhost_can_xmit(can, &cf, mtu, chain, late);
 	/* the interface's queue is full, or memory short: try again soon */
 	if (ret == -ENOBUFS || ret == -ENOMEM)
 		return VBE_AGAIN;
@@ -831,7 +914,6 @@ static int vhost_can_tx_one(struct vhost_can *can, struct vbe_vq *vq,
 					  "the interface is gone");
 		return err;
 	}
-	vhost_can_track(can, skb, chain, late);
 	if (late)
 		return 0;
 	can->stats.tx_frames++;
@@ -841,13 +923,17 @@ static int vhost_can_tx_one(struct vhost_can *can, struct vbe_vq *vq,
 /* Sent frames whose echo did not come in time; the delay until the next. */
 static long vhost_can_expire(struct vhost_can *can)
 {
+	int ret;
+
 	while (can->nsent) {
 		struct vhost_can_sent *s = vhost_can_sent_at(can, 0);
 		long left = (long)(s->deadline - jiffies);
 
 		if (left > 0)
 			return left;
-		if (vhost_can_sent_done(can, s, VIRTIO_CAN_RESULT_NOT_OK))
+		ret = vhost_can_sent_done(can, s, VIRTIO_CAN_RESULT_NOT_OK);
+		vhost_can_sent_pop(can);
+		if (ret)
 			return 0;
 	}
 	return 0;
@@ -883,40 +969,15 @@ static long vhost_can_handle_tx(struct vhost_can *can, struct vbe_vq *vq)
 }
 
 /*
- * A frame that is the echo of one the device sent: its request, if one
- * waits, completes. Returns 1 when it is, 0 when not, or a negative errno.
+ * Take the next frame for the driver into rx_frame; frames the driver may
+ * not have are counted and dropped. Whether one is held.
  */
-static int vhost_can_echo(struct vhost_can *can, const void *origin)
+static bool vhost_can_rx_read(struct vhost_can *can)
 {
-	unsigned int i;
-
-	for (i = 0; i < can->nsent; i++) {
-		struct vhost_can_sent *s = vhost_can_sent_at(can, i);
-
-		if (s->skb && s->skb->head == origin)
-			return vhost_can_sent_done(can, s, VIRTIO_CAN_RESULT_OK) ?: 1;
-	}
-	return 0;
-}
-
-/*
- * Take the next frame for the driver into rx_frame. Echoes complete their
- * requests, frames the driver may not have are counted and dropped.
- * Returns 1 with a frame held, 0 when none is left, or a negative errno.
- */
-static int vhost_can_rx_read(struct vhost_can *can)
-{
-	struct vhost_can_rx_entry *e = &can->rx_frame;
-	struct canfd_frame *cf = &e->frame;
+	struct canfd_frame *cf = &can->rx_frame;
 	bool fd;
-	int ret;
 
-	while (vhost_can_fifo_take(can, e)) {
-		ret = vhost_can_echo(can, e->origin);
-		if (ret < 0)
-			return ret;
-		if (ret)
-			continue;
+	while (vhost_can_fifo_take(can, cf)) {
 		fd = cf->flags & CANFD_FDF;
 		if (!vhost_can_allowed(can, &can->rx_allow, cf->can_id) ||
 		    (fd ? !vhost_can_has(can, VIRTIO_CAN_F_CAN_FD) :
@@ -926,16 +987,16 @@ static int vhost_can_rx_read(struct vhost_can *can)
 			can->stats.rx_dropped++;
 			continue;
 		}
-		return 1;
+		return true;
 	}
-	return 0;
+	return false;
 }
 
 /* Put the held frame into a receive buffer. */
 static int vhost_can_rx_deliver(struct vhost_can *can, struct vbe_vq *vq,
 				const struct vbe_chain *chain)
 {
-	const struct canfd_frame *cf = &can->rx_frame.frame;
+	const struct canfd_frame *cf = &can->rx_frame;
 	bool fd = cf->flags & CANFD_FDF;
 	unsigned int payload = (cf->can_id & CAN_RTR_FLAG) ? 0 : cf->len;
 	size_t need = sizeof(struct virtio_can_rx) +
@@ -977,7 +1038,7 @@ static int vhost_can_rx_deliver(struct vhost_can *can, struct vbe_vq *vq,
 	return ret;
 }
 
-/* Frames from the interface to the driver, echoes, and what it did. */
+/* Frames from the interface to the driver, and the receive path's news. */
 static long vhost_can_handle_rx(struct vhost_can *can, struct vbe_vq *vq)
 {
 	struct vbe_chain chain;
@@ -987,9 +1048,8 @@ static long vhost_can_handle_rx(struct vhost_can *can, struct vbe_vq *vq)
 	vhost_can_link_events(can);
 	for (served = 0; served < VHOST_CAN_BUDGET; served++) {
 		if (!can->rx_held) {
-			ret = vhost_can_rx_read(can);
-			if (ret <= 0)
-				return ret ? 0 : vhost_can_expire(can);
+			if (!vhost_can_rx_read(can))
+				return vhost_can_expire(can);
 			can->rx_held = true;
 		}
 		/* no buffer: the driver's next one kicks the device */
