@@ -40,10 +40,13 @@ static struct vbe_mgmt vhost_rng_mgmt;
  * @tokens: bytes that may be served now (token bucket)
  * @refilled: when @tokens was last brought up to date, in ns
  * @served: bytes given to the guest since creation
- * @buf: random bytes on their way to the guest
+ * @buf: random bytes for the guest, drawn from the CRNG a page at a time:
+ *	a draw costs about as much for 64 bytes as for a page
+ * @pooled: bytes at the start of @buf not handed out yet; each byte goes
+ *	out once, and is zeroed then
  *
- * @rate, @tokens and @refilled are the worker's, under the core's device
- * lock. Setting the limit takes no lock: the administrator never waits
+ * @rate, @tokens, @refilled, @buf and @pooled are the worker's, under the
+ * core's device lock. Setting the limit takes no lock: the administrator never waits
  * for a guest, even one whose memory never answers.
  */
 struct vhost_rng {
@@ -55,6 +58,7 @@ struct vhost_rng {
 	u64 refilled;
 	atomic64_t served;
 	u8 buf[PAGE_SIZE];
+	size_t pooled;
 };
 
 /* the vDPA core allocates it: the vDPA device comes first */
@@ -117,6 +121,17 @@ static u64 vhost_rng_allow(struct vhost_rng *rng, u64 len, long *delay)
 	return 0;
 }
 
+/* n (at most a page) random bytes, for the caller to zero once used. */
+static u8 *vhost_rng_bytes(struct vhost_rng *rng, size_t n)
+{
+	if (rng->pooled < n) {
+		get_random_bytes(rng->buf, sizeof(rng->buf));
+		rng->pooled = sizeof(rng->buf);
+	}
+	rng->pooled -= n;
+	return rng->buf + rng->pooled;
+}
+
 static long vhost_rng_handle_vq(struct vbe_device *core, struct vbe_vq *vq)
 {
 	struct vhost_rng *rng = container_of(core, struct vhost_rng, core);
@@ -148,11 +163,13 @@ static long vhost_rng_handle_vq(struct vbe_device *core, struct vbe_vq *vq)
 			return delay;
 		}
 		for (done = 0; done < len; done += n) {
+			u8 *bytes;
+
 			n = min_t(u64, len - done, sizeof(rng->buf));
-			get_random_bytes(rng->buf, n);
-			ret = vbe_chain_write(vq, &chain, done, rng->buf, n);
+			bytes = vhost_rng_bytes(rng, n);
+			ret = vbe_chain_write(vq, &chain, done, bytes, n);
 			/* the guest's bytes stay nowhere else */
-			memzero_explicit(rng->buf, n);
+			memzero_explicit(bytes, n);
 			if (ret)
 				return 0;
 		}
@@ -163,11 +180,21 @@ static long vhost_rng_handle_vq(struct vbe_device *core, struct vbe_vq *vq)
 	return VBE_AGAIN;
 }
 
+/* What is left of the pool goes to no one: not the next driver either. */
+static void vhost_rng_reset(struct vbe_device *core)
+{
+	struct vhost_rng *rng = container_of(core, struct vhost_rng, core);
+
+	memzero_explicit(rng->buf, rng->pooled);
+	rng->pooled = 0;
+}
+
 static const struct vbe_device_info vhost_rng_info = {
 	.name = "vhost-rng",
 	.device_id = VIRTIO_ID_RNG,
 	.nvqs = 1,
 	.handle_vq = vhost_rng_handle_vq,
+	.reset = vhost_rng_reset,
 };
 
 static ssize_t rate_limit_show(struct device *d, struct device_attribute *attr,
@@ -236,7 +263,13 @@ static int vhost_rng_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 static void vhost_rng_dev_del(struct vdpa_mgmt_dev *mdev,
 			      struct vdpa_device *vdpa)
 {
-	vbe_device_unregister(container_of(vdpa, struct vbe_device, vdpa));
+	struct vbe_device *core = container_of(vdpa, struct vbe_device, vdpa);
+
+	/* unbound from its driver: nothing runs any more */
+	vbe_device_unregister(core);
+	mutex_lock(&core->lock);
+	vhost_rng_reset(core);
+	mutex_unlock(&core->lock);
 }
 
 static const struct vdpa_mgmtdev_ops vhost_rng_mgmt_ops = {

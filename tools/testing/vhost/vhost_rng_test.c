@@ -186,6 +186,7 @@ static long sleeps_serving(struct vd_dev *d, unsigned int n)
 TEST_F(rng, worker_waits_busy_after_a_pass)
 {
 	cpu_set_t worker_cpu, driver_cpu;
+	long asleep;
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		SKIP(return, "needs two CPUs");
@@ -196,10 +197,35 @@ TEST_F(rng, worker_waits_busy_after_a_pass)
 	ASSERT_EQ(0, sched_setaffinity(vd_worker_tid(), sizeof(worker_cpu), &worker_cpu));
 	ASSERT_EQ(0, sched_setaffinity(0, sizeof(driver_cpu), &driver_cpu));
 	/* by default it sleeps after each */
-	EXPECT_LE(15, sleeps_serving(&self->d, 20));
+	asleep = sleeps_serving(&self->d, 40);
+	EXPECT_LE(30, asleep);
+	/*
+	 * Waiting busy, far less: not never, as what else wants its CPU (a
+	 * kernel thread of the debug kernel's, say) ends a wait.
+	 */
 	ASSERT_EQ(0, run_cmd("echo 200000 >" POLL_US));
-	EXPECT_GE(5, sleeps_serving(&self->d, 20));
+	EXPECT_GT(asleep * 2 / 3, sleeps_serving(&self->d, 40));
 	EXPECT_EQ(0, run_cmd("echo 0 >" POLL_US));
+}
+
+/*
+ * The device draws a page at a time and hands out pieces: no piece goes
+ * out twice, across draws and across a reset.
+ */
+TEST_F(rng, drawn_bytes_go_out_once)
+{
+	static uint8_t seen[200][64];
+	unsigned int i, j;
+
+	for (i = 0; i < 200; i++) {
+		if (i == 100)
+			ASSERT_EQ(0, vd_start(&self->d, RNG_FEATURES, RING));
+		ASSERT_EQ(64, one_request(&self->d));
+		EXPECT_TRUE(looks_random(buf(&self->d, 0), 64));
+		memcpy(seen[i], buf(&self->d, 0), 64);
+		for (j = 0; j < i; j++)
+			ASSERT_NE(0, memcmp(seen[i], seen[j], 64));
+	}
 }
 
 /* A second device under a taken name is refused; the first one serves on. */
