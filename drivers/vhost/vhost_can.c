@@ -645,7 +645,7 @@ static void vhost_can_bus_off(struct vhost_can *can, const char *why)
  * The receive path's news: echoes complete their requests, and what the
  * interface did stops a started controller.
  */
-static void vhost_can_link_events(struct vhost_can *can)
+static void vhost_can_take_news(struct vhost_can *can)
 {
 	unsigned int events = vhost_can_take_events(can);
 
@@ -946,7 +946,7 @@ static long vhost_can_handle_tx(struct vhost_can *can, struct vbe_vq *vq)
 	int ret;
 
 	/* stopped by it, the controller answers what waits NOT_OK */
-	vhost_can_link_events(can);
+	vhost_can_take_news(can);
 	for (served = 0; served < VHOST_CAN_BUDGET; served++) {
 		/*
 		 * Requests past the ring of sent frames, or a driver's that
@@ -1045,7 +1045,7 @@ static long vhost_can_handle_rx(struct vhost_can *can, struct vbe_vq *vq)
 	unsigned int served;
 	int ret;
 
-	vhost_can_link_events(can);
+	vhost_can_take_news(can);
 	for (served = 0; served < VHOST_CAN_BUDGET; served++) {
 		if (!can->rx_held) {
 			if (!vhost_can_rx_read(can))

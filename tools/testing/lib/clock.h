@@ -18,6 +18,15 @@ static inline long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* Microseconds of CLOCK_MONOTONIC. */
+static inline long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
 /* Evaluate cond every 20 ms until it holds or ms passed; its last value. */
 #define WAIT_UNTIL(cond, ms) ({						\
 	long long __end = now_ms() + (ms);				\

@@ -5,9 +5,9 @@
 #include <endian.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "user_vq.h"
 
 /* Guest buffer [iova, +len) as a pointer, or NULL outside guest memory. */
@@ -132,20 +132,12 @@ void user_vq_call(struct user_vq *q)
 
 unsigned int user_poll_us;
 
-static long long user_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
 int user_vq_wait(struct pollfd *pfd, nfds_t n)
 {
-	long long end = user_now_us() + user_poll_us;
+	long long end = now_us() + user_poll_us;
 	int ret;
 
-	while (user_poll_us && user_now_us() < end) {
+	while (user_poll_us && now_us() < end) {
 		ret = poll(pfd, n, 0);
 		if (ret)
 			return ret;

@@ -8,8 +8,18 @@
 # The busy wait (microseconds) the benchmarks measure besides sleeping:
 # about what a wake-up costs under TCG, so a worker still waiting busy
 # finds the next request of a round trip.
-# shellcheck disable=SC2034
 VX_BENCH_POLL_US=200
+
+# bench_both_ways CMD...: a benchmark with both back-ends sleeping between
+# requests, then waiting busy VX_BENCH_POLL_US first (poll_us); the first
+# failure's status.
+bench_both_ways() {
+	local us
+
+	for us in 0 "$VX_BENCH_POLL_US"; do
+		VX_POLL_US=$us "$@" || return
+	done
+}
 
 # bind NAME DRIVER: a vDPA device probes with whichever driver comes
 # first; move it to vhost_vdpa or virtio_vdpa.
