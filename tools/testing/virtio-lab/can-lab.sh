@@ -7,12 +7,22 @@
 # the model's output goes to $VX_SCRATCH/vlab-can.log. can_lab_stop kills
 # the model, which removes the device as hardware vanishing would.
 
+# A frame written to a vcan reaches its readers through the writing CPU's
+# backlog, and 6.1 leaves a busy backlog to ksoftirqd. So writers to vcan0
+# run on one CPU, bus_cpu (taskset -c "$bus_cpu" CMD, which execs CMD: $!
+# stays its pid): one that moved to another CPU meanwhile would overtake
+# its own frames, which no CAN bus does. And can_lab_start lets the backlog
+# hold a whole flood (vcan has no flow control; its overflow is a drop).
+bus_cpu=0
+bus_backlog=8192
+
 can_lab_start() {
 	modprobe -q vcan && modprobe -q can_raw || return 1
+	sysctl -qw net.core.netdev_max_backlog="$bus_backlog" || return 1
 	if [ ! -e /sys/class/net/vcan0 ]; then
 		ip link add vcan0 type vcan && ip link set vcan0 up || return 1
 	fi
-	build/tests/vlab-can "$@" vcan0 >"$VX_SCRATCH/vlab-can.log" 2>&1 &
+	taskset -c "$bus_cpu" build/tests/vlab-can "$@" vcan0 >"$VX_SCRATCH/vlab-can.log" 2>&1 &
 	can_model=$!
 	can_vdev=
 	can_if=

@@ -62,7 +62,7 @@ send_all() {
 
 	shift
 	for frame in "$@"; do
-		cansend "$ifname" "$frame" || return 1
+		taskset -c "$bus_cpu" cansend "$ifname" "$frame" || return 1
 	done
 }
 
@@ -126,7 +126,7 @@ cansequence_pair() {
 	timeout 120 cansequence -r --quit=1 --loop="$flood_frames" "$2" >"$VX_SCRATCH/seq" 2>&1 &
 	receiver=$!
 	can_reader_ready "$before" || return 1
-	cansequence -p --loop="$flood_frames" "$1" >/dev/null || return 1
+	taskset -c "$bus_cpu" cansequence -p --loop="$flood_frames" "$1" >/dev/null || return 1
 	if ! wait "$receiver"; then
 		sed 's/^/# /' "$VX_SCRATCH/seq" | tail -5
 		return 1
@@ -145,7 +145,7 @@ test_canfdtest_echo() {
 	local before dut
 
 	before=$(can_raw_receivers)
-	canfdtest vcan0 >/dev/null 2>&1 &
+	taskset -c "$bus_cpu" canfdtest vcan0 >/dev/null 2>&1 &
 	dut=$!
 	can_reader_ready "$before" || return 1
 	timeout 120 canfdtest -g -l 1000 "$can_if" >"$VX_SCRATCH/canfdtest" 2>&1
