@@ -29,6 +29,8 @@ KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 
 PYTHON := /usr/bin/python3
+# make -C $(KDIR) with the kernel's own toolchain (scripts/kernel-toolchain).
+KMAKE := $(CURDIR)/scripts/kernel-toolchain $(KDIR) make -C
 BUILD_DIR := $(CURDIR)/build/$(KVER)
 SPECS := $(sort $(wildcard Documentation/virtio/specs/*.yaml))
 LAYOUT_TABLE := tools/testing/uapi/uapi_layouts.h
@@ -59,7 +61,7 @@ tree: kernel-check
 	@find $(BUILD_DIR) -xtype l -delete
 
 modules: tree
-	$(MAKE) -C $(KDIR) M=$(BUILD_DIR) modules
+	+$(KMAKE) $(KDIR) M=$(BUILD_DIR) modules
 	@grep -qsE '^CONFIG_VHOST_VDPA=[ym]' $(KDIR)/.config && \
 	 grep -qsE '^CONFIG_VDPA=[ym]' $(KDIR)/.config || \
 	 echo "virtio-extra: $(KVER) has no CONFIG_VDPA and CONFIG_VHOST_VDPA:" \
@@ -67,17 +69,23 @@ modules: tree
 	@grep -qsE '^CONFIG_RPMB=[ym]' $(KDIR)/.config || \
 	 echo "virtio-extra: $(KVER) has no CONFIG_RPMB:" \
 	      "virtio_rpmb serves /dev/vrpmbN only, not the kernel's RPMB subsystem."
+	@! grep -qsE '^CONFIG_CAN_VIRTIO_CAN=[ym]' $(KDIR)/.config || \
+	 echo "virtio-extra: $(KVER) has its own virtio_can (CONFIG_CAN_VIRTIO_CAN):" \
+	      "ours is not built."
+	@! grep -qsE '^CONFIG_ARM_SCMI_TRANSPORT_VIRTIO=[ym]' $(KDIR)/.config || \
+	 echo "virtio-extra: $(KVER) has Linux's SCMI virtio transport:" \
+	      "virtio_scmi_agent is not built."
 	@grep -qsE '^CONFIG_HWMON=[ym]' $(KDIR)/.config && \
 	 grep -qsE '^CONFIG_AUXILIARY_BUS=y' $(KDIR)/.config || \
 	 echo "virtio-extra: $(KVER) has no CONFIG_HWMON and CONFIG_AUXILIARY_BUS:" \
 	      "virtio_scmi_agent is skipped."
 
 modules_install: modules
-	$(MAKE) -C $(KDIR) M=$(BUILD_DIR) INSTALL_MOD_DIR=updates/virtio-extra \
+	+$(KMAKE) $(KDIR) M=$(BUILD_DIR) INSTALL_MOD_DIR=updates/virtio-extra \
 		modules_install
 
 test-modules: tree
-	$(MAKE) -C $(KDIR) M=$(BUILD_DIR)/tools/testing/modules \
+	+$(KMAKE) $(KDIR) M=$(BUILD_DIR)/tools/testing/modules \
 		VX_KSELFTEST_DIR=$$(scripts/kernel-tools)/tools/testing/selftests \
 		modules
 	@$(MAKE) -s upstream-i2c-virtio
@@ -92,7 +100,7 @@ upstream-i2c-virtio: kernel-check
 		mkdir -p $(UPSTREAM_DIR) && \
 		cp $$(scripts/kernel-tools)/drivers/i2c/busses/i2c-virtio.c $(UPSTREAM_DIR)/ && \
 		echo 'obj-m += i2c-virtio.o' >$(UPSTREAM_DIR)/Kbuild && \
-		$(MAKE) -C $(KDIR) M=$(UPSTREAM_DIR) W= C= modules; \
+		$(KMAKE) $(KDIR) M=$(UPSTREAM_DIR) W= C=0 modules; \
 	fi
 
 # Userspace tests and device models, built against the generated headers and

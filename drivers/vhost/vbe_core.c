@@ -521,15 +521,18 @@ static int vbe_reset_map(struct vdpa_device *vdpa, unsigned int asid)
  * with the DMA API, on a device without an IOMMU: its addresses are
  * physical. vhost-vdpa never asks; it passes user addresses in a map.
  */
-static struct device *vbe_get_vq_dma_dev(struct vdpa_device *vdpa, u16 idx)
+static union virtio_map vbe_get_vq_map(struct vdpa_device *vdpa, u16 idx)
 {
 	struct vbe_device *dev = vdpa_to_vbe(vdpa);
 
 	mutex_lock(&dev->lock);
 	WRITE_ONCE(dev->dma_api_driver, true);
 	mutex_unlock(&dev->lock);
-	return vdpa_get_dma_dev(vdpa);
+	return (union virtio_map){ .dma_dev = vx_vdpa_dma_dev(vdpa) };
 }
+
+#define VX_GET_VQ_MAP_IMPL vbe_get_vq_map
+#include <vx-compat/vdpa_vq_map_op.h>
 
 static int vbe_bind_mm(struct vdpa_device *vdpa, struct mm_struct *mm)
 {
@@ -588,7 +591,7 @@ static const struct vdpa_config_ops vbe_config_ops = {
 	.get_iova_range		= vbe_get_iova_range,
 	.set_map		= vbe_set_map,
 	.reset_map		= vbe_reset_map,
-	.get_vq_dma_dev		= vbe_get_vq_dma_dev,
+	VX_VDPA_VQ_MAP_OP,
 	.bind_mm		= vbe_bind_mm,
 	.unbind_mm		= vbe_unbind_mm,
 	.free			= vbe_free,
@@ -621,8 +624,8 @@ struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 				    info->name, name, mgmt->max_devices);
 		return ERR_PTR(-ENOSPC);
 	}
-	vdpa = __vdpa_alloc_device(NULL, &vbe_config_ops, 1, 1, size, name,
-				   true);
+	vdpa = __vdpa_alloc_device(NULL, &vbe_config_ops, NULL, 1, 1, size,
+				   name, true);
 	if (IS_ERR(vdpa)) {
 		atomic_dec(&mgmt->count);
 		return ERR_CAST(vdpa);
@@ -642,7 +645,7 @@ struct vbe_device *vbe_device_alloc(const struct vbe_device_info *info,
 		goto err;
 	vdpa->mdev = &mgmt->vdpa;
 	/* virtio_vdpa maps buffers on the device itself: no IOMMU, 64 bits */
-	vdpa->dma_dev = &vdpa->dev;
+	vx_vdpa_dma_dev(vdpa) = &vdpa->dev;
 	vdpa->dev.dma_mask = &vdpa->dev.coherent_dma_mask;
 #if defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE) || \
 	defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_CPU) || \

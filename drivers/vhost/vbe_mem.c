@@ -47,7 +47,7 @@ static s64 vbe_mem_translate(struct vbe_device *dev, u64 addr, u64 len,
 		if (!identity || !READ_ONCE(dev->dma_api_driver) ||
 		    READ_ONCE(dev->mm))
 			return -EFAULT;
-		*target = dma_to_phys(dev->vdpa.dma_dev, addr);
+		*target = dma_to_phys(vx_vdpa_dma_dev(&dev->vdpa), addr);
 		*user = false;
 		return len;
 	}

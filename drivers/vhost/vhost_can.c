@@ -285,7 +285,7 @@ static bool vhost_can_fd_len_valid(unsigned int len)
 static bool vhost_can_seen_before(struct vhost_can *can, struct sk_buff *skb)
 {
 	struct vhost_can_seen *seen = this_cpu_ptr(can->seen);
-	u32 skbcnt = can_skb_prv(skb)->skbcnt;
+	u32 skbcnt = vx_can_skb_uid(skb);
 
 	if (seen->skb == skb && seen->skbcnt == skbcnt)
 		return true;
@@ -830,12 +830,9 @@ static int vhost_can_xmit(struct vhost_can *can, const struct canfd_frame *cf,
 	unsigned int slot, i;
 	int ret;
 
-	skb = alloc_skb(sizeof(struct can_skb_priv) + mtu, GFP_KERNEL);
+	skb = vx_alloc_can_tx_skb(can->ifindex, mtu, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
-	can_skb_reserve(skb);
-	memset(can_skb_prv(skb), 0, sizeof(struct can_skb_priv));
-	can_skb_prv(skb)->ifindex = can->ifindex;
 	skb_put_data(skb, cf, mtu);
 	slot = vhost_can_sent_add(can, skb);
 	mutex_lock(&can->link_lock);

@@ -1044,7 +1044,7 @@ static int virtio_can_probe(struct virtio_device *vdev)
 	/* The host owns the bus timing; the guest cannot set it. */
 	priv->can.bittiming.bitrate = CAN_BITRATE_UNKNOWN;
 	if (virtio_has_feature(vdev, VIRTIO_CAN_F_CAN_FD)) {
-		priv->can.data_bittiming.bitrate = CAN_BITRATE_UNKNOWN;
+		vx_can_data_bittiming(&priv->can)->bitrate = CAN_BITRATE_UNKNOWN;
 		err = can_set_static_ctrlmode(dev, CAN_CTRLMODE_FD);
 		if (err)
 			goto free;

@@ -217,9 +217,15 @@ struct vmedia_session {
 	wait_queue_head_t done_wait;
 };
 
-static inline struct vmedia_session *vmedia_session(void *fh)
+static inline struct vmedia_session *vmedia_session(struct v4l2_fh *fh)
 {
 	return container_of(fh, struct vmedia_session, fh);
+}
+
+/* The session of an open file: the core's ioctl ops need not pass its fh. */
+static inline struct vmedia_session *vmedia_file_session(struct file *file)
+{
+	return vmedia_session(file_to_v4l2_fh(file));
 }
 
 #define vmedia_complain(vm, fmt, ...) do {				\

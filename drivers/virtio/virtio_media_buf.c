@@ -173,7 +173,7 @@ static int vmedia_take_done(struct vmedia_session *s, struct vmedia_queue *q,
 /* DQBUF from the DQBUF events: waits, unless the file is non-blocking. */
 int vmedia_dqbuf(struct file *file, void *fh, struct v4l2_buffer *b)
 {
-	struct vmedia_session *s = vmedia_session(fh);
+	struct vmedia_session *s = vmedia_file_session(file);
 	struct vmedia_queue *q = vmedia_queue(s, b->type);
 	struct vmedia_done *d = NULL;
 	int err;
@@ -421,7 +421,7 @@ static void vmedia_queue_allocated(struct vmedia_session *s, u32 type,
 
 int vmedia_reqbufs(struct file *file, void *fh, struct v4l2_requestbuffers *rb)
 {
-	struct vmedia_session *s = vmedia_session(fh);
+	struct vmedia_session *s = vmedia_file_session(file);
 	int err;
 
 	if (!vmedia_memory_offered(s->vm, rb->memory))
@@ -446,7 +446,7 @@ int vmedia_reqbufs(struct file *file, void *fh, struct v4l2_requestbuffers *rb)
 int vmedia_create_bufs(struct file *file, void *fh,
 		       struct v4l2_create_buffers *cb)
 {
-	struct vmedia_session *s = vmedia_session(fh);
+	struct vmedia_session *s = vmedia_file_session(file);
 	u32 type = cb->format.type, count = cb->count;
 	struct vmedia_queue *q = vmedia_queue(s, type);
 	int err;
@@ -523,7 +523,7 @@ static int vmedia_buf_ioctl(struct vmedia_session *s, unsigned int cmd,
 
 int vmedia_querybuf(struct file *file, void *fh, struct v4l2_buffer *b)
 {
-	return vmedia_buf_ioctl(vmedia_session(fh), VIDIOC_QUERYBUF, b, NULL, 0);
+	return vmedia_buf_ioctl(vmedia_file_session(file), VIDIOC_QUERYBUF, b, NULL, 0);
 }
 
 /*
@@ -536,7 +536,7 @@ int vmedia_prepare_buf(struct file *file, void *fh, struct v4l2_buffer *b)
 		return -ENOTTY;
 	if (b->memory != V4L2_MEMORY_MMAP)
 		return -EINVAL;
-	return vmedia_buf_ioctl(vmedia_session(fh), VIDIOC_PREPARE_BUF, b,
+	return vmedia_buf_ioctl(vmedia_file_session(file), VIDIOC_PREPARE_BUF, b,
 				NULL, 0);
 }
 
@@ -579,7 +579,7 @@ static void vmedia_qbuf_failed(struct vmedia_session *s, struct vmedia_queue *q,
  */
 int vmedia_qbuf(struct file *file, void *fh, struct v4l2_buffer *b)
 {
-	struct vmedia_session *s = vmedia_session(fh);
+	struct vmedia_session *s = vmedia_file_session(file);
 	struct vmedia_queue *q = vmedia_queue(s, b->type);
 	struct virtio_media_sg_entry *sg = NULL;
 	struct vmedia_userbuf *ub = NULL;
@@ -628,7 +628,7 @@ free:
 
 int vmedia_streamon(struct file *file, void *fh, enum v4l2_buf_type type)
 {
-	struct vmedia_session *s = vmedia_session(fh);
+	struct vmedia_session *s = vmedia_file_session(file);
 	struct vmedia_queue *q = vmedia_queue(s, type);
 	u32 arg = type;
 	int err;
@@ -645,7 +645,7 @@ int vmedia_streamon(struct file *file, void *fh, enum v4l2_buf_type type)
 /* The device takes every buffer back: none stays queued or to dequeue. */
 int vmedia_streamoff(struct file *file, void *fh, enum v4l2_buf_type type)
 {
-	struct vmedia_session *s = vmedia_session(fh);
+	struct vmedia_session *s = vmedia_file_session(file);
 	u32 arg = type;
 	int err;
 

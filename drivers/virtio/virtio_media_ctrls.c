@@ -237,19 +237,19 @@ out:
 int vmedia_g_ext_ctrls(struct file *file, void *fh,
 		       struct v4l2_ext_controls *cs)
 {
-	return vmedia_ext_ctrls(vmedia_session(fh), VIDIOC_G_EXT_CTRLS, cs);
+	return vmedia_ext_ctrls(vmedia_file_session(file), VIDIOC_G_EXT_CTRLS, cs);
 }
 
 int vmedia_s_ext_ctrls(struct file *file, void *fh,
 		       struct v4l2_ext_controls *cs)
 {
-	return vmedia_ext_ctrls(vmedia_session(fh), VIDIOC_S_EXT_CTRLS, cs);
+	return vmedia_ext_ctrls(vmedia_file_session(file), VIDIOC_S_EXT_CTRLS, cs);
 }
 
 int vmedia_try_ext_ctrls(struct file *file, void *fh,
 			 struct v4l2_ext_controls *cs)
 {
-	return vmedia_ext_ctrls(vmedia_session(fh), VIDIOC_TRY_EXT_CTRLS, cs);
+	return vmedia_ext_ctrls(vmedia_file_session(file), VIDIOC_TRY_EXT_CTRLS, cs);
 }
 
 /**

@@ -127,7 +127,7 @@ static const struct vm_operations_struct vmedia_vm_ops = {
  */
 int vmedia_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	struct vmedia_session *s = vmedia_session(file->private_data);
+	struct vmedia_session *s = vmedia_file_session(file);
 	u64 offset = (u64)vma->vm_pgoff << PAGE_SHIFT, addr, len;
 	unsigned long pages = vma_pages(vma);
 	struct vmedia *vm = s->vm;

@@ -51,17 +51,17 @@ static int vmedia_open(struct file *file)
 		return err;
 	}
 	file->private_data = &s->fh;
-	v4l2_fh_add(&s->fh);
+	v4l2_fh_add(&s->fh, file);
 	return 0;
 }
 
 static int vmedia_release_file(struct file *file)
 {
-	struct vmedia_session *s = vmedia_session(file->private_data);
+	struct vmedia_session *s = vmedia_file_session(file);
 	unsigned int resets;
 	int err;
 
-	v4l2_fh_del(&s->fh);
+	v4l2_fh_del(&s->fh, file);
 	/* the session's last MUNMAPs before its CLOSE */
 	flush_work(&s->vm->munmap_work);
 	resets = vmedia_resets(s->vm);
@@ -74,7 +74,7 @@ static int vmedia_release_file(struct file *file)
 
 static __poll_t vmedia_poll(struct file *file, poll_table *wait)
 {
-	struct v4l2_fh *fh = file->private_data;
+	struct v4l2_fh *fh = file_to_v4l2_fh(file);
 	struct vmedia_session *s = vmedia_session(fh);
 	__poll_t mask = 0;
 
@@ -112,7 +112,7 @@ static int vmedia_querycap(struct file *file, void *fh,
 #define VMEDIA_RELAY(name, ioctl, ptr)					\
 static int vmedia_##name(struct file *file, void *fh, ptr arg)		\
 {									\
-	return vmedia_ioctl(vmedia_session(fh), ioctl, arg, sizeof(*arg)); \
+	return vmedia_ioctl(vmedia_file_session(file), ioctl, arg, sizeof(*arg)); \
 }
 
 VMEDIA_RELAY(enum_fmt, VIDIOC_ENUM_FMT, struct v4l2_fmtdesc *)
@@ -128,11 +128,11 @@ VMEDIA_RELAY(enum_frameintervals, VIDIOC_ENUM_FRAMEINTERVALS,
 	     struct v4l2_frmivalenum *)
 VMEDIA_RELAY(g_selection, VIDIOC_G_SELECTION, struct v4l2_selection *)
 VMEDIA_RELAY(s_selection, VIDIOC_S_SELECTION, struct v4l2_selection *)
-VMEDIA_RELAY(queryctrl, VIDIOC_QUERYCTRL, struct v4l2_queryctrl *)
 VMEDIA_RELAY(query_ext_ctrl, VIDIOC_QUERY_EXT_CTRL, struct v4l2_query_ext_ctrl *)
 VMEDIA_RELAY(querymenu, VIDIOC_QUERYMENU, struct v4l2_querymenu *)
-VMEDIA_RELAY(g_ctrl, VIDIOC_G_CTRL, struct v4l2_control *)
-VMEDIA_RELAY(s_ctrl, VIDIOC_S_CTRL, struct v4l2_control *)
+VX_V4L2_LEGACY_CTRLS(VMEDIA_RELAY(queryctrl, VIDIOC_QUERYCTRL, struct v4l2_queryctrl *)
+		     VMEDIA_RELAY(g_ctrl, VIDIOC_G_CTRL, struct v4l2_control *)
+		     VMEDIA_RELAY(s_ctrl, VIDIOC_S_CTRL, struct v4l2_control *))
 
 /* read() and write() are not relayed: no buffers for them. */
 static int vmedia_stream_params(struct vmedia_session *s, unsigned int cmd,
@@ -152,13 +152,13 @@ static int vmedia_stream_params(struct vmedia_session *s, unsigned int cmd,
 static int vmedia_g_stream_params(struct file *file, void *fh,
 				  struct v4l2_streamparm *sp)
 {
-	return vmedia_stream_params(vmedia_session(fh), VIDIOC_G_PARM, sp);
+	return vmedia_stream_params(vmedia_file_session(file), VIDIOC_G_PARM, sp);
 }
 
 static int vmedia_s_stream_params(struct file *file, void *fh,
 				  struct v4l2_streamparm *sp)
 {
-	return vmedia_stream_params(vmedia_session(fh), VIDIOC_S_PARM, sp);
+	return vmedia_stream_params(vmedia_file_session(file), VIDIOC_S_PARM, sp);
 }
 
 /*
@@ -206,12 +206,12 @@ static int vmedia_unsubscribe_event(struct v4l2_fh *fh,
 /* S_INPUT and S_OUTPUT take their index by value. */
 static int vmedia_s_input(struct file *file, void *fh, unsigned int i)
 {
-	return vmedia_ioctl(vmedia_session(fh), VIDIOC_S_INPUT, &i, sizeof(i));
+	return vmedia_ioctl(vmedia_file_session(file), VIDIOC_S_INPUT, &i, sizeof(i));
 }
 
 static int vmedia_s_output(struct file *file, void *fh, unsigned int i)
 {
-	return vmedia_ioctl(vmedia_session(fh), VIDIOC_S_OUTPUT, &i, sizeof(i));
+	return vmedia_ioctl(vmedia_file_session(file), VIDIOC_S_OUTPUT, &i, sizeof(i));
 }
 
 /*
@@ -250,11 +250,8 @@ static const struct v4l2_ioctl_ops vmedia_ioctl_ops = {
 	.vidioc_g_selection = vmedia_g_selection,
 	.vidioc_s_selection = vmedia_s_selection,
 
-	.vidioc_queryctrl = vmedia_queryctrl,
 	.vidioc_query_ext_ctrl = vmedia_query_ext_ctrl,
 	.vidioc_querymenu = vmedia_querymenu,
-	.vidioc_g_ctrl = vmedia_g_ctrl,
-	.vidioc_s_ctrl = vmedia_s_ctrl,
 	.vidioc_g_ext_ctrls = vmedia_g_ext_ctrls,
 	.vidioc_s_ext_ctrls = vmedia_s_ext_ctrls,
 	.vidioc_try_ext_ctrls = vmedia_try_ext_ctrls,
@@ -270,6 +267,11 @@ static const struct v4l2_ioctl_ops vmedia_ioctl_ops = {
 	.vidioc_dqbuf = vmedia_dqbuf,
 	.vidioc_streamon = vmedia_streamon,
 	.vidioc_streamoff = vmedia_streamoff,
+
+	/* where the core still passes them on (compat/) */
+	VX_V4L2_LEGACY_CTRLS(.vidioc_queryctrl = vmedia_queryctrl,
+			     .vidioc_g_ctrl = vmedia_g_ctrl,
+			     .vidioc_s_ctrl = vmedia_s_ctrl)
 };
 
 /* Without streaming, the buffer ioctls are not the node's (ENOTTY). */

@@ -347,7 +347,7 @@ static struct kobj_attribute vparam_max_value_attr = __ATTR_RO(max_value);
 
 /* BYTES: current_value as it is, read whole or in parts, written whole. */
 static ssize_t current_value_bin_read(struct file *file, struct kobject *kobj,
-				      struct bin_attribute *attr, char *buf, loff_t pos,
+				      vx_bin_attribute *attr, char *buf, loff_t pos,
 				      size_t count)
 {
 	struct vparam_area *area = kobj_to_area(kobj);
@@ -371,7 +371,7 @@ static ssize_t current_value_bin_read(struct file *file, struct kobject *kobj,
 }
 
 static ssize_t current_value_bin_write(struct file *file, struct kobject *kobj,
-				       struct bin_attribute *attr, char *buf, loff_t pos,
+				       vx_bin_attribute *attr, char *buf, loff_t pos,
 				       size_t count)
 {
 	struct vparam_area *area = kobj_to_area(kobj);
@@ -403,7 +403,7 @@ static struct attribute *vparam_area_attrs[] = {
 	NULL
 };
 
-static struct bin_attribute *vparam_area_bin_attrs[] = {
+static vx_bin_attribute *vparam_area_bin_attrs[] = {
 	&vparam_current_value_bin_attr,
 	NULL
 };
@@ -430,7 +430,7 @@ static umode_t vparam_area_visible(struct kobject *kobj, struct attribute *attr,
 	return area->ranged ? attr->mode : 0;
 }
 
-static umode_t vparam_area_bin_visible(struct kobject *kobj, struct bin_attribute *attr,
+static umode_t vparam_area_bin_visible(struct kobject *kobj, vx_bin_attribute *attr,
 				       int n)
 {
 	struct vparam_area *area = kobj_to_area(kobj);

@@ -41,4 +41,11 @@ static inline int vx_compat_virtqueue_reset(struct virtqueue *vq,
 
 #endif /* VX_HAVE_VIRTQUEUE_RECYCLE_DONE */
 
+#ifndef VX_HAVE_VIRTIO_MAP
+/* Before the map tokens (after 6.12), a device's DMA was a struct device. */
+union virtio_map {
+	struct device *dma_dev;
+};
+#endif
+
 #endif /* VX_COMPAT_VIRTIO_H */

@@ -2,7 +2,8 @@
 #
 # Sourced by scripts inside a VM. can_lab_start [vlab-can options] starts a
 # virtio CAN controller in the lab whose bus is the vcan interface vcan0
-# (created on first use), and waits for virtio_can's interface for it.
+# (created on first use, carrying CAN FD: newer kernels make a vcan with
+# another MTU), and waits for virtio_can's interface for it.
 # Sets can_model (the model's pid), can_vdev (virtioN) and can_if (canN);
 # the model's output goes to $VX_SCRATCH/vlab-can.log. can_lab_stop kills
 # the model, which removes the device as hardware vanishing would.
@@ -20,7 +21,7 @@ can_lab_start() {
 	modprobe -q vcan && modprobe -q can_raw || return 1
 	sysctl -qw net.core.netdev_max_backlog="$bus_backlog" || return 1
 	if [ ! -e /sys/class/net/vcan0 ]; then
-		ip link add vcan0 type vcan && ip link set vcan0 up || return 1
+		ip link add vcan0 type vcan && ip link set vcan0 mtu 72 up || return 1
 	fi
 	taskset -c "$bus_cpu" build/tests/vlab-can "$@" vcan0 >"$VX_SCRATCH/vlab-can.log" 2>&1 &
 	can_model=$!

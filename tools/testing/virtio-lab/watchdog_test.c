@@ -1041,6 +1041,7 @@ TEST_F(basic, basic_protocol)
 	struct watchdog_info info = { 0 };
 	unsigned long pings;
 	unsigned int i;
+	int left;
 
 	ASSERT_EQ(0, dut_open(dut));
 	EXPECT_TRUE(watchdog_model_running(&dut->m));
@@ -1050,7 +1051,15 @@ TEST_F(basic, basic_protocol)
 	EXPECT_EQ(VIRTIO_WATCHDOG_BASIC_TIMEOUT, get_timeout(dut->fd));
 	EXPECT_EQ(-EOPNOTSUPP, set_timeout(dut->fd, 10));
 	EXPECT_EQ(VIRTIO_WATCHDOG_BASIC_TIMEOUT, get_timeout(dut->fd));
-	EXPECT_EQ(-EOPNOTSUPP, get_timeleft(dut->fd));
+	/*
+	 * The basic protocol has no time left to ask for: no answer, or (on
+	 * kernels whose watchdog core counts down itself) the core's count.
+	 */
+	left = get_timeleft(dut->fd);
+	EXPECT_TRUE(left == -EOPNOTSUPP ||
+		    (left >= 0 && left <= VIRTIO_WATCHDOG_BASIC_TIMEOUT)) {
+		TH_LOG("time left: %d", left);
+	}
 	pings = stats(dut).basic_pings;
 	EXPECT_EQ(0, keepalive(dut->fd));
 	EXPECT_EQ(1, write(dut->fd, "x", 1));
