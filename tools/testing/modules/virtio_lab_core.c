@@ -1219,7 +1219,9 @@ static long vlab_rewrite(struct vlab_dev *dev, void __user *arg)
  * Copy len bytes at off of page pfn to or from user memory buf, through
  * bounce: no user fault with the page held. Only a page the kernel has
  * allocated: a reference keeps it from being freed (and unmapped, under
- * DEBUG_PAGEALLOC) meanwhile.
+ * DEBUG_PAGEALLOC) meanwhile. Slab pages whose count cannot be taken (it
+ * stays at zero on newer kernels) are read as they are: a driver's buffer
+ * there lives until its request completes, after the model read it.
  */
 static int vlab_memory_page(unsigned long pfn, unsigned int off,
 			    unsigned int len, bool write, void __user *buf,
@@ -1238,10 +1240,13 @@ static int vlab_memory_page(unsigned long pfn, unsigned int off,
 	 * Reserved pages are the kernel's own (its image), but for the slab
 	 * objects KFENCE serves from its boot-time pool.
 	 */
-	if ((PageReserved(page) && !folio_test_slab(folio)) ||
-	    !folio_try_get(folio))
+	if (PageReserved(page) && !folio_test_slab(folio))
 		return -EFAULT;
-	if (page_folio(page) != folio) {
+	if (!folio_try_get(folio)) {
+		if (!folio_test_slab(folio))
+			return -EFAULT;
+		folio = NULL;
+	} else if (page_folio(page) != folio) {
 		folio_put(folio);
 		return -EFAULT;
 	}
@@ -1257,7 +1262,8 @@ static int vlab_memory_page(unsigned long pfn, unsigned int off,
 		if (!write && copy_to_user(buf, bounce, len))
 			err = -EFAULT;
 	}
-	folio_put(folio);
+	if (folio)
+		folio_put(folio);
 	return err;
 }
 
