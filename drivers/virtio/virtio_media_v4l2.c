@@ -9,6 +9,7 @@
  */
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/virtio.h>
 #include <media/v4l2-event.h>
 #include <media/v4l2-ioctl.h>
@@ -86,11 +87,57 @@ static __poll_t vmedia_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
+/*
+ * VIDIOC_QUERYCTRL, G_CTRL and S_CTRL go to the device as they are: the
+ * device knows which controls they may name. A core that has no op for
+ * them turns them into the extended ioctls, and then a string, a 64-bit
+ * or a class control cannot be refused, and G/S_CTRL's control comes
+ * without a size. What the core does for them otherwise, done here: the
+ * fields QUERYCTRL does not take are cleared, S_CTRL respects priorities,
+ * and the argument comes back only on success.
+ */
+static long vmedia_legacy_ctrl_ioctl(struct file *file, unsigned int cmd,
+				     void __user *uarg)
+{
+	struct video_device *video = video_devdata(file);
+	struct vmedia_session *s = vmedia_file_session(file);
+	union {
+		struct v4l2_queryctrl query;
+		struct v4l2_control ctrl;
+	} arg = {};
+	size_t in = cmd == VIDIOC_QUERYCTRL ? sizeof(arg.query.id) : _IOC_SIZE(cmd);
+	int err;
+
+	if (copy_from_user(&arg, uarg, in))
+		return -EFAULT;
+	if (cmd == VIDIOC_S_CTRL) {
+		err = v4l2_prio_check(video->prio, s->fh.prio);
+		if (err)
+			return err;
+	}
+	err = vmedia_ioctl(s, cmd, &arg, _IOC_SIZE(cmd));
+	if (!err && copy_to_user(uarg, &arg, _IOC_SIZE(cmd)))
+		return -EFAULT;
+	return err;
+}
+
+static long vmedia_unlocked_ioctl(struct file *file, unsigned int cmd,
+				  unsigned long arg)
+{
+	switch (cmd) {
+	case VIDIOC_QUERYCTRL:
+	case VIDIOC_G_CTRL:
+	case VIDIOC_S_CTRL:
+		return vmedia_legacy_ctrl_ioctl(file, cmd, (void __user *)arg);
+	}
+	return video_ioctl2(file, cmd, arg);
+}
+
 static const struct v4l2_file_operations vmedia_fops = {
 	.owner = THIS_MODULE,
 	.open = vmedia_open,
 	.release = vmedia_release_file,
-	.unlocked_ioctl = video_ioctl2,
+	.unlocked_ioctl = vmedia_unlocked_ioctl,
 	.poll = vmedia_poll,
 	.mmap = vmedia_mmap,
 };
@@ -130,9 +177,6 @@ VMEDIA_RELAY(g_selection, VIDIOC_G_SELECTION, struct v4l2_selection *)
 VMEDIA_RELAY(s_selection, VIDIOC_S_SELECTION, struct v4l2_selection *)
 VMEDIA_RELAY(query_ext_ctrl, VIDIOC_QUERY_EXT_CTRL, struct v4l2_query_ext_ctrl *)
 VMEDIA_RELAY(querymenu, VIDIOC_QUERYMENU, struct v4l2_querymenu *)
-VX_V4L2_LEGACY_CTRLS(VMEDIA_RELAY(queryctrl, VIDIOC_QUERYCTRL, struct v4l2_queryctrl *)
-		     VMEDIA_RELAY(g_ctrl, VIDIOC_G_CTRL, struct v4l2_control *)
-		     VMEDIA_RELAY(s_ctrl, VIDIOC_S_CTRL, struct v4l2_control *))
 
 /* read() and write() are not relayed: no buffers for them. */
 static int vmedia_stream_params(struct vmedia_session *s, unsigned int cmd,
@@ -267,11 +311,6 @@ static const struct v4l2_ioctl_ops vmedia_ioctl_ops = {
 	.vidioc_dqbuf = vmedia_dqbuf,
 	.vidioc_streamon = vmedia_streamon,
 	.vidioc_streamoff = vmedia_streamoff,
-
-	/* where the core still passes them on (compat/) */
-	VX_V4L2_LEGACY_CTRLS(.vidioc_queryctrl = vmedia_queryctrl,
-			     .vidioc_g_ctrl = vmedia_g_ctrl,
-			     .vidioc_s_ctrl = vmedia_s_ctrl)
 };
 
 /* Without streaming, the buffer ioctls are not the node's (ENOTTY). */

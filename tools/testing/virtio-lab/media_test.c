@@ -262,6 +262,31 @@ TEST_F(media, controls)
 	close(fd);
 }
 
+/*
+ * G_CTRL and S_CTRL reach the device as they are, on every kernel: the
+ * device refuses a control they cannot carry, a string here. S_CTRL
+ * respects another file's priority.
+ */
+TEST_F(media, one_control_ioctls)
+{
+	struct v4l2_control title = { .id = MEDIA_MODEL_CID_TITLE };
+	struct v4l2_control c = { .id = V4L2_CID_BRIGHTNESS, .value = 100 };
+	enum v4l2_priority prio = V4L2_PRIORITY_RECORD;
+	int fd = open_node(&self->e);
+	int other = open_node(&self->e);
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, other);
+	EXPECT_EQ(EINVAL, xioctl(fd, VIDIOC_G_CTRL, &title));
+	EXPECT_EQ(EINVAL, xioctl(fd, VIDIOC_S_CTRL, &title));
+	ASSERT_EQ(0, xioctl(other, VIDIOC_S_PRIORITY, &prio));
+	EXPECT_EQ(EBUSY, xioctl(fd, VIDIOC_S_CTRL, &c));
+	EXPECT_EQ(0, xioctl(other, VIDIOC_S_CTRL, &c));
+	close(other);
+	EXPECT_EQ(0, xioctl(fd, VIDIOC_S_CTRL, &c));
+	close(fd);
+}
+
 /* The string and the array control of the model, in one call. */
 struct value_ctrls {
 	char title[64];
