@@ -17,6 +17,7 @@
 #   make bench-vhost-can                              vhost-can against userspace
 #   make bench-vhost-i2c                              vhost-i2c against the host adapter
 #   make dkms-install                                 register with DKMS
+#   make deb                                          the virtio-extra-dkms package
 #   make clean
 #
 # Each kernel builds in its own build/<release>/ (a tree of links to the
@@ -40,7 +41,7 @@ DKMS_SOURCES := Kbuild dkms.conf compat drivers include
 DKMS_DEST ?= /usr/src/virtio-extra-$(PACKAGE_VERSION)
 
 .PHONY: all modules modules_install test-modules upstream-i2c-virtio tree kernel-check \
-	selftests regen regen-check check demo bench-can bench-media bench-scmi bench-param bench-rng bench-vhost-can bench-vhost-i2c dkms-source dkms-install clean
+	selftests regen regen-check check demo bench-can bench-media bench-scmi bench-param bench-rng bench-vhost-can bench-vhost-i2c dkms-source dkms-install deb clean
 
 all: modules
 
@@ -318,6 +319,20 @@ dkms-source:
 dkms-install: dkms-source
 	dkms add virtio-extra/$(PACKAGE_VERSION)
 	dkms autoinstall
+
+# virtio-extra-dkms_<version>_all.deb in build/deb/, from a copy of what
+# the package is made of (dpkg-buildpackage writes beside its source).
+DEB_SOURCES := $(DKMS_SOURCES) Makefile README.md debian
+DEB_DIR := build/deb
+deb:
+	@command -v dh_dkms >/dev/null || { echo "make deb needs dh-dkms (scripts/install-deps)" >&2; exit 1; }
+	@v=$$(dpkg-parsechangelog -S Version); [ "$$v" = "$(PACKAGE_VERSION)" ] || \
+		{ echo "debian/changelog says $$v, dkms.conf $(PACKAGE_VERSION)" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/virtio-extra-$(PACKAGE_VERSION)
+	cp -r $(DEB_SOURCES) $(DEB_DIR)/virtio-extra-$(PACKAGE_VERSION)/
+	cd $(DEB_DIR)/virtio-extra-$(PACKAGE_VERSION) && dpkg-buildpackage -b -us -uc --no-pre-clean
+	rm -rf $(DEB_DIR)/virtio-extra-$(PACKAGE_VERSION)
 
 clean:
 	rm -rf build
