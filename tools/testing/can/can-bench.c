@@ -27,6 +27,7 @@
 #include <linux/can/raw.h>
 
 #include "can_raw.h"
+#include "clock.h"
 #include "stats.h"
 
 #define BENCH_ID 0x3a0
@@ -34,14 +35,6 @@
 #define TIMEOUT_MS 10000
 
 static bool fd_frames;
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 /* A raw socket on ifname that receives only frames with this id. */
 static int open_socket(const char *ifname, canid_t id)
@@ -106,7 +99,7 @@ static void *count_frames(void *arg)
 
 	while (c->got < c->want && !recv_frame(c->sock, &f)) {
 		c->got++;
-		c->last_us = now_us();
+		c->last_us = now_ns() / 1e3;
 	}
 	return NULL;
 }
@@ -125,7 +118,7 @@ static double throughput(const char *send_if, const char *echo_if, long n)
 		return -1;
 	pthread_create(&thread, NULL, count_frames, &c);
 	usleep(100000);
-	start = now_us();
+	start = now_ns() / 1e3;
 	for (i = 0; i < n; i++)
 		if (send_frame(sock, &f))
 			break;
@@ -165,11 +158,11 @@ static int latency(const char *send_if, const char *echo_if, int n,
 	pthread_create(&thread, NULL, answer_frames, &echo);
 	usleep(100000);
 	for (i = 0; i < n && !err; i++) {
-		start = now_us();
+		start = now_ns() / 1e3;
 		err = send_frame(sock, &f);
 		if (!err)
 			err = recv_frame(sock, &answer);
-		rtt[i] = now_us() - start;
+		rtt[i] = now_ns() / 1e3 - start;
 	}
 	shutdown(echo, SHUT_RDWR);
 	close(sock);

@@ -27,6 +27,21 @@ static inline long long now_us(void)
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
+/* Nanoseconds of CLOCK_MONOTONIC. */
+static inline unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Seconds of CLOCK_MONOTONIC, to the nanosecond: for rates. */
+static inline double now_seconds(void)
+{
+	return now_ns() / 1e9;
+}
+
 /* Evaluate cond every 20 ms until it holds or ms passed; its last value. */
 #define WAIT_UNTIL(cond, ms) ({						\
 	long long __end = now_ms() + (ms);				\

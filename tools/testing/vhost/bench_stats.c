@@ -27,14 +27,6 @@ void bench_die(const char *fmt, ...)
 	exit(1);
 }
 
-double bench_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 void bench_poll_setup(void)
 {
 	const char *env = getenv("VX_POLL_US");

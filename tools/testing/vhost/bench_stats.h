@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the back-ends' benchmarks share: a clock, round-trip percentiles,
+ * What the back-ends' benchmarks share: round-trip percentiles,
  * and their output, one line per figure with both sides and the ratio.
  */
 #ifndef BENCH_STATS_H
@@ -10,8 +10,6 @@
 
 /* Say what went wrong, after the program's name, and exit with 1. */
 noreturn void bench_die(const char *fmt, ...);
-/* CLOCK_MONOTONIC, in seconds. */
-double bench_seconds(void);
 /*
  * Both back-ends wait busy for VX_POLL_US microseconds (from the
  * environment, 0 when unset) before they sleep: the in-kernel worker

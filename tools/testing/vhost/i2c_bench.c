@@ -20,13 +20,7 @@
 #include <linux/i2c.h>
 #include <linux/i2c-dev.h>
 
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "clock.h"
 
 static int transfer(int fd, int smbus, unsigned int addr)
 {
@@ -60,7 +54,7 @@ static double rate(const char *node, int smbus, unsigned int addr, double secs)
 		perror(node);
 		exit(1);
 	}
-	start = seconds();
+	start = now_seconds();
 	end = start + secs;
 	do {
 		if (transfer(fd, smbus, addr)) {
@@ -68,9 +62,9 @@ static double rate(const char *node, int smbus, unsigned int addr, double secs)
 			exit(1);
 		}
 		n++;
-	} while ((n % 16) || seconds() < end);
+	} while ((n % 16) || now_seconds() < end);
 	close(fd);
-	return n / (seconds() - start);
+	return n / (now_seconds() - start);
 }
 
 int main(int argc, char **argv)

@@ -25,6 +25,7 @@
 #include <linux/virtio_config.h>
 
 #include "vdpa_driver.h"
+#include "clock.h"
 
 /* Older uapi headers lack it (Linux 6.7). */
 #ifndef VHOST_BACKEND_F_IOTLB_PERSIST
@@ -34,14 +35,6 @@
 static int neg_errno(int ret)
 {
 	return ret < 0 ? -errno : ret;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ll + ts.tv_nsec / 1000000;
 }
 
 int vd_mem_init(struct vd_mem *mem, size_t size, uint64_t iova)

@@ -38,6 +38,7 @@
 #include <linux/virtio_config.h>
 
 #include "bench_stats.h"
+#include "clock.h"
 #include "can_raw.h"
 #include "user_can.h"
 #include "vdpa_can.h"
@@ -132,8 +133,8 @@ static void drive_tx(struct backend *b, double secs)
 	}
 	before = if_stat("tx_packets");
 	vd_kick(r);
-	start = bench_seconds();
-	while (bench_seconds() - start < secs) {
+	start = now_seconds();
+	while (now_seconds() - start < secs) {
 		slot = tx_sent(c, WAIT_MS);
 		if (slot == RING)
 			bench_die("no answer from the device");
@@ -143,7 +144,7 @@ static void drive_tx(struct backend *b, double secs)
 		} while ((slot = tx_sent(c, 0)) != RING);
 		vd_kick(r);
 	}
-	elapsed = bench_seconds() - start;
+	elapsed = now_seconds() - start;
 	/* the frames still in flight, before the next measure */
 	for (slot = 0; slot < RING / 2; slot++)
 		if (tx_sent(c, WAIT_MS) == RING)
@@ -214,12 +215,12 @@ static double round_trip(struct vdpa_can *c, uint32_t seq)
 
 	vc_tx_fill(c, 0, VIRTIO_CAN_TX, 0, REQUEST_ID, FRAME_LEN, OUT_LEN);
 	memcpy(vc_tx_data(c, 0), &seq, sizeof(seq));
-	t0 = bench_seconds();
+	t0 = now_seconds();
 	vd_publish(r, 0);
 	vd_kick(r);
 	if (vd_wait_used(&c->q[VIRTIO_CAN_VQ_RX], &id, &len, WAIT_MS) != 1)
 		bench_die("no reply to frame %u", seq);
-	t1 = bench_seconds();
+	t1 = now_seconds();
 	if (vc_rx_take(c, id, len, &hdr, data) != sizeof(hdr) + FRAME_LEN ||
 	    le32toh(hdr.can_id) != REPLY_ID)
 		bench_die("not a reply to frame %u", seq);
@@ -241,8 +242,8 @@ static void drive_rtt(struct backend *b, double secs)
 	responder_start(&rs);
 	while (seq < WARMUP)
 		round_trip(&b->c, seq++);
-	end = bench_seconds() + secs;
-	while (b->trips < MAX_SAMPLES && bench_seconds() < end)
+	end = now_seconds() + secs;
+	while (b->trips < MAX_SAMPLES && now_seconds() < end)
 		b->rtt[b->trips++] = round_trip(&b->c, seq++);
 	responder_stop(&rs);
 }

@@ -34,6 +34,7 @@
 #include <linux/virtio_extra/virtio_i2c.h>
 
 #include "bench_stats.h"
+#include "clock.h"
 #include "user_i2c.h"
 
 #define F(bit) (1ull << (bit))
@@ -168,8 +169,8 @@ static void drive_transfers(struct backend *b, double secs)
 	for (slot = 0; slot < SLOTS; slot++)
 		slot_post(b, slot);
 	vd_kick(b->ring);
-	start = bench_seconds();
-	while (bench_seconds() - start < secs) {
+	start = now_seconds();
+	while (now_seconds() - start < secs) {
 		done = slot_done(b, WAIT_MS);
 		if (done < 0)
 			bench_die("no answer from the device");
@@ -181,7 +182,7 @@ static void drive_transfers(struct backend *b, double secs)
 		} while ((done = slot_done(b, 0)) >= 0);
 		vd_kick(b->ring);
 	}
-	b->secs += bench_seconds() - start;
+	b->secs += now_seconds() - start;
 	/* the transfers still in flight, before the next measure */
 	while (b->in_flight)
 		if (slot_done(b, WAIT_MS) < 0)
@@ -192,13 +193,13 @@ static void drive_transfers(struct backend *b, double secs)
 /* One transfer alone: microseconds. */
 static double round_trip(struct backend *b)
 {
-	double t0 = bench_seconds();
+	double t0 = now_seconds();
 
 	slot_post(b, 0);
 	vd_kick(b->ring);
 	if (slot_done(b, WAIT_MS) != SLOTS || slot_done(b, WAIT_MS) != 0)
 		bench_die("transfer not answered");
-	return (bench_seconds() - t0) * 1e6;
+	return (now_seconds() - t0) * 1e6;
 }
 
 /* Round trips for secs, after a warm-up, added to b's. */
@@ -209,8 +210,8 @@ static void drive_rtt(struct backend *b, double secs)
 
 	for (n = 0; n < WARMUP; n++)
 		round_trip(b);
-	end = bench_seconds() + secs;
-	while (b->trips < MAX_SAMPLES && bench_seconds() < end)
+	end = now_seconds() + secs;
+	while (b->trips < MAX_SAMPLES && now_seconds() < end)
 		b->rtt[b->trips++] = round_trip(b);
 }
 

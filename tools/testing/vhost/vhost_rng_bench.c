@@ -18,6 +18,7 @@
 #include <linux/virtio_ring.h>
 
 #include "bench_stats.h"
+#include "clock.h"
 #include "user_rng.h"
 #include "vdpa_driver.h"
 
@@ -42,9 +43,9 @@ static double drive(struct vd_mem *mem, struct vd_ring *r, size_t size,
 		vd_publish(r, i);
 	}
 	vd_kick(r);
-	start = bench_seconds();
+	start = now_seconds();
 	end = start + secs;
-	while (bench_seconds() < end) {
+	while (now_seconds() < end) {
 		if (vd_wait_used(r, &id, &len, 1000) != 1) {
 			fprintf(stderr, "vhost-rng-bench: no answer from the device\n");
 			exit(1);
@@ -55,7 +56,7 @@ static double drive(struct vd_mem *mem, struct vd_ring *r, size_t size,
 		} while (vd_wait_used(r, &id, &len, 0) == 1);
 		vd_kick(r);
 	}
-	return bytes / (bench_seconds() - start);
+	return bytes / (now_seconds() - start);
 }
 
 static double bench_vhost(const char *path, size_t size, double secs)
@@ -98,13 +99,13 @@ static double bench_user(size_t size, double secs)
 static double bench_urandom(size_t size, double secs)
 {
 	unsigned long long bytes = 0;
-	double start = bench_seconds(), end = start + secs;
+	double start = now_seconds(), end = start + secs;
 	char buf[4096];
 	int fd = open("/dev/urandom", O_RDONLY);
 
 	if (fd < 0)
 		exit(1);
-	while (bench_seconds() < end) {
+	while (now_seconds() < end) {
 		ssize_t n = read(fd, buf, size);
 
 		if (n <= 0)
@@ -112,7 +113,7 @@ static double bench_urandom(size_t size, double secs)
 		bytes += n;
 	}
 	close(fd);
-	return bytes / (bench_seconds() - start);
+	return bytes / (now_seconds() - start);
 }
 
 int main(int argc, char **argv)

@@ -23,6 +23,7 @@
 #include <linux/virtio_ring.h>
 
 #include "kselftest_harness.h"
+#include "clock.h"
 #include "kmsg.h"
 #include "shell.h"
 #include "vdpa_driver.h"
@@ -316,19 +317,11 @@ TEST_F(rng, interrupt_suppression_event_index)
 	EXPECT_EQ(r->avail_idx, le16toh(*avail_event));
 }
 
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Keep the ring full of 4 KiB requests for about secs: bytes received. */
 static uint64_t stream(struct vd_dev *d, double secs)
 {
 	struct vd_ring *r = &d->ring;
-	double end = seconds() + secs;
+	double end = now_seconds() + secs;
 	uint64_t bytes = 0;
 	uint32_t id, len;
 	unsigned int i;
@@ -338,7 +331,7 @@ static uint64_t stream(struct vd_dev *d, double secs)
 		vd_publish(r, i);
 	}
 	vd_kick(r);
-	while (seconds() < end) {
+	while (now_seconds() < end) {
 		if (vd_wait_used(r, &id, &len, 50) != 1)
 			continue;
 		bytes += len;
@@ -356,9 +349,9 @@ TEST_F(rng, rate_limit)
 
 	ASSERT_EQ(0, vdpa_set_attr(self->name, "rate_limit", "32768"));
 	EXPECT_EQ(32768, vdpa_get_attr(self->name, "rate_limit"));
-	start = seconds();
+	start = now_seconds();
 	bytes = stream(&self->d, 1.5);
-	elapsed = seconds() - start;
+	elapsed = now_seconds() - start;
 	TH_LOG("%llu bytes in %.2f s at a limit of %.0f B/s",
 	       (unsigned long long)bytes, elapsed, rate);
 	EXPECT_LT(0u, bytes);
@@ -381,7 +374,7 @@ TEST_F(rng, rate_limit_survives_reset)
 	int i;
 
 	ASSERT_EQ(0, vdpa_set_attr(self->name, "rate_limit", "32768"));
-	start = seconds();
+	start = now_seconds();
 	for (i = 0; i < 20; i++) {
 		ASSERT_EQ(0, vd_start(&self->d, RNG_FEATURES, RING));
 		vd_desc(&self->d.ring, 0, buf_iova(&self->d, 0), 4096,
@@ -391,8 +384,8 @@ TEST_F(rng, rate_limit_survives_reset)
 		bytes += len;
 	}
 	TH_LOG("%llu bytes in %.2f s across 20 resets",
-	       (unsigned long long)bytes, seconds() - start);
-	EXPECT_GE(rate * (seconds() - start) * 1.02 + burst, (double)bytes);
+	       (unsigned long long)bytes, now_seconds() - start);
+	EXPECT_GE(rate * (now_seconds() - start) * 1.02 + burst, (double)bytes);
 }
 
 TEST_F(rng, rate_limit_refuses_garbage)

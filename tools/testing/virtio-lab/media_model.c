@@ -21,6 +21,7 @@
 #include <linux/virtio_extra/virtio_media.h>
 
 #include "media_model.h"
+#include "clock.h"
 
 #define QUEUE_SIZE 64
 #define MIN_SIZE 16
@@ -50,14 +51,6 @@ int media_model_create(struct media_model *m)
 	m->brightness = MEDIA_MODEL_CTRL_DEFAULT;
 	m->contrast = MEDIA_MODEL_CTRL_DEFAULT;
 	return media_device_start(&m->dev, &config, MEDIA_MODEL_SHM_SIZE);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The buffers go back to no one: after REQBUFS, CLOSE or a reset. */

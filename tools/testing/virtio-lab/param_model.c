@@ -12,6 +12,7 @@
 #include <linux/virtio_config.h>
 
 #include "param_model.h"
+#include "clock.h"
 
 #define REQ_LEN		sizeof(struct virtio_param_req)
 #define RESP_LEN	sizeof(struct virtio_param_resp)
@@ -64,22 +65,6 @@ static float bits_float(uint32_t bits)
 
 	memcpy(&f, &bits, sizeof(f));
 	return f;
-}
-
-static long long now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static uint32_t type_of(uint32_t prop)

@@ -18,6 +18,7 @@
 #include <linux/virtio_ring.h>
 
 #include "watchdog_model.h"
+#include "clock.h"
 
 #define BIT_ULL(n) (1ULL << (n))
 
@@ -51,10 +52,7 @@ static bool control(const struct watchdog_model *m)
 
 static int64_t monotonic_ms(struct watchdog_model *m)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return now_ms();
 }
 
 static int lab_complete(struct watchdog_model *m, uint32_t queue, uint32_t id,
