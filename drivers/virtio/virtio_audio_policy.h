@@ -16,6 +16,7 @@
 #include <linux/workqueue.h>
 #include <linux/virtio_extra/virtio_audio_policy.h>
 
+#include "virtio_event_queue.h"
 #include "virtio_request.h"
 
 struct snd_card;
@@ -96,8 +97,6 @@ struct vapol_target {
 	struct snd_kcontrol *kctl[VAPOL_TARGET_CTLS];
 };
 
-struct vapol_event_buf;
-
 /**
  * struct vapol - one audio policy device; the card's private data, so that
  *	it lives as long as the card's open files
@@ -110,11 +109,8 @@ struct vapol_event_buf;
  * @lock: one request at a time, and a focus's request with it.
  * @requests: the request queue's request.
  * @next_session: the ID of the next session, never 0; under @lock.
- * @event_vq: the event queue.
- * @events: its buffers.
- * @event_work: takes the events.
- * @event_lock: @gone and @stats, against the event queue's callback.
- * @gone: the device is being reset or removed: no buffer goes back.
+ * @events: the event queue.
+ * @event_lock: @events and the event counts, against the event work.
  * @events_taken: events that came.
  * @events_dropped: events that broke the specification.
  * @state_lock: the focuses' and targets' state, against the event work.
@@ -134,11 +130,8 @@ struct vapol {
 	struct mutex lock; /* one request at a time */
 	struct vreq_queue requests;
 	u32 next_session;
-	struct virtqueue *event_vq;
-	struct vapol_event_buf *events;
-	struct work_struct event_work;
-	spinlock_t event_lock; /* gone, event counts */
-	bool gone;
+	struct vevq events;
+	spinlock_t event_lock; /* the event queue, event counts */
 	u64 events_taken;
 	u64 events_dropped;
 	spinlock_t state_lock; /* focus and target state */

@@ -6,8 +6,8 @@
  * the device never answers is abandoned, and no other goes until the
  * device answers it or is reset. A Focus Request control written is a
  * FOCUS_RELEASE of the session it had, then a FOCUS_ACQUIRE of a new one.
- * Events come on the event queue; a work item copies each out of its
- * buffer, gives the buffer back, and only then checks and uses the copy.
+ * Events come on the event queue (virtio_event_queue.c), each checked and
+ * used as a copy the device can no longer write.
  *
  * A reset ends every session (the specification says so): the focuses'
  * requests go back to None and their states say Loss. What the device does
@@ -29,20 +29,9 @@ module_param(answer_ms, uint, 0644);
 MODULE_PARM_DESC(answer_ms, "How long the device may take to answer a request (ms)");
 
 #define VAPOL_EVENT_BUFS	64
-/* Events handled per run of the event work. */
-#define VAPOL_EVENT_BUDGET	VAPOL_EVENT_BUFS
 /* The largest payload: ZONE_INFO's, with the most usages. */
 #define VAPOL_MAX_PAYLOAD	(sizeof(struct virtio_audio_policy_zone_info) + \
 				 VIRTIO_AUDIO_POLICY_MAX_USAGES * sizeof(__le32))
-
-/**
- * struct vapol_event_buf - one event buffer, device-writable, on cache
- *	lines of its own
- * @ev: the event.
- */
-struct vapol_event_buf {
-	struct virtio_audio_policy_event ev ____cacheline_aligned __aligned(ARCH_DMA_MINALIGN);
-};
 
 /**
  * struct vapol_cmd - one request on its way through the device
@@ -532,12 +521,25 @@ static bool vapol_target_change(struct vapol *vap, u16 type, u16 target, u32 id,
 }
 
 /* Check one event's copy and show what it says. */
-static void vapol_take_event(struct vapol *vap, const struct virtio_audio_policy_event *ev)
+static void vapol_take_event(struct vevq *q, const void *event, unsigned int len)
 {
+	struct vapol *vap = container_of(q, struct vapol, events);
+	const struct virtio_audio_policy_event *ev = event;
 	u16 type = le16_to_cpu(ev->type), target = le16_to_cpu(ev->target);
 	u32 id = le32_to_cpu(ev->id), value = le32_to_cpu(ev->value);
 	u32 reasons = le32_to_cpu(ev->reasons);
 	bool ok;
+
+	spin_lock_irq(&vap->event_lock);
+	vap->events_taken++;
+	if (len != sizeof(*ev))
+		vap->events_dropped++;
+	spin_unlock_irq(&vap->event_lock);
+	if (len != sizeof(*ev)) {
+		vapol_complain(vap, "event of %u bytes, not %zu: dropped\n", len,
+			       sizeof(*ev));
+		return;
+	}
 
 	spin_lock_irq(&vap->state_lock);
 	switch (type) {
@@ -563,52 +565,6 @@ static void vapol_take_event(struct vapol *vap, const struct virtio_audio_policy
 	}
 }
 
-/* Give a buffer to the event queue, under event_lock. */
-static int vapol_post_event(struct vapol *vap, struct vapol_event_buf *buf)
-{
-	struct scatterlist sg;
-
-	sg_init_one(&sg, &buf->ev, sizeof(buf->ev));
-	return virtqueue_add_inbuf(vap->event_vq, &sg, 1, buf, GFP_ATOMIC);
-}
-
-static void vapol_event_work(struct work_struct *work)
-{
-	struct vapol *vap = container_of(work, struct vapol, event_work);
-	struct virtio_audio_policy_event ev;
-	struct vapol_event_buf *buf;
-	unsigned int n, len;
-
-	for (n = 0; n < VAPOL_EVENT_BUDGET; n++) {
-		spin_lock_irq(&vap->event_lock);
-		buf = vap->gone ? NULL : virtqueue_get_buf(vap->event_vq, &len);
-		if (buf) {
-			memcpy(&ev, &buf->ev, sizeof(ev));
-			if (vapol_post_event(vap, buf))
-				vapol_complain(vap, "event buffer not given back\n");
-			virtqueue_kick(vap->event_vq);
-			if (len)
-				vap->events_taken++;
-			if (len && len != sizeof(ev))
-				vap->events_dropped++;
-		}
-		spin_unlock_irq(&vap->event_lock);
-		if (!buf)
-			break;
-		/* given back empty (a device going away): nothing to take */
-		if (!len)
-			continue;
-		if (len != sizeof(ev)) {
-			vapol_complain(vap, "event of %u bytes, not %zu: dropped\n", len,
-				       sizeof(ev));
-			continue;
-		}
-		vapol_take_event(vap, &ev);
-	}
-	if (n == VAPOL_EVENT_BUDGET)
-		schedule_work(&vap->event_work);
-}
-
 static void vapol_request_done(struct virtqueue *vq)
 {
 	struct vapol *vap = vq->vdev->priv;
@@ -620,7 +576,7 @@ static void vapol_event_done(struct virtqueue *vq)
 {
 	struct vapol *vap = vq->vdev->priv;
 
-	schedule_work(&vap->event_work);
+	vevq_done(&vap->events);
 }
 
 /* Set up the queues, give the event buffers, and let requests go. */
@@ -631,26 +587,20 @@ static int vapol_start(struct vapol *vap)
 		{ "requestq", vapol_request_done },
 		{ "eventq", vapol_event_done },
 	};
-	unsigned int i;
 	int err;
 
 	err = virtio_find_vqs(vap->vdev, 2, vqs, vqs_info, NULL);
 	if (err)
 		return err;
-	vap->event_vq = vqs[1];
-
-	spin_lock_irq(&vap->event_lock);
-	vap->gone = false;
-	for (i = 0; i < VAPOL_EVENT_BUFS && !err; i++)
-		err = vapol_post_event(vap, &vap->events[i]);
-	spin_unlock_irq(&vap->event_lock);
+	err = vevq_start(&vap->events, vqs[1]);
 	if (err) {
 		vap->vdev->config->del_vqs(vap->vdev);
+		vevq_stopped(&vap->events);
 		return err;
 	}
 	vreq_queue_open(&vap->requests, vqs[0]);
 	virtio_device_ready(vap->vdev);
-	virtqueue_kick(vap->event_vq);
+	vevq_kick(&vap->events);
 	return 0;
 }
 
@@ -688,15 +638,11 @@ static void vapol_forget(struct vapol *vap)
 static void vapol_stop(struct vapol *vap)
 {
 	vreq_queue_close(&vap->requests);
-	spin_lock_irq(&vap->event_lock);
-	vap->gone = true;
-	spin_unlock_irq(&vap->event_lock);
+	vevq_stop(&vap->events);
 	virtio_reset_device(vap->vdev);
 	vreq_queue_give_back(&vap->requests, -ENODEV);
 	vap->vdev->config->del_vqs(vap->vdev);
-	/* last: until the queues went, a callback could queue it again */
-	cancel_work_sync(&vap->event_work);
-	vap->event_vq = NULL;
+	vevq_stopped(&vap->events);
 	vapol_forget(vap);
 }
 
@@ -728,7 +674,7 @@ static void vapol_card_free(struct snd_card *card)
 	kfree(vap->focus);
 	kfree(vap->targets);
 	kfree(vap->zone_names);
-	kfree(vap->events);
+	vevq_free(&vap->events);
 	put_device(&vap->vdev->dev);
 }
 
@@ -760,7 +706,6 @@ static int vapol_probe(struct virtio_device *vdev)
 	vreq_queue_init(&vap->requests);
 	spin_lock_init(&vap->event_lock);
 	spin_lock_init(&vap->state_lock);
-	INIT_WORK(&vap->event_work, vapol_event_work);
 	ratelimit_state_init(&vap->rs, DEFAULT_RATELIMIT_INTERVAL, DEFAULT_RATELIMIT_BURST);
 	strscpy(card->driver, "virtio-apol", sizeof(card->driver));
 	strscpy(card->shortname, "VirtIO AudioPolicy", sizeof(card->shortname));
@@ -770,10 +715,11 @@ static int vapol_probe(struct virtio_device *vdev)
 		goto free;
 	snprintf(card->longname, sizeof(card->longname), "VirtIO AudioPolicy at %s, %u zones",
 		 dev_name(&vdev->dev), vap->zones);
-	vap->events = kcalloc(VAPOL_EVENT_BUFS, sizeof(*vap->events), GFP_KERNEL);
+	err = vevq_init(&vap->events, &vap->event_lock, VAPOL_EVENT_BUFS,
+			sizeof(struct virtio_audio_policy_event), vapol_take_event);
 	vap->targets = kcalloc(vap->streams + vap->jacks, sizeof(*vap->targets), GFP_KERNEL);
 	vap->zone_names = kcalloc(vap->zones, sizeof(*vap->zone_names), GFP_KERNEL);
-	if (!vap->events || (vap->streams + vap->jacks && !vap->targets) || !vap->zone_names) {
+	if (err || (vap->streams + vap->jacks && !vap->targets) || !vap->zone_names) {
 		err = -ENOMEM;
 		goto free;
 	}

@@ -19,6 +19,7 @@
 #include <linux/workqueue.h>
 #include <linux/virtio_extra/virtio_param.h>
 
+#include "virtio_event_queue.h"
 #include "virtio_request.h"
 
 /*
@@ -126,8 +127,6 @@ struct vparam_stats {
 	u64 uevents_suppressed;
 };
 
-struct vparam_event_buf;
-
 /**
  * struct vparam - one parameter server
  * @vdev: the virtio device.
@@ -139,13 +138,9 @@ struct vparam_event_buf;
  *	waiting for the device).
  * @sub_lock: a subscription and its rate change together.
  * @requests: the request queue's request.
- * @event_vq: the event queue.
- * @events: its buffers.
- * @event_copy: where the event work copies an event out of its buffer.
- * @event_work: takes them.
- * @event_lock: @gone, @stats and the areas' set_error, against the event
- *	queue's callback.
- * @gone: the device is being reset or removed: no buffer goes back.
+ * @events: the event queue.
+ * @event_lock: @events, @stats and the areas' set_error, against the event
+ *	work.
  * @stats: what the event queue brought.
  * @table: the properties.
  * @events_table: the same, once events may be taken (its sysfs tree made).
@@ -162,12 +157,8 @@ struct vparam {
 	struct mutex lock; /* one request at a time */
 	struct mutex sub_lock; /* subscriptions */
 	struct vreq_queue requests;
-	struct virtqueue *event_vq;
-	struct vparam_event_buf *events;
-	u8 *event_copy;
-	struct work_struct event_work;
-	spinlock_t event_lock; /* gone, stats, set errors */
-	bool gone;
+	struct vevq events;
+	spinlock_t event_lock; /* the event queue, stats, set errors */
 	struct vparam_stats stats;
 	struct vparam_table *table;
 	struct vparam_table *events_table;

@@ -4,9 +4,9 @@
  *
  * Requests go one at a time on the request queue (virtio_request.c): one
  * the device never answers is abandoned, and no other goes until the
- * device answers it or is reset. Events come on the event queue; a work
- * item copies them out of their buffers, gives the buffers back, and only
- * then checks and uses the copy, a bounded number per run.
+ * device answers it or is reset. Events come on the event queue
+ * (virtio_event_queue.c), each checked and used as a copy the device can
+ * no longer write.
  *
  * At probe the driver reads the property table (virtio_param_table.c),
  * makes the sysfs tree (virtio_param_sysfs.c), and subscribes to every
@@ -26,18 +26,9 @@ module_param(answer_ms, uint, 0644);
 MODULE_PARM_DESC(answer_ms, "How long the device may take to answer a request (ms)");
 
 #define VPARAM_EVENT_BUFS	32
-/* Events handled per run of the event work. */
-#define VPARAM_EVENT_BUDGET	VPARAM_EVENT_BUFS
+/* The largest event: its head, the value's head and its data. */
 #define VPARAM_EVENT_LEN	(sizeof(struct virtio_param_event) + VPARAM_VALUE_LEN + \
 				 VPARAM_MAX_VALUE)
-
-/**
- * struct vparam_event_buf - one event buffer, device-writable
- * @data: an event, its value and its data.
- */
-struct vparam_event_buf {
-	u8 data[VPARAM_EVENT_LEN] ____cacheline_aligned __aligned(ARCH_DMA_MINALIGN);
-};
 
 /**
  * struct vparam_cmd - one request on its way through the device
@@ -281,19 +272,22 @@ int vparam_subscribe(struct vparam *vp, struct vparam_prop *prop, u32 rate_mhz)
 	return n < 0 ? n : 0;
 }
 
-/* Give a buffer to the event queue, under event_lock. */
-static int vparam_post_event(struct vparam *vp, struct vparam_event_buf *buf)
+/* An event of a length that cannot be: counted, and said. */
+static void vparam_event_len_wrong(struct vparam *vp, unsigned int len)
 {
-	struct scatterlist sg;
-
-	sg_init_one(&sg, buf->data, sizeof(buf->data));
-	return virtqueue_add_inbuf(vp->event_vq, &sg, 1, buf, GFP_ATOMIC);
+	vparam_complain(vp, "event of %u bytes, in a buffer of %zu: dropped\n",
+			len, VPARAM_EVENT_LEN);
+	spin_lock_irq(&vp->event_lock);
+	vp->stats.events++;
+	vp->stats.invalid++;
+	spin_unlock_irq(&vp->event_lock);
 }
 
-/* Check one event's copy, of at least both heads, and tell who watches its area. */
-static void vparam_take_event(struct vparam *vp, const u8 *data, unsigned int len)
+/* Check one event's copy and tell who watches its area. */
+static void vparam_take_event(struct vevq *q, const void *data, unsigned int len)
 {
-	const struct virtio_param_event *ev = (const void *)data;
+	struct vparam *vp = container_of(q, struct vparam, events);
+	const struct virtio_param_event *ev = data;
 	const struct virtio_param_value *value = (const void *)(ev + 1);
 	/* published once its sysfs tree exists: events before it are lies */
 	struct vparam_table *table = smp_load_acquire(&vp->events_table);
@@ -302,6 +296,10 @@ static void vparam_take_event(struct vparam *vp, const u8 *data, unsigned int le
 	u32 status = 0, vlen = 0, type = 0;
 	bool ok = !!table, status_changed = false;
 
+	if (len < sizeof(*ev) + VPARAM_VALUE_LEN || len > VPARAM_EVENT_LEN) {
+		vparam_event_len_wrong(vp, len);
+		return;
+	}
 	if (ok) {
 		type = le16_to_cpu(ev->type);
 		status = le32_to_cpu(value->status);
@@ -351,44 +349,6 @@ static void vparam_take_event(struct vparam *vp, const u8 *data, unsigned int le
 	vparam_sysfs_changed(vp, area, "current_value");
 }
 
-static void vparam_event_work(struct work_struct *work)
-{
-	struct vparam *vp = container_of(work, struct vparam, event_work);
-	struct vparam_event_buf *buf;
-	unsigned int n, len;
-
-	for (n = 0; n < VPARAM_EVENT_BUDGET; n++) {
-		spin_lock_irq(&vp->event_lock);
-		buf = vp->gone ? NULL : virtqueue_get_buf(vp->event_vq, &len);
-		if (buf) {
-			memcpy(vp->event_copy, buf->data,
-			       min_t(unsigned int, len, VPARAM_EVENT_LEN));
-			if (vparam_post_event(vp, buf))
-				vparam_complain(vp, "event buffer not given back\n");
-			virtqueue_kick(vp->event_vq);
-		}
-		spin_unlock_irq(&vp->event_lock);
-		if (!buf)
-			break;
-		/* given back empty (a device going away): nothing to take */
-		if (!len)
-			continue;
-		if (len < sizeof(struct virtio_param_event) + VPARAM_VALUE_LEN ||
-		    len > VPARAM_EVENT_LEN) {
-			vparam_complain(vp, "event of %u bytes, in a buffer of %zu: dropped\n",
-					len, VPARAM_EVENT_LEN);
-			spin_lock_irq(&vp->event_lock);
-			vp->stats.events++;
-			vp->stats.invalid++;
-			spin_unlock_irq(&vp->event_lock);
-			continue;
-		}
-		vparam_take_event(vp, vp->event_copy, len);
-	}
-	if (n == VPARAM_EVENT_BUDGET)
-		schedule_work(&vp->event_work);
-}
-
 static void vparam_request_done(struct virtqueue *vq)
 {
 	struct vparam *vp = vq->vdev->priv;
@@ -400,7 +360,7 @@ static void vparam_event_done(struct virtqueue *vq)
 {
 	struct vparam *vp = vq->vdev->priv;
 
-	schedule_work(&vp->event_work);
+	vevq_done(&vp->events);
 }
 
 /* Set up the queues, give the event buffers, and let requests go. */
@@ -411,26 +371,20 @@ static int vparam_start(struct vparam *vp)
 		{ "requestq", vparam_request_done },
 		{ "eventq", vparam_event_done },
 	};
-	unsigned int i;
 	int err;
 
 	err = virtio_find_vqs(vp->vdev, 2, vqs, vqs_info, NULL);
 	if (err)
 		return err;
-	vp->event_vq = vqs[1];
-
-	spin_lock_irq(&vp->event_lock);
-	vp->gone = false;
-	for (i = 0; i < VPARAM_EVENT_BUFS && !err; i++)
-		err = vparam_post_event(vp, &vp->events[i]);
-	spin_unlock_irq(&vp->event_lock);
+	err = vevq_start(&vp->events, vqs[1]);
 	if (err) {
 		vp->vdev->config->del_vqs(vp->vdev);
+		vevq_stopped(&vp->events);
 		return err;
 	}
 	vreq_queue_open(&vp->requests, vqs[0]);
 	virtio_device_ready(vp->vdev);
-	virtqueue_kick(vp->event_vq);
+	vevq_kick(&vp->events);
 	return 0;
 }
 
@@ -442,15 +396,11 @@ static int vparam_start(struct vparam *vp)
 static void vparam_stop(struct vparam *vp)
 {
 	vreq_queue_close(&vp->requests);
-	spin_lock_irq(&vp->event_lock);
-	vp->gone = true;
-	spin_unlock_irq(&vp->event_lock);
+	vevq_stop(&vp->events);
 	virtio_reset_device(vp->vdev);
 	vreq_queue_give_back(&vp->requests, -ENODEV);
 	vp->vdev->config->del_vqs(vp->vdev);
-	/* last: until the queues went, a callback could queue it again */
-	cancel_work_sync(&vp->event_work);
-	vp->event_vq = NULL;
+	vevq_stopped(&vp->events);
 }
 
 /* The device's limits, checked, and taken as far as this driver goes. */
@@ -528,7 +478,6 @@ static int vparam_probe(struct virtio_device *vdev)
 	mutex_init(&vp->sub_lock);
 	vreq_queue_init(&vp->requests);
 	spin_lock_init(&vp->event_lock);
-	INIT_WORK(&vp->event_work, vparam_event_work);
 	ratelimit_state_init(&vp->rs, DEFAULT_RATELIMIT_INTERVAL, DEFAULT_RATELIMIT_BURST);
 	/* a uevent per change, ten a second at most: poll() sees them all */
 	ratelimit_state_init(&vp->uevent_rs, HZ, 10);
@@ -537,12 +486,10 @@ static int vparam_probe(struct virtio_device *vdev)
 	err = vparam_read_config(vp);
 	if (err)
 		goto free;
-	vp->events = kcalloc(VPARAM_EVENT_BUFS, sizeof(*vp->events), GFP_KERNEL);
-	vp->event_copy = kmalloc(VPARAM_EVENT_LEN, GFP_KERNEL);
-	if (!vp->events || !vp->event_copy) {
-		err = -ENOMEM;
-		goto free;
-	}
+	err = vevq_init(&vp->events, &vp->event_lock, VPARAM_EVENT_BUFS,
+			VPARAM_EVENT_LEN, vparam_take_event);
+	if (err)
+		goto free_events;
 	err = vparam_start(vp);
 	if (err)
 		goto free_events;
@@ -568,8 +515,7 @@ put_table:
 stop:
 	vparam_stop(vp);
 free_events:
-	kfree(vp->event_copy);
-	kfree(vp->events);
+	vevq_free(&vp->events);
 free:
 	kfree(vp);
 	return err;
@@ -583,8 +529,7 @@ static void vparam_remove(struct virtio_device *vdev)
 	vparam_stop(vp);
 	vparam_sysfs_destroy(vp);
 	vparam_table_put(vp->table);
-	kfree(vp->event_copy);
-	kfree(vp->events);
+	vevq_free(&vp->events);
 	kfree(vp);
 }
 

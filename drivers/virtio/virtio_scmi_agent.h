@@ -21,6 +21,7 @@
 #include <linux/workqueue.h>
 #include <linux/virtio_extra/virtio_scmi.h>
 
+#include "virtio_event_queue.h"
 #include "virtio_request.h"
 
 /* Longest payload each way, as Linux's virtio transport. */
@@ -80,17 +81,17 @@ struct vscmi_sensors;
  * @vdev: the virtio device.
  * @index: its number under debugfs scmi/.
  * @cmd_vq: the command queue.
- * @event_vq: the event queue, with VIRTIO_SCMI_F_P2A_CHANNELS; else NULL.
- * @events: the event queue's buffers.
- * @n_events: how many.
+ * @has_events: the device has an event queue (VIRTIO_SCMI_F_P2A_CHANNELS).
+ * @events: the event queue, if it has one.
+ * @event_pdu: where the event queue's work takes a message to.
  * @lock: one command at a time (never taken by a reset: its holder may
  *	be waiting for the device).
  * @commands: the command queue's request, one at a time.
  * @next_token: the token of the next command the agent sends.
- * @event_work: takes the event queue's buffers.
- * @event_lock: @delayed, @gone and the event queue, against its callback.
+ * @event_lock: @delayed, @gone and the event queue, against its work.
  * @delayed: the delayed responses waited for.
- * @gone: the device is being reset or removed: no buffer goes back.
+ * @gone: the device is being reset or removed: delayed responses are not
+ *	waited for.
  * @vendor: the platform's vendor (Base protocol), NUL-terminated.
  * @sub_vendor: its sub-vendor.
  * @impl_version: its implementation version.
@@ -108,13 +109,12 @@ struct vscmi {
 	struct virtio_device *vdev;
 	int index;
 	struct virtqueue *cmd_vq;
-	struct virtqueue *event_vq;
-	struct vscmi_event_buf *events;
-	unsigned int n_events;
+	bool has_events;
+	struct vevq events;
+	struct vscmi_pdu *event_pdu;
 	struct mutex lock; /* one command at a time */
 	struct vreq_queue commands;
 	u16 next_token;
-	struct work_struct event_work;
 	spinlock_t event_lock; /* delayed responses and the event queue */
 	struct list_head delayed;
 	bool gone;

@@ -6,9 +6,9 @@
  * Commands go one at a time on the command queue (virtio_request.c): a
  * command the device never answers is abandoned, and no other goes until
  * the device answers it or is reset. Delayed responses and notifications
- * come on the event queue; its buffers are copied out and given back by a
- * work item, a bounded number per run, so a device that floods the queue
- * costs this driver no more than its share of a CPU.
+ * come on the event queue (virtio_event_queue.c), whose work copies them
+ * out and gives the buffers back, a bounded number per run, so a device
+ * that floods the queue costs this driver no more than its share of a CPU.
  *
  * What the device wrote is copied once and only the copy is checked and
  * used: a device may keep writing a buffer it returned.
@@ -32,16 +32,6 @@ module_param(delayed_ms, uint, 0644);
 MODULE_PARM_DESC(delayed_ms, "How long the platform may take to send a delayed response (ms)");
 
 #define VSCMI_EVENT_BUFS	16
-/* Event buffers handled per run of the event work. */
-#define VSCMI_EVENT_BUDGET	VSCMI_EVENT_BUFS
-
-/**
- * struct vscmi_event_buf - one event queue buffer, device-writable
- * @data: a notification or delayed response.
- */
-struct vscmi_event_buf {
-	u8 data[VSCMI_MAX_PDU] ____cacheline_aligned __aligned(ARCH_DMA_MINALIGN);
-};
 
 /**
  * struct vscmi_cmd_bufs - a command's buffers
@@ -264,7 +254,7 @@ int vscmi_xfer(struct vscmi *sa, struct vscmi_xfer *xfer)
 	if (xfer->tx_len > VSCMI_MAX_PAYLOAD)
 		return -ERANGE;
 	if (d) {
-		if (!sa->events)
+		if (!sa->has_events)
 			return -EOPNOTSUPP;
 		INIT_LIST_HEAD(&d->node);
 		init_completion(&d->done);
@@ -421,58 +411,20 @@ static void vscmi_dispatch_event(struct vscmi *sa, const struct vscmi_pdu *pdu)
 	}
 }
 
-static int vscmi_post_event(struct vscmi *sa, struct vscmi_event_buf *buf)
+/* One message from the event queue, copied once more to be a PDU. */
+static void vscmi_take_event(struct vevq *q, const void *event, unsigned int len)
 {
-	struct scatterlist sg;
+	struct vscmi *sa = container_of(q, struct vscmi, events);
+	struct vscmi_pdu *pdu = sa->event_pdu;
 
-	sg_init_one(&sg, buf->data, sizeof(buf->data));
-	return virtqueue_add_inbuf(sa->event_vq, &sg, 1, buf, GFP_ATOMIC);
-}
-
-/*
- * Copy out up to VSCMI_EVENT_BUDGET events, giving each buffer back at
- * once, and handle them; run again when more may wait.
- */
-static void vscmi_event_work(struct work_struct *work)
-{
-	struct vscmi *sa = container_of(work, struct vscmi, event_work);
-	struct vscmi_event_buf *buf;
-	struct vscmi_pdu *pdu;
-	unsigned int n, len;
-
-	pdu = kmalloc(sizeof(*pdu), GFP_KERNEL);
-	if (!pdu) {
-		schedule_work(&sa->event_work);
+	if (len > sizeof(pdu->data)) {
+		vscmi_complain(sa, "event of %u bytes, in a buffer of %zu: dropped\n",
+			       len, sizeof(pdu->data));
 		return;
 	}
-	for (n = 0; n < VSCMI_EVENT_BUDGET; n++) {
-		spin_lock_irq(&sa->event_lock);
-		buf = sa->gone ? NULL : virtqueue_get_buf(sa->event_vq, &len);
-		/*
-		 * A buffer given back empty carries nothing: a device going
-		 * away returns them so. It stays with the driver until reset.
-		 */
-		if (buf && len) {
-			pdu->len = min_t(unsigned int, len, sizeof(buf->data));
-			memcpy(pdu->data, buf->data, pdu->len);
-			if (vscmi_post_event(sa, buf))
-				vscmi_complain(sa, "event buffer not given back\n");
-			virtqueue_kick(sa->event_vq);
-		}
-		spin_unlock_irq(&sa->event_lock);
-		if (!buf)
-			break;
-		if (!len)
-			continue;
-		if (len > sizeof(buf->data))
-			vscmi_complain(sa, "event of %u bytes, in a buffer of %zu: dropped\n",
-				       len, sizeof(buf->data));
-		else
-			vscmi_dispatch_event(sa, pdu);
-	}
-	kfree(pdu);
-	if (n == VSCMI_EVENT_BUDGET)
-		schedule_work(&sa->event_work);
+	pdu->len = len;
+	memcpy(pdu->data, event, len);
+	vscmi_dispatch_event(sa, pdu);
 }
 
 static void vscmi_cmd_done(struct virtqueue *vq)
@@ -486,14 +438,14 @@ static void vscmi_event_done(struct virtqueue *vq)
 {
 	struct vscmi *sa = vq->vdev->priv;
 
-	schedule_work(&sa->event_work);
+	vevq_done(&sa->events);
 }
 
 /* Set up the queues, give the event buffers, and let commands go. */
 static int vscmi_start(struct vscmi *sa)
 {
 	struct virtqueue *vqs[2];
-	unsigned int i, nvqs = sa->events ? 2 : 1;
+	unsigned int nvqs = sa->has_events ? 2 : 1;
 	int err;
 	struct virtqueue_info vqs_info[] = {
 		{ "cmdq", vscmi_cmd_done },
@@ -504,25 +456,23 @@ static int vscmi_start(struct vscmi *sa)
 	if (err)
 		return err;
 	sa->cmd_vq = vqs[0];
-	sa->event_vq = nvqs == 2 ? vqs[1] : NULL;
 
 	spin_lock_irq(&sa->event_lock);
 	sa->gone = false;
-	for (i = 0; sa->event_vq && i < sa->n_events; i++) {
-		err = vscmi_post_event(sa, &sa->events[i]);
-		if (err)
-			break;
-	}
 	spin_unlock_irq(&sa->event_lock);
-	if (err) {
-		sa->vdev->config->del_vqs(sa->vdev);
-		return err;
+	if (sa->has_events) {
+		err = vevq_start(&sa->events, vqs[1]);
+		if (err) {
+			sa->vdev->config->del_vqs(sa->vdev);
+			vevq_stopped(&sa->events);
+			return err;
+		}
 	}
 
 	vreq_queue_open(&sa->commands, sa->cmd_vq);
 	virtio_device_ready(sa->vdev);
-	if (sa->event_vq)
-		virtqueue_kick(sa->event_vq);
+	if (sa->has_events)
+		vevq_kick(&sa->events);
 	return 0;
 }
 
@@ -541,6 +491,8 @@ static void vscmi_stop(struct vscmi *sa)
 	spin_lock_irq(&sa->event_lock);
 	sa->gone = true;
 	spin_unlock_irq(&sa->event_lock);
+	if (sa->has_events)
+		vevq_stop(&sa->events);
 
 	virtio_reset_device(sa->vdev);
 	vreq_queue_give_back(&sa->commands, -ENODEV);
@@ -555,13 +507,9 @@ static void vscmi_stop(struct vscmi *sa)
 	}
 	spin_unlock_irq(&sa->event_lock);
 	sa->vdev->config->del_vqs(sa->vdev);
-	/*
-	 * Last: until the queues went, a callback could queue it again. A run
-	 * that sees 'gone' touches nothing.
-	 */
-	cancel_work_sync(&sa->event_work);
+	if (sa->has_events)
+		vevq_stopped(&sa->events);
 	sa->cmd_vq = NULL;
-	sa->event_vq = NULL;
 
 	list_for_each_entry_safe(d, tmp, &orphans, node)
 		kfree(d);
@@ -585,7 +533,6 @@ static int vscmi_probe(struct virtio_device *vdev)
 	vreq_queue_init(&sa->commands);
 	spin_lock_init(&sa->event_lock);
 	INIT_LIST_HEAD(&sa->delayed);
-	INIT_WORK(&sa->event_work, vscmi_event_work);
 	ratelimit_state_init(&sa->rs, DEFAULT_RATELIMIT_INTERVAL, DEFAULT_RATELIMIT_BURST);
 
 	sa->index = ida_alloc(&vscmi_ida, GFP_KERNEL);
@@ -593,12 +540,14 @@ static int vscmi_probe(struct virtio_device *vdev)
 		err = sa->index;
 		goto free;
 	}
-	if (virtio_has_feature(vdev, VIRTIO_SCMI_F_P2A_CHANNELS)) {
-		sa->n_events = VSCMI_EVENT_BUFS;
-		sa->events = kcalloc(sa->n_events, sizeof(*sa->events), GFP_KERNEL);
-		if (!sa->events) {
+	sa->has_events = virtio_has_feature(vdev, VIRTIO_SCMI_F_P2A_CHANNELS);
+	if (sa->has_events) {
+		err = vevq_init(&sa->events, &sa->event_lock, VSCMI_EVENT_BUFS,
+				VSCMI_MAX_PDU, vscmi_take_event);
+		sa->event_pdu = kmalloc(sizeof(*sa->event_pdu), GFP_KERNEL);
+		if (err || !sa->event_pdu) {
 			err = -ENOMEM;
-			goto free_index;
+			goto free_events;
 		}
 	}
 	err = vscmi_start(sa);
@@ -641,8 +590,8 @@ destroy_sensors:
 stop:
 	vscmi_stop(sa);
 free_events:
-	kfree(sa->events);
-free_index:
+	vevq_free(&sa->events);
+	kfree(sa->event_pdu);
 	ida_free(&vscmi_ida, sa->index);
 free:
 	kfree(sa);
@@ -660,7 +609,8 @@ static void vscmi_remove(struct virtio_device *vdev)
 	vscmi_power_destroy(sa);
 	vscmi_sensors_destroy(sa);
 	vscmi_raw_destroy(sa);
-	kfree(sa->events);
+	vevq_free(&sa->events);
+	kfree(sa->event_pdu);
 	ida_free(&vscmi_ida, sa->index);
 	kfree(sa);
 }

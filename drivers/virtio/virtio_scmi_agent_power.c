@@ -134,7 +134,7 @@ int vscmi_power_create(struct vscmi *sa)
 
 	if (!memchr(sa->protocols, VSCMI_PROTO_SYSTEM, sa->n_protocols))
 		return 0;
-	if (!sa->events) {
+	if (!sa->has_events) {
 		dev_info(&sa->vdev->dev, "no event queue: system power requests cannot come\n");
 		return 0;
 	}

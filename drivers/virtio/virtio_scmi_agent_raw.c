@@ -384,7 +384,7 @@ int vscmi_raw_create(struct vscmi *sa)
 	raw->max_rx_timeout_ms = vscmi_answer_ms();
 	raw->max_msg_size = VSCMI_MAX_PAYLOAD;
 	raw->tx_max_msg = 1;
-	raw->rx_max_msg = sa->n_events;
+	raw->rx_max_msg = sa->events.nbufs;
 
 	snprintf(name, sizeof(name), "%d", sa->index);
 	raw->dir = debugfs_create_dir(name, vscmi_debugfs_root);

@@ -357,7 +357,7 @@ static int vscmi_sensors_describe(struct vscmi_sensors *ss, unsigned int total)
 			s->kind = kind;
 			if (attr_low & VSCMI_SENSOR_EXTENDED_NAME)
 				vscmi_sensor_name(ss, s);
-			s->updates = attr_low & VSCMI_SENSOR_CONTINUOUS && sa->events;
+			s->updates = attr_low & VSCMI_SENSOR_CONTINUOUS && sa->has_events;
 			if (s->updates)
 				vscmi_sensor_notify_on(ss, s);
 			ss->n++;
