@@ -42,3 +42,14 @@ vx_kernels() {
 		echo "$k"
 	done | sort -V
 }
+
+# vx_once_kernel: the kernel a run gives what is the same on every kernel
+# (the runner's own logic, the media relay's V4L2 plumbing): the newest
+# booted without the memory checkers, else the newest booted.
+vx_once_kernel() {
+	local k
+
+	k=$(vx_kernels --bootable --no-debug | tail -n 1)
+	[ -n "$k" ] || k=$(vx_kernels --bootable | tail -n 1)
+	echo "$k"
+}
